@@ -1,0 +1,350 @@
+package rest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Client sends requests to one API. It is safe for concurrent use.
+type Client struct {
+	cfg       Config
+	base      *url.URL
+	retry     *retryablehttp.Client
+	pacer     *pacer
+	userAgent string
+}
+
+// New returns a Client for cfg. The BaseURL must be absolute (http or https).
+func New(cfg Config) (*Client, error) {
+	c := cfg.withDefaults()
+	base, err := url.Parse(c.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("rest: invalid base URL: %w", err)
+	}
+	if (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("rest: base URL %q must be an absolute http or https URL", c.BaseURL)
+	}
+	base.RawQuery, base.Fragment = "", ""
+	if !strings.HasSuffix(base.Path, "/") {
+		base.Path += "/"
+		if base.RawPath != "" {
+			base.RawPath += "/"
+		}
+	}
+	cl := &Client{cfg: c, base: base, pacer: newPacer(c.Rate, c.Burst, c.now)}
+	cl.userAgent = userAgent(c.API, c.UserAgent)
+
+	hc := *c.HTTPClient // copy: never modify the caller's client
+	inner := hc.Transport
+	if inner == nil {
+		inner = http.DefaultTransport
+	}
+	hc.Transport = &attemptTransport{client: cl, next: inner}
+	cl.retry = &retryablehttp.Client{
+		HTTPClient:   &hc,
+		Logger:       nil, // attempts are logged by attemptTransport
+		RetryWaitMin: c.RetryWaitMin,
+		RetryWaitMax: c.RetryWaitMax,
+		RetryMax:     c.RetryMax,
+		CheckRetry:   cl.checkRetry,
+		Backoff:      cl.backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+	return cl, nil
+}
+
+func userAgent(api, prefix string) string {
+	ua := "loyalsync/" + Version
+	if api != "" {
+		ua += " (" + api + "; +https://github.com/loyalsync/loyalsync; " + runtime.Version() + ")"
+	}
+	if prefix != "" {
+		ua = prefix + " " + ua
+	}
+	return ua
+}
+
+// BaseURL returns a copy of the URL request paths are resolved against.
+func (c *Client) BaseURL() *url.URL {
+	u := *c.base
+	return &u
+}
+
+// Logger returns the client's logger.
+func (c *Client) Logger() *slog.Logger { return c.cfg.Logger }
+
+// RateLimit returns the latest rate-limit signals the server sent, and whether any were seen.
+func (c *Client) RateLimit() (RateLimit, bool) { return c.pacer.latest() }
+
+// Request describes one API call.
+type Request struct {
+	// Method is the HTTP method; empty means GET.
+	Method string
+	// Path is resolved against the base URL. Escape variable segments with [PathEscape] or build the
+	// path with [JoinPath].
+	Path string
+	// Query is a struct with `url` tags (encoded with go-querystring), url.Values, or nil.
+	Query any
+	// Body is encoded as JSON, unless it is a []byte (sent as is with ContentType) or nil.
+	Body any
+	// ContentType overrides the Content-Type of a []byte body. Default: application/json.
+	ContentType string
+	// Header adds request headers.
+	Header http.Header
+
+	// RetrySafe marks a POST, PUT, PATCH or DELETE as safe to send again after a network error or a
+	// 502/503/504. Such a request may have been applied by the server even though its response was
+	// lost, so retrying it blindly can apply it twice (two coupons, points added twice). Mark it safe
+	// only when a repeat cannot double-apply: it carries an idempotency key the server honours, or a
+	// deterministic identifier the client looks up before trying again. GET, HEAD and OPTIONS are
+	// always retried. A 429 is retried for every method, because a rate-limited request is rejected
+	// before it is processed.
+	RetrySafe bool
+}
+
+// Response is a completed HTTP exchange. Its body has been read into Body and closed.
+type Response struct {
+	*http.Response
+	// Body is the raw response body (after BOM stripping).
+	Body []byte
+	// Attempts is how many times the request was sent.
+	Attempts int
+}
+
+type ctxKey int
+
+const (
+	keyRetrySafe ctxKey = iota
+	keyAttempts
+)
+
+// Do sends the request, retrying and pacing as configured, and decodes a 2xx JSON response into out
+// (unless out is nil or the body is empty). A non-2xx response becomes the API's error (see
+// Config.DecodeError); the Response is returned with it whenever one was received.
+func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error) {
+	if ctx == nil {
+		return nil, errors.New("rest: nil context")
+	}
+	method := r.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	u, err := c.resolve(r.Path, r.Query)
+	if err != nil {
+		return nil, err
+	}
+	var body []byte
+	contentType := r.ContentType
+	switch b := r.Body.(type) {
+	case nil:
+	case []byte:
+		body = b
+	default:
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(b); err != nil {
+			return nil, fmt.Errorf("rest: encode request body: %w", err)
+		}
+		body = bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})
+	}
+	if body != nil && contentType == "" {
+		contentType = "application/json"
+	}
+
+	var attempts atomic.Int32
+	ctx = context.WithValue(ctx, keyAttempts, &attempts)
+	ctx = context.WithValue(ctx, keyRetrySafe, r.RetrySafe || idempotent(method))
+	var rawBody any
+	if body != nil {
+		rawBody = body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), rawBody)
+	if err != nil {
+		return nil, fmt.Errorf("rest: build request: %w", err)
+	}
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	req.Header.Set("User-Agent", c.userAgent)
+	if req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", "application/json")
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+
+	resp, err := c.retry.Do(req)
+	n := int(attempts.Load())
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, fmt.Errorf("rest: %s %s: %w", method, redactedPath(u), ctxErr)
+		}
+		return nil, &TransportError{Method: method, Path: redactedPath(u), Attempts: n, Err: unwrapURLError(err)}
+	}
+	defer resp.Body.Close()
+	data, err := readBody(resp.Body, c.cfg.MaxResponseBytes)
+	if err != nil {
+		return nil, &TransportError{Method: method, Path: redactedPath(u), Attempts: n, Err: err}
+	}
+	out2 := &Response{Response: resp, Body: data, Attempts: n}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return out2, c.decodeError(resp, data)
+	}
+	if out != nil && len(bytes.TrimSpace(data)) > 0 {
+		if err := c.unmarshal(data, out); err != nil {
+			return out2, &DecodeError{Method: method, Path: redactedPath(u), Status: resp.StatusCode, Body: data, Err: err}
+		}
+	}
+	return out2, nil
+}
+
+func (c *Client) unmarshal(data []byte, out any) error {
+	if c.cfg.Unmarshal != nil {
+		return c.cfg.Unmarshal(data, out)
+	}
+	return json.Unmarshal(data, out)
+}
+
+func (c *Client) decodeError(resp *http.Response, body []byte) error {
+	if c.cfg.DecodeError != nil {
+		if err := c.cfg.DecodeError(resp, body); err != nil {
+			return err
+		}
+	}
+	return NewHTTPError(resp, body)
+}
+
+func (c *Client) resolve(path string, q any) (*url.URL, error) {
+	if strings.HasPrefix(path, "/") || strings.Contains(path, "://") {
+		return nil, fmt.Errorf("rest: path %q must be relative to the base URL", path)
+	}
+	ref, err := url.Parse(path)
+	if err != nil {
+		return nil, fmt.Errorf("rest: invalid path %q: %w", path, err)
+	}
+	u := c.base.ResolveReference(ref)
+	values, err := EncodeQuery(q)
+	if err != nil {
+		return nil, err
+	}
+	if len(values) > 0 {
+		existing := u.Query()
+		for k, vs := range values {
+			existing[k] = append(existing[k], vs...)
+		}
+		u.RawQuery = EncodeValues(existing)
+	}
+	return u, nil
+}
+
+// readBody reads at most limit bytes, failing with ErrResponseTooLarge beyond, and strips a UTF-8 BOM.
+func readBody(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read response body: %w", err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%w (limit %d bytes)", ErrResponseTooLarge, limit)
+	}
+	return StripBOM(data), nil
+}
+
+// StripBOM removes a leading UTF-8 byte order mark, which some WordPress hosts prepend to JSON.
+func StripBOM(b []byte) []byte {
+	return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+}
+
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err // the URL may carry credentials; the caller adds a redacted path
+	}
+	return err
+}
+
+// attemptTransport carries one attempt: it waits for the pacer, authenticates, sends, logs and
+// records the server's rate-limit signals.
+type attemptTransport struct {
+	client *Client
+	next   http.RoundTripper
+}
+
+func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	c := t.client
+	ctx := req.Context()
+	attempt := 1
+	if n, ok := ctx.Value(keyAttempts).(*atomic.Int32); ok {
+		attempt = int(n.Add(1))
+	}
+	if err := c.pacer.wait(ctx); err != nil {
+		return nil, err
+	}
+	if c.cfg.Authenticate != nil {
+		req = req.Clone(ctx) // a RoundTripper must not modify the request it was given
+		if err := c.cfg.Authenticate(req); err != nil {
+			return nil, fmt.Errorf("authenticate: %w", err)
+		}
+	}
+	start := c.cfg.now()
+	resp, err := t.next.RoundTrip(req)
+	elapsed := c.cfg.now().Sub(start)
+	attrs := []slog.Attr{
+		slog.String("api", c.cfg.API),
+		slog.String("method", req.Method),
+		slog.String("path", redactedPath(req.URL)),
+		slog.Int("attempt", attempt),
+		slog.Duration("duration", elapsed),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+		c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "http request failed", attrs...)
+		return nil, err
+	}
+	attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "http request", attrs...)
+	if rl, ok := c.cfg.RateLimitFromHeaders(resp.Header, c.cfg.now()); ok {
+		c.pacer.observe(rl)
+	}
+	return resp, nil
+}
+
+var _ http.RoundTripper = (*attemptTransport)(nil)
+
+// sleepCtx waits d or until ctx is done.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

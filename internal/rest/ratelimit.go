@@ -1,0 +1,154 @@
+package rest
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// RateLimit is a server's view of the client's request budget, read from response headers.
+// A field the server did not send is -1 (Limit, Remaining) or zero (Reset).
+type RateLimit struct {
+	Limit     int       // requests allowed per window
+	Remaining int       // requests left in the current window
+	Reset     time.Time // when the window resets
+}
+
+// rateLimitHeaderSets lists the header families servers use, most specific first.
+var rateLimitHeaderSets = [...][3]string{
+	{"X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset"},
+	{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"},
+	{"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"},
+}
+
+// ParseRateLimitHeaders reads X-Rate-Limit-*, X-RateLimit-* or RateLimit-* headers. A reset value
+// may be delay seconds or a Unix epoch; they are told apart by magnitude (an epoch is after 2001,
+// a delay is shorter than 30 years).
+func ParseRateLimitHeaders(h http.Header, now time.Time) (RateLimit, bool) {
+	for _, set := range rateLimitHeaderSets {
+		limit, okL := headerInt(h, set[0])
+		remaining, okR := headerInt(h, set[1])
+		reset, okS := ParseResetHeader(h.Get(set[2]), now)
+		if !okL && !okR && !okS {
+			continue
+		}
+		if !okL {
+			limit = -1
+		}
+		if !okR {
+			remaining = -1
+		}
+		return RateLimit{Limit: limit, Remaining: remaining, Reset: reset}, true
+	}
+	return RateLimit{}, false
+}
+
+// epochThreshold separates epoch seconds from delay seconds: 1e9 is September 2001.
+const epochThreshold = 1_000_000_000
+
+// ParseResetHeader reads a rate-limit reset value that is either delay seconds or a Unix epoch
+// (seconds, possibly fractional).
+func ParseResetHeader(v string, now time.Time) (time.Time, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, false
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < 0 || f > 1e11 {
+		return time.Time{}, false
+	}
+	if f >= epochThreshold {
+		sec := int64(f)
+		return time.Unix(sec, int64((f-float64(sec))*1e9)), true
+	}
+	return now.Add(time.Duration(f * float64(time.Second))), true
+}
+
+func headerInt(h http.Header, name string) (int, bool) {
+	v := strings.TrimSpace(h.Get(name))
+	if v == "" {
+		return 0, false
+	}
+	// RateLimit-Limit may carry a policy ("100, 100;w=60"): take the first number.
+	if i := strings.IndexAny(v, ",;"); i >= 0 {
+		v = strings.TrimSpace(v[:i])
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, false
+	}
+	return n, true
+}
+
+// pacer is the client-side limiter. It runs at the configured base rate, and slows down to spread
+// the remaining budget over the rest of the server's window when the server reports it.
+type pacer struct {
+	now     func() time.Time
+	limiter *rate.Limiter
+	base    rate.Limit
+	burst   int
+
+	mu         sync.Mutex
+	last       RateLimit
+	seen       bool
+	pauseUntil time.Time // remaining hit 0: no request before the reset
+	slowUntil  time.Time // reduced rate in force until this reset
+}
+
+func newPacer(r rate.Limit, burst int, now func() time.Time) *pacer {
+	if r <= 0 {
+		r, burst = rate.Inf, 0
+	}
+	return &pacer{now: now, limiter: rate.NewLimiter(r, burst), base: r, burst: burst}
+}
+
+func (p *pacer) wait(ctx context.Context) error {
+	p.mu.Lock()
+	now := p.now()
+	pause := p.pauseUntil.Sub(now)
+	if !p.slowUntil.IsZero() && !now.Before(p.slowUntil) {
+		p.limiter.SetLimitAt(now, p.base)
+		p.limiter.SetBurstAt(now, p.burst)
+		p.slowUntil = time.Time{}
+	}
+	p.mu.Unlock()
+	if pause > 0 {
+		if err := sleepCtx(ctx, pause); err != nil {
+			return err
+		}
+	}
+	return p.limiter.Wait(ctx)
+}
+
+// observe records the server's signals and adapts the pace.
+func (p *pacer) observe(rl RateLimit) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.last, p.seen = rl, true
+	now := p.now()
+	if rl.Remaining < 0 || rl.Reset.IsZero() || !rl.Reset.After(now) {
+		return
+	}
+	if rl.Remaining == 0 {
+		p.pauseUntil = rl.Reset
+		return
+	}
+	window := rl.Reset.Sub(now).Seconds()
+	allowed := rate.Limit(float64(rl.Remaining) / window)
+	if allowed < p.base {
+		p.limiter.SetLimitAt(now, allowed)
+		p.limiter.SetBurstAt(now, 1)
+		p.slowUntil = rl.Reset
+	}
+}
+
+func (p *pacer) latest() (RateLimit, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.last, p.seen
+}

@@ -1,0 +1,150 @@
+package value
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+)
+
+// Layouts accepted for timestamps without a timezone, most common first. WooCommerce sends the
+// first; legacy data and plugins send the others.
+var naiveLayouts = [...]string{
+	"2006-01-02T15:04:05",
+	"2006-01-02 15:04:05",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02",
+}
+
+// zeroDates are the "no date" markers that MySQL-backed APIs send instead of null.
+var zeroDates = [...]string{"0000-00-00 00:00:00", "0000-00-00T00:00:00", "0000-00-00"}
+
+// parseNaive parses a timestamp that may or may not carry a zone. With a zone (RFC 3339) the
+// instant is exact and zoned is true; without one the wall clock is returned in loc.
+// ok is false for null, "" and the zero-date markers.
+func parseNaive(typ string, data []byte, loc *time.Location) (t time.Time, zoned, ok bool, err error) {
+	data = bytes.TrimSpace(data)
+	if bytes.Equal(data, nullLiteral) {
+		return time.Time{}, false, false, nil
+	}
+	if len(data) < 2 || data[0] != '"' || data[len(data)-1] != '"' {
+		return time.Time{}, false, false, newTimeError(typ, data, nil)
+	}
+	s := string(bytes.TrimSpace(data[1 : len(data)-1]))
+	if s == "" {
+		return time.Time{}, false, false, nil
+	}
+	for _, z := range zeroDates {
+		if s == z {
+			return time.Time{}, false, false, nil
+		}
+	}
+	if len(s) > 64 {
+		return time.Time{}, false, false, newTimeError(typ, data, nil)
+	}
+	for _, layout := range naiveLayouts {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, false, true, nil
+		}
+	}
+	t, err = time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, false, false, newTimeError(typ, data, err)
+	}
+	return t, true, true, nil
+}
+
+func newTimeError(typ string, data []byte, err error) *DecodeError {
+	e := newDecodeError(typ, data, err)
+	return e
+}
+
+// UTCTime is a timestamp that an API sends in UTC without saying so, such as WooCommerce's
+// "date_created_gmt": "2017-03-22T16:28:02". It decodes to a time.Time in UTC. A value that does
+// carry a zone (RFC 3339) is converted to UTC. null, "" and "0000-00-00 00:00:00" decode to the zero
+// time. It encodes back in the same zone-less form, or null when zero.
+type UTCTime struct {
+	time.Time
+}
+
+// UnmarshalJSON decodes a zone-less UTC timestamp.
+func (t *UTCTime) UnmarshalJSON(data []byte) error {
+	v, _, _, err := parseNaive("UTCTime", data, time.UTC)
+	if err != nil {
+		return err
+	}
+	t.Time = v.UTC()
+	return nil
+}
+
+// MarshalJSON encodes the time as "2006-01-02T15:04:05" in UTC, or null when zero.
+func (t UTCTime) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte("null"), nil
+	}
+	return t.UTC().AppendFormat([]byte{'"'}, naiveLayouts[0]+`"`), nil
+}
+
+// LocalTime is a wall-clock timestamp in the source's own timezone, sent without a zone, such as
+// WooCommerce's "date_created": "2017-03-22T16:28:02" in the site's timezone. The instant it names is
+// only known together with that timezone: use In to get a time.Time. When the API sends an explicit
+// zone instead, the instant is kept and In returns it unchanged.
+type LocalTime struct {
+	wall  time.Time // wall clock in UTC fields, or the exact instant when zoned
+	zoned bool
+}
+
+// NewLocalTime returns the LocalTime for the wall clock of t, dropping its location.
+func NewLocalTime(t time.Time) LocalTime {
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	return LocalTime{wall: time.Date(y, mo, d, h, mi, s, t.Nanosecond(), time.UTC)}
+}
+
+// IsZero reports whether the time is unset (null, "" or a zero date in the source).
+func (t LocalTime) IsZero() bool { return t.wall.IsZero() }
+
+// In returns the instant this wall-clock time names in loc, converted to UTC. A nil loc means UTC.
+func (t LocalTime) In(loc *time.Location) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	if t.zoned {
+		return t.wall.UTC()
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	y, mo, d := t.wall.Date()
+	h, mi, s := t.wall.Clock()
+	return time.Date(y, mo, d, h, mi, s, t.wall.Nanosecond(), loc).UTC()
+}
+
+// String returns the wall clock as "2006-01-02T15:04:05", or "" when zero.
+func (t LocalTime) String() string {
+	if t.IsZero() {
+		return ""
+	}
+	if t.zoned {
+		return t.wall.Format(time.RFC3339)
+	}
+	return t.wall.Format(naiveLayouts[0])
+}
+
+// UnmarshalJSON decodes a zone-less wall-clock timestamp.
+func (t *LocalTime) UnmarshalJSON(data []byte) error {
+	v, zoned, _, err := parseNaive("LocalTime", data, time.UTC)
+	if err != nil {
+		return err
+	}
+	*t = LocalTime{wall: v, zoned: zoned}
+	return nil
+}
+
+// MarshalJSON encodes the wall clock as "2006-01-02T15:04:05", or null when zero.
+func (t LocalTime) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte("null"), nil
+	}
+	return fmt.Appendf(nil, "%q", t.String()), nil
+}
