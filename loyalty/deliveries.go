@@ -1,0 +1,135 @@
+package loyalty
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// RecordActivity appends an entry to a program's activity log; adapters use it for
+// connections, disconnections and sign-ins. A zero At is set to now.
+func (e *Engine) RecordActivity(ctx context.Context, a ActivityEntry) error {
+	if a.Kind == "" {
+		return invalid("ActivityEntry.Kind", "is required")
+	}
+	if a.At.IsZero() {
+		a.At = e.now()
+	}
+	a.At = a.At.UTC()
+	a.Seq = 0
+	return e.update(ctx, func(tx Tx) error {
+		if _, err := loadProgram(ctx, tx, a.ProgramID); err != nil {
+			return err
+		}
+		return tx.AppendActivity(ctx, a)
+	})
+}
+
+// Activity returns one page of a program's activity log, newest first, and the cursor of the
+// next page (0 at the end).
+func (e *Engine) Activity(ctx context.Context, programID string, opts PageOptions) ([]ActivityEntry, int64, error) {
+	page := opts.page()
+	var as []ActivityEntry
+	err := e.store.View(ctx, func(tx ReadTx) error {
+		var err error
+		as, err = tx.Activity(ctx, programID, page)
+		return err
+	})
+	if err != nil || len(as) == 0 {
+		return as, 0, err
+	}
+	return as, next(len(as), page.Limit, as[len(as)-1].Seq), nil
+}
+
+// DeliveryFailure is a delivery an adapter rejected before it reached the engine (a bad
+// signature, an unreadable body), for RecordDeliveryFailure.
+type DeliveryFailure struct {
+	Store, OrderID, Status string
+	// Email is hashed with the engine's salt; it is never stored.
+	Email string
+	// Reason says what went wrong and, ideally, how to fix it.
+	Reason string
+}
+
+// RecordDeliveryFailure records a failed receipt for a delivery an adapter could not hand to
+// ProcessOrder.
+func (e *Engine) RecordDeliveryFailure(ctx context.Context, programID string, f DeliveryFailure) error {
+	now := e.now()
+	return e.update(ctx, func(tx Tx) error {
+		if _, err := loadProgram(ctx, tx, programID); err != nil {
+			return err
+		}
+		return tx.AppendReceipt(ctx, Receipt{ProgramID: programID, Store: f.Store, OrderID: f.OrderID,
+			Status: f.Status, Outcome: OutcomeFailed, Reason: f.Reason, EmailHash: hashEmail(e.salt, f.Email), ReceivedAt: now})
+	})
+}
+
+// recordFailure records a failed receipt for an order delivery, best effort.
+func (e *Engine) recordFailure(ctx context.Context, programID string, ev OrderEvent, cause error, now time.Time) {
+	if ctx.Err() != nil {
+		ctx = context.WithoutCancel(ctx)
+	}
+	err := e.update(ctx, func(tx Tx) error {
+		return tx.AppendReceipt(ctx, Receipt{ProgramID: programID, Store: ev.Store, OrderID: ev.OrderID,
+			Status: string(NormalizeStatus(ev.Status)), Outcome: OutcomeFailed, Reason: cause.Error(),
+			EmailHash: hashEmail(e.salt, ev.BillingEmail), ReceivedAt: now})
+	})
+	if err != nil {
+		e.logger.WarnContext(ctx, "loyalty: record failed delivery", "program", programID, "order", ev.OrderID,
+			"cause", cause, "err", err)
+	}
+}
+
+// Receipts returns one page of a program's delivery receipts, newest first (only those with
+// outcome when it is not empty), and the cursor of the next page (0 at the end).
+func (e *Engine) Receipts(ctx context.Context, programID string, outcome Outcome, opts PageOptions) ([]Receipt, int64, error) {
+	page := opts.page()
+	var rs []Receipt
+	err := e.store.View(ctx, func(tx ReadTx) error {
+		var err error
+		rs, err = tx.Receipts(ctx, programID, outcome, page)
+		return err
+	})
+	if err != nil || len(rs) == 0 {
+		return rs, 0, err
+	}
+	return rs, next(len(rs), page.Limit, rs[len(rs)-1].Seq), nil
+}
+
+// DeliveryStats counts a program's deliveries over the last window (24 hours when window is
+// zero) and returns the most recent delivery and failure.
+func (e *Engine) DeliveryStats(ctx context.Context, programID string, window time.Duration) (DeliveryStats, error) {
+	if window <= 0 {
+		window = 24 * time.Hour
+	}
+	st := DeliveryStats{Since: e.now().Add(-window)}
+	err := e.store.View(ctx, func(tx ReadTx) error {
+		counts, err := tx.CountReceipts(ctx, programID, st.Since)
+		if err != nil {
+			return err
+		}
+		st.ByOutcome = counts
+		st.Processed = counts[OutcomeProcessed]
+		st.Ignored = counts[OutcomeIgnored] + counts[OutcomeDuplicate] + counts[OutcomeSkipped]
+		st.Failed = counts[OutcomeFailed]
+		for _, o := range []Outcome{"", OutcomeFailed} {
+			rs, err := tx.Receipts(ctx, programID, o, Page{Limit: 1})
+			if err != nil {
+				return err
+			}
+			if len(rs) == 1 {
+				if o == "" {
+					st.LastDelivery = &rs[0]
+				} else {
+					st.LastFailure = &rs[0]
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return DeliveryStats{}, fmt.Errorf("loyalty: delivery stats: %w", err)
+	}
+	return st, nil
+}
+

@@ -1,0 +1,129 @@
+package loyalty
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Store keeps programs, members, accounts, the ledger, order states, redemptions, the activity
+// log and delivery receipts, with transactions.
+//
+// Update runs fn in a read-write transaction and commits when fn returns nil; when fn returns an
+// error or panics, nothing fn wrote may remain. Transactions must be serializable with respect
+// to the rows they read and write: a backend either runs them one at a time (a mutex, SQLite's
+// BEGIN IMMEDIATE), or locks the rows the engine reads before writing them (PostgreSQL
+// SELECT ... FOR UPDATE on accounts, order states and redemptions), or detects conflicts and
+// returns an error wrapping ErrConflict (PostgreSQL SERIALIZABLE, SQLITE_BUSY). The engine runs fn
+// again on ErrConflict and ErrDuplicateKey, a bounded number of times, so fn may run more than
+// once; a backend must not retry by itself after fn has run.
+//
+// View runs fn in a read-only transaction that sees one consistent snapshot.
+//
+// Methods of ReadTx and Tx are only valid during the call to fn. Lookups of a single record
+// return an error wrapping ErrNotFound when it does not exist. List methods take a Page and
+// return records newest first (highest Seq first) unless stated otherwise.
+type Store interface {
+	Update(ctx context.Context, fn func(Tx) error) error
+	View(ctx context.Context, fn func(ReadTx) error) error
+}
+
+// Page selects one page of a list ordered by Seq, newest first.
+type Page struct {
+	// Before is an exclusive Seq cursor: only records with Seq < Before are listed. Zero starts
+	// at the newest record.
+	Before int64
+	// Limit is the page size; the engine passes 1 to 1000.
+	Limit int
+}
+
+// ReadTx is what the engine reads inside a transaction.
+type ReadTx interface {
+	// Program returns the program with the given id.
+	Program(ctx context.Context, id string) (Program, error)
+	// Programs lists every program, ordered by id.
+	Programs(ctx context.Context) ([]Program, error)
+
+	// Member, MemberByEmail (normalised email), MemberByCode and MemberByNumber look a member up.
+	Member(ctx context.Context, id string) (Member, error)
+	MemberByEmail(ctx context.Context, email string) (Member, error)
+	MemberByCode(ctx context.Context, code string) (Member, error)
+	MemberByNumber(ctx context.Context, number int64) (Member, error)
+
+	// Account returns the member's account in the program. In a read-write transaction a
+	// row-locking backend locks it (FOR UPDATE).
+	Account(ctx context.Context, programID, memberID string) (Account, error)
+	// Memberships lists the program's accounts with their members, newest account first
+	// (by Account.Seq).
+	Memberships(ctx context.Context, programID string, page Page) ([]Membership, error)
+
+	// Movement returns the program's movement with the given idempotency key.
+	Movement(ctx context.Context, programID, key string) (Movement, error)
+	// Movements lists an account's movements, newest first.
+	Movements(ctx context.Context, programID, memberID string, page Page) ([]Movement, error)
+
+	// OrderState returns what the program remembers about an order. In a read-write
+	// transaction a row-locking backend locks it.
+	OrderState(ctx context.Context, programID, store, orderID string) (OrderState, error)
+
+	// Redemption returns a redemption by id; RedemptionByCode by coupon code. In a read-write
+	// transaction a row-locking backend locks it.
+	Redemption(ctx context.Context, id string) (Redemption, error)
+	RedemptionByCode(ctx context.Context, code string) (Redemption, error)
+	// ReservedRedemptions lists redemptions in state RedemptionReserved created before
+	// createdBefore with Seq > afterSeq, OLDEST first, at most limit.
+	ReservedRedemptions(ctx context.Context, createdBefore time.Time, afterSeq int64, limit int) ([]Redemption, error)
+
+	// Activity lists the program's activity log, newest first.
+	Activity(ctx context.Context, programID string, page Page) ([]ActivityEntry, error)
+
+	// Receipts lists the program's delivery receipts, newest first; with outcome not empty,
+	// only receipts with that outcome.
+	Receipts(ctx context.Context, programID string, outcome Outcome, page Page) ([]Receipt, error)
+	// CountReceipts counts the program's receipts with ReceivedAt at or after since, by outcome.
+	CountReceipts(ctx context.Context, programID string, since time.Time) (ReceiptCounts, error)
+}
+
+// Tx is what the engine reads and writes inside a read-write transaction.
+type Tx interface {
+	ReadTx
+
+	// PutProgram creates or replaces a program.
+	PutProgram(ctx context.Context, p Program) error
+
+	// CreateMember inserts a new member, assigns m.Number (unique, positive, increasing) and
+	// returns the stored member. It returns ErrDuplicateKey when the id, the email (when not
+	// empty) or the code is taken.
+	CreateMember(ctx context.Context, m Member) (Member, error)
+
+	// CreateAccount inserts a new account, assigns a.Seq and returns it; ErrDuplicateKey when
+	// the (program, member) account exists.
+	CreateAccount(ctx context.Context, a Account) (Account, error)
+
+	// AppendMovement inserts m, assigns m.Seq (increasing in commit order across the Store) and
+	// in the same step sets the account's Balance to m.BalanceAfter and UpdatedAt to
+	// m.CreatedAt. It returns ErrDuplicateKey when the program already has a movement with
+	// m.Key, and ErrNotFound when the account does not exist.
+	AppendMovement(ctx context.Context, m Movement) (Movement, error)
+
+	// PutOrderState creates or replaces an order state.
+	PutOrderState(ctx context.Context, s OrderState) error
+
+	// CreateRedemption inserts r, assigns r.Seq and returns it; ErrDuplicateKey when the id or
+	// the code is taken. UpdateRedemption replaces an existing redemption (same id); ErrNotFound
+	// when there is none.
+	CreateRedemption(ctx context.Context, r Redemption) (Redemption, error)
+	UpdateRedemption(ctx context.Context, r Redemption) error
+
+	// AppendActivity inserts an activity entry, assigning its Seq.
+	AppendActivity(ctx context.Context, a ActivityEntry) error
+	// AppendReceipt inserts a delivery receipt, assigning its Seq.
+	AppendReceipt(ctx context.Context, r Receipt) error
+}
+
+func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// retryable reports whether a transaction error means "run it again".
+func retryable(err error) bool {
+	return errors.Is(err, ErrConflict) || errors.Is(err, ErrDuplicateKey)
+}
