@@ -132,4 +132,3 @@ func (e *Engine) DeliveryStats(ctx context.Context, programID string, window tim
 	}
 	return st, nil
 }
-
