@@ -1,0 +1,130 @@
+package woocommerce
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/dghubble/oauth1"
+
+	"github.com/loyalsync/loyalsync/internal/rest"
+)
+
+// authMethod is how requests are authenticated; it also tailors the hint of a 401.
+type authMethod int
+
+const (
+	authBasic authMethod = iota
+	authQueryString
+	authOAuth1
+)
+
+func (a authMethod) String() string {
+	switch a {
+	case authQueryString:
+		return "query-string"
+	case authOAuth1:
+		return "oauth1"
+	}
+	return "basic"
+}
+
+// configureAuth chooses the authentication WooCommerce expects for the URL scheme (spec: Basic or
+// query-string credentials only under is_ssl(), OAuth 1.0a otherwise) and installs it in rc.
+func configureAuth(rc *rest.Config, cfg *config, scheme, key, secret string, out *authMethod) error {
+	if scheme == "http" {
+		if cfg.queryStringAuth {
+			return errors.New("woocommerce: query-string credentials are only accepted over HTTPS; " +
+				"WooCommerce would ignore them on an http:// store URL (use https://, or drop WithQueryStringAuth to sign with OAuth 1.0a)")
+		}
+		*out = authOAuth1
+		rc.HTTPClient = oauthHTTPClient(rc.HTTPClient, key, secret, cfg.oauthMethod)
+		return nil
+	}
+	if cfg.queryStringAuth {
+		*out = authQueryString
+		rc.Authenticate = func(r *http.Request) error {
+			q := r.URL.Query()
+			q.Set("consumer_key", key)
+			q.Set("consumer_secret", secret)
+			r.URL.RawQuery = rest.EncodeValues(q)
+			return nil
+		}
+		return nil
+	}
+	*out = authBasic
+	rc.Authenticate = func(r *http.Request) error {
+		r.SetBasicAuth(key, secret)
+		return nil
+	}
+	return nil
+}
+
+// oauthHTTPClient returns a copy of base (or a default client) whose transport signs every request
+// it sends with OAuth 1.0a, one-legged (empty token), as WooCommerce's check_oauth_signature
+// verifies it: the query parameters are signed, a JSON body is not, and the key is secret + "&".
+// The core calls the transport once per attempt, so a retry gets a fresh nonce and timestamp
+// (WooCommerce rejects a reused nonce).
+func oauthHTTPClient(base *http.Client, key, secret string, method OAuthSignatureMethod) *http.Client {
+	var hc http.Client
+	if base != nil {
+		hc = *base
+	} else {
+		hc = http.Client{Timeout: rest.DefaultTimeout}
+	}
+	cfg := oauth1.NewConfig(key, secret)
+	if method == OAuthHMACSHA1 {
+		cfg.Signer = &oauth1.HMACSigner{ConsumerSecret: secret}
+	} else {
+		cfg.Signer = &oauth1.HMAC256Signer{ConsumerSecret: secret}
+	}
+	// oauth1 takes the wrapped transport from the context value oauth1.HTTPClient.
+	inner := &http.Client{Transport: hc.Transport}
+	ctx := context.WithValue(context.Background(), oauth1.HTTPClient, inner)
+	hc.Transport = oauth1.NewClient(ctx, cfg, oauth1.NewToken("", "")).Transport
+	return &hc
+}
+
+// authHint explains the likely cause of a WooCommerce authentication failure for the way the
+// client authenticated. It returns "" when it has nothing useful to add.
+func authHint(a authMethod, status int, code, message string) string {
+	if status != http.StatusUnauthorized {
+		return ""
+	}
+	switch code {
+	case "woocommerce_rest_cannot_view", "woocommerce_rest_cannot_create", "woocommerce_rest_cannot_edit",
+		"woocommerce_rest_cannot_delete", "woocommerce_rest_cannot_batch":
+		// The request arrived anonymous: the credentials were not seen at all.
+		switch a {
+		case authBasic:
+			return "WooCommerce did not see the credentials. Either the web server strips the Authorization header " +
+				"(common with Apache and PHP as CGI/FastCGI: use WithQueryStringAuth), or WordPress does not consider the " +
+				"request HTTPS (a TLS-terminating proxy it does not trust), in which case it only accepts OAuth 1.0a"
+		case authQueryString:
+			return "WooCommerce did not accept the query-string credentials: WordPress probably does not consider the " +
+				"request HTTPS (a TLS-terminating proxy it does not trust), and then only accepts OAuth 1.0a"
+		default:
+			return "WooCommerce did not see the OAuth parameters: check that the store URL is the site's home URL " +
+				"and that nothing strips the Authorization header"
+		}
+	case "woocommerce_rest_authentication_error":
+		switch {
+		case strings.Contains(message, "Consumer key is invalid"):
+			return "the consumer key is unknown to this store: check the key and that it was created on this site"
+		case strings.Contains(message, "Consumer secret is invalid"):
+			return "the consumer secret does not match the key"
+		case strings.Contains(message, "Invalid signature"):
+			return "the OAuth signature did not match: the store URL must be exactly the site's home URL (scheme, www., " +
+				"sub-directory), and plugins that rewrite the request URL break signatures"
+		case strings.Contains(message, "timestamp"):
+			return "the server rejected the OAuth timestamp: the clocks of client and server differ by more than 15 minutes"
+		case strings.Contains(message, "nonce"):
+			return "the server saw this OAuth nonce before (a replayed request)"
+		case strings.Contains(message, "permissions"):
+			return "the API key lacks the permission for this request: writes need a key with write or read_write access"
+		}
+		return "check the consumer key and secret"
+	}
+	return ""
+}

@@ -1,0 +1,67 @@
+// Package woocommerce is a client for the WooCommerce REST API v3 (/wp-json/wc/v3/) and a
+// receiver for WooCommerce webhooks.
+//
+//	client, err := woocommerce.NewClient("https://shop.example.com", "ck_...", "cs_...",
+//		woocommerce.WithRateLimit(5, 5))
+//	for order, err := range client.Orders.All(ctx, &woocommerce.OrderListOptions{
+//		Status: []woocommerce.OrderStatus{woocommerce.OrderCompleted},
+//	}) {
+//		...
+//	}
+//
+// Services hang off the Client (Orders, OrderNotes, Refunds, Products, Variations, Categories,
+// Coupons, Customers, Webhooks, SystemStatus) and share one transport. Every call takes a
+// context first.
+//
+// # Authentication
+//
+// NewClient authenticates the way WooCommerce's server decides: over https:// with HTTP Basic
+// (consumer key and secret), or with consumer_key/consumer_secret query parameters when
+// WithQueryStringAuth is given (for servers that strip the Authorization header); over plain
+// http:// with one-legged OAuth 1.0a, HMAC-SHA256 by default, signed afresh on every attempt.
+// Basic or query-string credentials over http:// are refused by NewClient, because WooCommerce
+// would silently ignore them and answer a misleading 401. When WooCommerce still answers 401, the
+// *APIError's Hint explains the likely cause for the method in use.
+//
+// # Pagination
+//
+// List returns one page and a *Response with Total, TotalPages, NextPage and PrevPage read from
+// X-WP-Total, X-WP-TotalPages and the Link header (WooCommerce only sends rel="next" and
+// rel="prev"). All returns an iter.Seq2 that fetches pages lazily until there is no next page;
+// when the headers are missing the collection is taken to be a single page. PerPage above 100 is
+// rejected before sending (ErrInvalidParam). Date filters (DateFilter) are sent in UTC with
+// dates_are_gmt=true.
+//
+// # Retries
+//
+// Reads are retried on network errors and on 429, 502, 503 and 504 with exponential back-off,
+// honouring Retry-After. A write is retried only when repeating it cannot apply it twice: updates
+// by id (PUT) and deletes by id, creates of objects WooCommerce keeps unique (a coupon code, a
+// customer email, a product or variation SKU, a category name) where a repeat fails with
+// ErrAlreadyExists instead of creating a duplicate, and nothing else. Orders, refunds, notes,
+// webhooks and batches are never retried after their request may have reached the server.
+//
+// # Types
+//
+// Money is a decimal (never float64) that decodes from JSON strings, numbers and "". Dates are
+// pairs: DateX (LocalTime, the site's wall clock without a zone) and DateXGMT (UTCTime). Nullable
+// integers are NullInt; manage_stock is ManageStock (true, false or "parent"); meta_data values keep
+// their raw JSON. Statuses are open string types with constants for the known values.
+//
+// # Errors
+//
+// A non-2xx response is an *APIError (status, code, message, data.params, raw body); errors.Is
+// matches it against ErrNotFound, ErrUnauthorized, ErrForbidden, ErrRateLimited, ErrInvalidParam,
+// ErrAlreadyExists and the other sentinels. Batch methods split work into requests of at most 100
+// items and report the items WooCommerce refused (while answering 200) as a *BatchError next to
+// the successful ones.
+//
+// # Webhooks
+//
+// NewWebhookHandler returns an http.Handler that verifies X-WC-Webhook-Signature (HMAC-SHA256 of
+// the raw body, compared in constant time), decodes the delivery into a *Delivery (Order, Product,
+// Coupon or Customer; only an id for deletions; action payloads) and calls your function.
+// ParseDelivery and VerifySignature do the same without HTTP. The unsigned creation ping
+// (webhook_id=N) is recognised as DeliveryPing. WooCommerce never retries a failed delivery, and
+// the delivery id changes on every delivery: deduplicate on the payload, not on the delivery id.
+package woocommerce

@@ -1,0 +1,126 @@
+package woocommerce
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/loyalsync/loyalsync/internal/rest"
+)
+
+// Option configures a Client. Options validate their arguments: NewClient returns the first
+// error an option reports.
+type Option func(*config) error
+
+// config collects what the options set before NewClient builds the transport.
+type config struct {
+	rest            []rest.Option
+	httpClient      *http.Client
+	queryStringAuth bool
+	oauthMethod     OAuthSignatureMethod
+	methodOverride  bool
+}
+
+// WithHTTPClient sends requests through a copy of hc (its Transport, Timeout, Jar and redirect
+// policy are kept; hc itself is never modified). nil is an error.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("woocommerce: WithHTTPClient: nil *http.Client")
+		}
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithLogger logs one debug record per HTTP attempt (method, path with credentials redacted,
+// status, duration, attempt number) to l. Default: nothing is logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		c.rest = append(c.rest, rest.WithLogger(l))
+		return nil
+	}
+}
+
+// WithUserAgent puts ua in front of the library's own User-Agent product token. Some hosts'
+// firewalls block unknown agents; naming your application helps their logs too.
+func WithUserAgent(ua string) Option {
+	return func(c *config) error {
+		c.rest = append(c.rest, rest.WithUserAgent(ua))
+		return nil
+	}
+}
+
+// WithRetry sets how often a failed request is retried (0 disables retries) and the bounds of
+// the exponential back-off between attempts. Which requests are retried is described in the
+// package documentation under "Retries".
+func WithRetry(maxRetries int, waitMin, waitMax time.Duration) Option {
+	return func(c *config) error {
+		c.rest = append(c.rest, rest.WithRetry(maxRetries, waitMin, waitMax))
+		return nil
+	}
+}
+
+// WithRateLimit paces requests client-side to perSecond on average, with bursts of up to burst.
+// perSecond 0 removes the limit (the default). Shared hosting often throttles or bans clients
+// that walk every page at full speed; a few requests per second is polite.
+func WithRateLimit(perSecond float64, burst int) Option {
+	return func(c *config) error {
+		c.rest = append(c.rest, rest.WithRateLimit(perSecond, burst))
+		return nil
+	}
+}
+
+// WithQueryStringAuth sends the credentials as consumer_key and consumer_secret query
+// parameters instead of an HTTP Basic Authorization header. Use it when the web server strips
+// the Authorization header (typical for Apache with PHP as CGI/FastCGI), which WooCommerce then
+// reports as 401 woocommerce_rest_cannot_view. WooCommerce accepts it over HTTPS only, so
+// NewClient refuses it for an http:// store URL. The credentials are redacted from logs and errors.
+func WithQueryStringAuth() Option {
+	return func(c *config) error {
+		c.queryStringAuth = true
+		return nil
+	}
+}
+
+// OAuthSignatureMethod selects the HMAC used for OAuth 1.0a signatures over plain HTTP.
+type OAuthSignatureMethod string
+
+// The signature methods WooCommerce verifies.
+const (
+	OAuthHMACSHA256 OAuthSignatureMethod = "HMAC-SHA256" // the default, as in WooCommerce's own clients
+	OAuthHMACSHA1   OAuthSignatureMethod = "HMAC-SHA1"
+)
+
+// WithOAuthSignatureMethod chooses the signature method for OAuth 1.0a, which is used when the
+// store URL is http://. The default is HMAC-SHA256. It has no effect for https:// stores.
+func WithOAuthSignatureMethod(m OAuthSignatureMethod) Option {
+	return func(c *config) error {
+		switch m {
+		case OAuthHMACSHA256, OAuthHMACSHA1:
+			c.oauthMethod = m
+			return nil
+		}
+		return errors.New("woocommerce: unsupported OAuth signature method " + string(m))
+	}
+}
+
+// WithMethodOverride sends PUT and DELETE requests as POST with an X-HTTP-Method-Override
+// header, which WordPress honours. Use it when a firewall such as ModSecurity answers PUT or
+// DELETE with 501 Not Implemented.
+func WithMethodOverride() Option {
+	return func(c *config) error {
+		c.methodOverride = true
+		return nil
+	}
+}
+
+// WithMaxRetryAfter sets the longest server-requested wait (Retry-After) the client sleeps
+// through before retrying; a longer request ends the retries and returns the error.
+func WithMaxRetryAfter(d time.Duration) Option {
+	return func(c *config) error {
+		c.rest = append(c.rest, rest.WithMaxRetryAfter(d))
+		return nil
+	}
+}
