@@ -44,7 +44,7 @@ func New(cfg Config) (*Client, error) {
 			base.RawPath += "/"
 		}
 	}
-	cl := &Client{cfg: c, base: base, pacer: newPacer(c.Rate, c.Burst, c.now)}
+	cl := &Client{cfg: c, base: base, pacer: newPacer(c.Rate, c.Burst, c.now, c.sleep)}
 	cl.userAgent = userAgent(c.API, c.UserAgent)
 
 	hc := *c.HTTPClient // copy: never modify the caller's client
@@ -138,6 +138,9 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 	if ctx == nil {
 		return nil, errors.New("rest: nil context")
 	}
+	if r == nil {
+		return nil, errors.New("rest: nil request")
+	}
 	method := r.Method
 	if method == "" {
 		method = http.MethodGet
@@ -192,6 +195,9 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 	resp, err := c.retry.Do(req)
 	n := int(attempts.Load())
 	if err != nil {
+		if resp != nil { // retryablehttp hands back the last response with a policy error
+			resp.Body.Close()
+		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("rest: %s %s: %w", method, redactedPath(u), ctxErr)
 		}
@@ -231,8 +237,8 @@ func (c *Client) decodeError(resp *http.Response, body []byte) error {
 }
 
 func (c *Client) resolve(path string, q any) (*url.URL, error) {
-	if strings.HasPrefix(path, "/") || strings.Contains(path, "://") {
-		return nil, fmt.Errorf("rest: path %q must be relative to the base URL", path)
+	if strings.HasPrefix(path, "/") || strings.Contains(path, "://") || hasDotDotSegment(path) {
+		return nil, fmt.Errorf("rest: path %q must be relative to the base URL, without '..' segments", path)
 	}
 	ref, err := url.Parse(path)
 	if err != nil {
@@ -298,15 +304,18 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	ctx := req.Context()
 	attempt := 1
 	if n, ok := ctx.Value(keyAttempts).(*atomic.Int32); ok {
-		attempt = int(n.Add(1))
+		if req.Response == nil { // a redirect hop (Response set) belongs to the current attempt
+			n.Add(1)
+		}
+		attempt = int(n.Load())
 	}
 	if err := c.pacer.wait(ctx); err != nil {
 		return nil, err
 	}
-	if c.cfg.Authenticate != nil {
+	if c.cfg.Authenticate != nil && c.sameOrigin(req.URL) {
 		req = req.Clone(ctx) // a RoundTripper must not modify the request it was given
 		if err := c.cfg.Authenticate(req); err != nil {
-			return nil, fmt.Errorf("authenticate: %w", err)
+			return nil, &authError{err: err}
 		}
 	}
 	start := c.cfg.now()
@@ -333,6 +342,22 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 }
 
 var _ http.RoundTripper = (*attemptTransport)(nil)
+
+// sameOrigin reports whether u is on the base URL's host, over the same scheme or upgraded to https.
+// Credentials are added only there, so a redirect to another host, or from https down to http,
+// never carries them.
+func (c *Client) sameOrigin(u *url.URL) bool {
+	if !strings.EqualFold(u.Host, c.base.Host) {
+		return false
+	}
+	return u.Scheme == c.base.Scheme || u.Scheme == "https"
+}
+
+// authError is a failure of Config.Authenticate. It is permanent: the request is not retried.
+type authError struct{ err error }
+
+func (e *authError) Error() string { return "authenticate: " + e.err.Error() }
+func (e *authError) Unwrap() error { return e.err }
 
 // sleepCtx waits d or until ctx is done.
 func sleepCtx(ctx context.Context, d time.Duration) error {

@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -62,7 +63,8 @@ type Config struct {
 	// MaxResponseBytes caps the size of a response body read into memory.
 	MaxResponseBytes int64
 
-	now func() time.Time // for tests
+	now   func() time.Time                                 // for tests; default time.Now
+	sleep func(ctx context.Context, d time.Duration) error // for tests; default sleepCtx
 }
 
 // Option changes a Config; clients wrap these in their own functional options.
@@ -182,6 +184,9 @@ func (c *Config) withDefaults() Config {
 	}
 	if out.now == nil {
 		out.now = time.Now
+	}
+	if out.sleep == nil {
+		out.sleep = sleepCtx
 	}
 	return out
 }

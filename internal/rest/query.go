@@ -88,11 +88,33 @@ func unreserved(c byte) bool {
 
 // JoinPath joins path segments, escaping each one with Escape, so that user data (an email, a
 // reason text, an SKU) can never change the route: JoinPath("points", "a/b@x.com", "7")
-// is "points/a%2Fb%40x.com/7". Format numbers before passing them.
+// is "points/a%2Fb%40x.com/7". A segment that is "." or ".." is sent as %2E or %2E%2E, so it
+// is not resolved as a dot segment either. Format numbers before passing them.
 func JoinPath(segments ...string) string {
 	escaped := make([]string, len(segments))
 	for i, s := range segments {
-		escaped[i] = Escape(s)
+		switch s {
+		case ".":
+			escaped[i] = "%2E"
+		case "..":
+			escaped[i] = "%2E%2E"
+		default:
+			escaped[i] = Escape(s)
+		}
 	}
 	return strings.Join(escaped, "/")
+}
+
+// hasDotDotSegment reports whether a relative reference contains a ".." path segment, which
+// would climb out of the base URL's path.
+func hasDotDotSegment(path string) bool {
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
+	for seg := range strings.SplitSeq(path, "/") {
+		if seg == ".." {
+			return true
+		}
+	}
+	return false
 }

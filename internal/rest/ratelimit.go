@@ -2,6 +2,7 @@ package rest
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -59,7 +60,7 @@ func ParseResetHeader(v string, now time.Time) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	f, err := strconv.ParseFloat(v, 64)
-	if err != nil || f < 0 || f > 1e11 {
+	if err != nil || !(f >= 0 && f <= 1e11) { // also rejects NaN
 		return time.Time{}, false
 	}
 	if f >= epochThreshold {
@@ -87,8 +88,12 @@ func headerInt(h http.Header, name string) (int, bool) {
 
 // pacer is the client-side limiter. It runs at the configured base rate, and slows down to spread
 // the remaining budget over the rest of the server's window when the server reports it.
+//
+// It reads time only through now and waits only through sleep, so tests can drive it with a fake
+// clock and count the waits instead of measuring them.
 type pacer struct {
 	now     func() time.Time
+	sleep   func(ctx context.Context, d time.Duration) error
 	limiter *rate.Limiter
 	base    rate.Limit
 	burst   int
@@ -100,13 +105,17 @@ type pacer struct {
 	slowUntil  time.Time // reduced rate in force until this reset
 }
 
-func newPacer(r rate.Limit, burst int, now func() time.Time) *pacer {
+func newPacer(r rate.Limit, burst int, now func() time.Time, sleep func(context.Context, time.Duration) error) *pacer {
 	if r <= 0 {
 		r, burst = rate.Inf, 0
+	} else if burst < 1 {
+		burst = 1 // a finite rate with burst 0 would refuse every request
 	}
-	return &pacer{now: now, limiter: rate.NewLimiter(r, burst), base: r, burst: burst}
+	return &pacer{now: now, sleep: sleep, limiter: rate.NewLimiter(r, burst), base: r, burst: burst}
 }
 
+// wait blocks until the next request may be sent: first through a pause the server asked for
+// (remaining == 0), then for a token of the limiter.
 func (p *pacer) wait(ctx context.Context) error {
 	p.mu.Lock()
 	now := p.now()
@@ -118,11 +127,22 @@ func (p *pacer) wait(ctx context.Context) error {
 	}
 	p.mu.Unlock()
 	if pause > 0 {
-		if err := sleepCtx(ctx, pause); err != nil {
+		if err := p.sleep(ctx, pause); err != nil {
+			return err
+		}
+		now = p.now()
+	}
+	r := p.limiter.ReserveN(now, 1)
+	if !r.OK() { // cannot happen: burst is at least 1 whenever the rate is finite
+		return errors.New("rest: rate limiter refused the request")
+	}
+	if d := r.DelayFrom(now); d > 0 {
+		if err := p.sleep(ctx, d); err != nil {
+			r.CancelAt(p.now()) // give the token back to the requests still waiting
 			return err
 		}
 	}
-	return p.limiter.Wait(ctx)
+	return nil
 }
 
 // observe records the server's signals and adapts the pace.

@@ -2,6 +2,7 @@ package rest
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -27,7 +28,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	safe, _ := ctx.Value(keyRetrySafe).(bool)
 	if err != nil {
-		if !safe {
+		if !safe || errors.As(err, new(*authError)) {
 			return false, err
 		}
 		// Reuse retryablehttp's judgement of which transport errors are permanent
@@ -60,6 +61,10 @@ func (c *Client) backoff(waitMin, waitMax time.Duration, attemptNum int, resp *h
 func exponentialJitter(waitMin, waitMax time.Duration, attemptNum int) time.Duration {
 	d := waitMin
 	for i := 0; i < attemptNum && d < waitMax; i++ {
+		if d > waitMax/2 {
+			d = waitMax // doubling would pass the cap (or overflow)
+			break
+		}
 		d *= 2
 	}
 	if d > waitMax {
