@@ -1,0 +1,210 @@
+package woorewards
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/loyalsync/loyalsync/internal/rest"
+	"github.com/loyalsync/loyalsync/woorewards/internal/wp"
+)
+
+// APIPath is the path of the WooRewards REST API below the site URL.
+const APIPath = "wp-json/woorewards/v1/"
+
+// Credentials is how the client logs in to WordPress: AppPassword or ConsumerKey. WooRewards
+// "won't respond without a logged in user", and both ways work over HTTPS only.
+type Credentials struct {
+	method authMethod
+	user   string
+	secret string
+}
+
+type authMethod int
+
+const (
+	authNone authMethod = iota
+	authAppPassword
+	authConsumerKey
+)
+
+// AppPassword logs in as a WordPress user with an application password (Users → Profile →
+// Application Passwords, WordPress 5.6+), sent as HTTP Basic authentication. WordPress accepts
+// application passwords over HTTPS only, so NewClient refuses an http:// site URL. The spaces
+// WordPress shows in the password are optional.
+func AppPassword(username, password string) Credentials {
+	return Credentials{method: authAppPassword, user: username, secret: password}
+}
+
+// ConsumerKey logs in with a WooCommerce REST API key (ck_…) and secret (cs_…), sent as the
+// consumer_key and consumer_secret query parameters. It needs "Allow authentication by WooCommerce
+// REST API" in WooRewards → System → API, and HTTPS. The credentials are redacted from logs and
+// errors.
+func ConsumerKey(key, secret string) Credentials {
+	return Credentials{method: authConsumerKey, user: key, secret: secret}
+}
+
+// Client talks to the WooRewards Pro REST API of one WordPress site. Create it with NewClient;
+// it is safe for concurrent use, and its services share one transport, retry policy and rate
+// limiter.
+type Client struct {
+	rest *rest.Client
+	auth authMethod
+
+	common service
+
+	// Pools reads the points and rewards systems and their earning methods.
+	Pools *PoolsService
+	// Rewards lists the rewards of a pool and unlocks them for users.
+	Rewards *RewardsService
+	// Points reads and changes users' points.
+	Points *PointsService
+	// Badges reads users' badges, badge owners and badge rarity.
+	Badges *BadgesService
+}
+
+type service struct {
+	client *Client
+}
+
+// NewClient returns a client for the WordPress site at siteURL (its home URL, e.g.
+// "https://shop.example.com" or "https://example.com/blog"), logging in with creds. The URL must
+// be https://: WordPress ignores both kinds of credentials over plain HTTP, and they would travel
+// in clear text. A redirect to plain HTTP is refused too.
+func NewClient(siteURL string, creds Credentials, opts ...Option) (*Client, error) {
+	if creds.method == authNone {
+		return nil, errors.New("woorewards: credentials are required: use AppPassword or ConsumerKey")
+	}
+	if creds.user == "" || creds.secret == "" {
+		return nil, errors.New("woorewards: credentials are incomplete: user name/key and password/secret are required")
+	}
+	base, err := wp.SiteBase("woorewards", siteURL, APIPath)
+	if err != nil {
+		return nil, err
+	}
+	var cfg config
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	c := &Client{auth: creds.method}
+	rc := rest.Config{BaseURL: base, API: "woorewards"}
+	if err := rc.Apply(cfg.rest...); err != nil {
+		return nil, fmt.Errorf("woorewards: %w", err)
+	}
+	if creds.method == authAppPassword {
+		rc.Authenticate = wp.BasicAuth(creds.user, creds.secret)
+	} else {
+		rc.Authenticate = wp.QueryAuth(creds.user, creds.secret, rest.EncodeValues)
+	}
+	rc.DecodeError = func(resp *http.Response, body []byte) error {
+		return newAPIError(resp.StatusCode, body, c.auth)
+	}
+	rc2, err := rest.New(rc)
+	if err != nil {
+		return nil, fmt.Errorf("woorewards: %w", err)
+	}
+	c.rest = rc2
+	c.common.client = c
+	c.Pools = (*PoolsService)(&c.common)
+	c.Rewards = (*RewardsService)(&c.common)
+	c.Points = (*PointsService)(&c.common)
+	c.Badges = (*BadgesService)(&c.common)
+	return c, nil
+}
+
+// BaseURL returns a copy of the API base URL, e.g. https://shop.example.com/wp-json/woorewards/v1/.
+func (c *Client) BaseURL() *url.URL { return c.rest.BaseURL() }
+
+// Response is the HTTP response of a call.
+type Response struct {
+	*http.Response
+	// Body is the raw response body (a leading UTF-8 BOM removed).
+	Body []byte
+	// Attempts is how many times the request was sent (retries included).
+	Attempts int
+}
+
+// call sends one request and decodes a 2xx body into out. op names the operation in errors;
+// notFound lists the resources a 404 of this route can be about, most specific last.
+func (c *Client) call(ctx context.Context, op string, req *rest.Request, out any, notFound ...Resource) (*Response, error) {
+	rr, err := c.rest.Do(ctx, req, out)
+	var resp *Response
+	if rr != nil {
+		resp = &Response{Response: rr.Response, Body: rr.Body, Attempts: rr.Attempts}
+	}
+	if err != nil {
+		var ae *APIError
+		if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {
+			ae.NotFound = whichNotFound(ae.Code, ae.Message, notFound)
+		}
+		return resp, fmt.Errorf("woorewards: %s: %w", op, err)
+	}
+	return resp, nil
+}
+
+// Option configures a Client. NewClient returns the first error an option reports.
+type Option func(*config) error
+
+type config struct {
+	rest []rest.Option
+}
+
+// WithHTTPClient sends requests through a copy of hc (its Transport, Timeout and TLS settings are
+// kept; hc itself is never modified). nil is an error.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("woorewards: WithHTTPClient: nil *http.Client")
+		}
+		c.rest = append(c.rest, rest.WithHTTPClient(hc))
+		return nil
+	}
+}
+
+// WithLogger logs one debug record per HTTP attempt (method, path with credentials redacted,
+// status, duration, attempt number) to l. Default: nothing is logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("woorewards: WithLogger: nil *slog.Logger")
+		}
+		c.rest = append(c.rest, rest.WithLogger(l))
+		return nil
+	}
+}
+
+// WithUserAgent puts ua in front of the library's own User-Agent product token.
+func WithUserAgent(ua string) Option {
+	return func(c *config) error {
+		c.rest = append(c.rest, rest.WithUserAgent(ua))
+		return nil
+	}
+}
+
+// WithRetry sets how often a failed request is retried (0 disables retries) and the bounds of the
+// exponential back-off. Reads are retried on network errors, 429, 502, 503 and 504; point changes
+// and unlocks only on 429 (see the package documentation, "Retries").
+func WithRetry(maxRetries int, waitMin, waitMax time.Duration) Option {
+	return func(c *config) error {
+		c.rest = append(c.rest, rest.WithRetry(maxRetries, waitMin, waitMax))
+		return nil
+	}
+}
+
+// WithRateLimit paces requests client-side to perSecond on average, with bursts of up to burst.
+// perSecond 0 removes the limit (the default).
+func WithRateLimit(perSecond float64, burst int) Option {
+	return func(c *config) error {
+		c.rest = append(c.rest, rest.WithRateLimit(perSecond, burst))
+		return nil
+	}
+}

@@ -1,0 +1,71 @@
+package wp
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// SiteBase parses a WordPress site URL (the home URL, e.g. "https://shop.example.com" or
+// "https://example.com/shop") and returns the absolute base URL of apiPath below it.
+// what names the client in errors ("woorewards"). The site must be https: both plugins'
+// credentials (application passwords, WooCommerce keys in the query string) are only honoured,
+// and only safe, over TLS.
+func SiteBase(what, siteURL, apiPath string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(siteURL))
+	if err != nil {
+		return "", fmt.Errorf("%s: invalid site URL: %w", what, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("%s: site URL %q must be an absolute https:// URL", what, siteURL)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("%s: site URL %q must not carry a query, fragment or user info", what, siteURL)
+	}
+	if u.Scheme != "https" {
+		return "", fmt.Errorf("%s: refusing to send credentials over plain HTTP to %q: "+
+			"WordPress only accepts application passwords and WooCommerce query-string keys over HTTPS, "+
+			"and they would travel in clear text; use the site's https:// URL", what, siteURL)
+	}
+	return strings.TrimSuffix(u.String(), "/") + "/" + apiPath, nil
+}
+
+// ErrInsecureRedirect is returned when a request carrying credentials would go to a plain-HTTP
+// URL (a site redirecting https to http).
+var ErrInsecureRedirect = errors.New("refusing to send credentials over plain HTTP")
+
+func requireTLS(r *http.Request) error {
+	if r.URL.Scheme != "https" {
+		return fmt.Errorf("%w to %s://%s%s", ErrInsecureRedirect, r.URL.Scheme, r.URL.Host, r.URL.EscapedPath())
+	}
+	return nil
+}
+
+// BasicAuth returns an authenticate hook sending HTTP Basic credentials (a WordPress
+// application password) on https requests only.
+func BasicAuth(user, password string) func(*http.Request) error {
+	return func(r *http.Request) error {
+		if err := requireTLS(r); err != nil {
+			return err
+		}
+		r.SetBasicAuth(user, password)
+		return nil
+	}
+}
+
+// QueryAuth returns an authenticate hook adding consumer_key and consumer_secret to the query
+// string (WooCommerce REST API keys) on https requests only. encode renders the query.
+func QueryAuth(key, secret string, encode func(url.Values) string) func(*http.Request) error {
+	return func(r *http.Request) error {
+		if err := requireTLS(r); err != nil {
+			return err
+		}
+		q := r.URL.Query()
+		q.Set("consumer_key", key)
+		q.Set("consumer_secret", secret)
+		r.URL.RawQuery = encode(q)
+		return nil
+	}
+}
