@@ -3,6 +3,7 @@ package loyalty
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Errors a Store returns. Backends wrap them (fmt.Errorf("...: %w", ErrConflict)) so callers match
@@ -108,8 +109,8 @@ type RedeemError struct {
 
 // Error implements error.
 func (e *RedeemError) Error() string {
-	return fmt.Sprintf("%v (requested %d points; balance %d, minimum %d, maximum %s)",
-		e.Err, e.Points, e.Balance, e.Min, maxString(e.Max))
+	return fmt.Sprintf("%s (requested %d points; balance %d, minimum %d, maximum %s)",
+		strings.TrimPrefix(e.Err.Error(), "loyalty: "), e.Points, e.Balance, e.Min, maxString(e.Max))
 }
 
 // Unwrap returns the sentinel error.

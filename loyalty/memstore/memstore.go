@@ -129,12 +129,26 @@ func (t *readTx) check() error {
 	return nil
 }
 
+// keyError is a not-found or duplicate-key error whose message is only formatted when read, so
+// that the engine's frequent existence checks stay cheap.
+type keyError struct {
+	sentinel error
+	what     string
+	args     []any
+}
+
+func (e *keyError) Error() string {
+	return "memstore: " + fmt.Sprintf(e.what, e.args...) + ": " + e.sentinel.Error()
+}
+
+func (e *keyError) Unwrap() error { return e.sentinel }
+
 func notFound(what string, args ...any) error {
-	return fmt.Errorf("memstore: %s: %w", fmt.Sprintf(what, args...), loyalty.ErrNotFound)
+	return &keyError{sentinel: loyalty.ErrNotFound, what: what, args: args}
 }
 
 func duplicate(what string, args ...any) error {
-	return fmt.Errorf("memstore: %s: %w", fmt.Sprintf(what, args...), loyalty.ErrDuplicateKey)
+	return &keyError{sentinel: loyalty.ErrDuplicateKey, what: what, args: args}
 }
 
 // ---- reads
