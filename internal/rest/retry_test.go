@@ -126,7 +126,7 @@ func TestParseRetryAfter(t *testing.T) {
 	}{
 		{"120", 120 * time.Second, true},
 		{" 0 ", 0, true},
-		{"Wed, 21 Oct 2015 07:30:00 GMT", 2 * time.Minute, true},       // IMF-fixdate
+		{"Wed, 21 Oct 2015 07:30:00 GMT", 2 * time.Minute, true},      // IMF-fixdate
 		{"Wednesday, 21-Oct-15 07:28:30 GMT", 30 * time.Second, true}, // RFC 850
 		{"Wed Oct 21 07:29:00 2015", time.Minute, true},               // asctime
 		{"Wed, 21 Oct 2015 07:00:00 GMT", 0, true},                    // in the past
