@@ -19,7 +19,6 @@ type model struct {
 	balance  map[string]int64 // by email
 	welcomed map[string]bool
 	orders   map[string]*modelOrder
-	awards   map[string]int // order id → number of awards seen in the ledger
 }
 
 type modelOrder struct {
