@@ -42,7 +42,7 @@ func MoneyFromDecimal(d decimal.Decimal) Money { return Money{d} }
 
 // UnmarshalJSON decodes a JSON string, number, "" or null.
 func (m *Money) UnmarshalJSON(data []byte) error {
-	d, _, err := decodeDecimal(data)
+	d, _, err := decodeDecimal("Money", data)
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func SomeMoney(m Money) NullMoney { return NullMoney{Money: m, Valid: true} }
 
 // UnmarshalJSON decodes a JSON string or number; "" and null decode to an absent value.
 func (n *NullMoney) UnmarshalJSON(data []byte) error {
-	d, ok, err := decodeDecimal(data)
+	d, ok, err := decodeDecimal("NullMoney", data)
 	if err != nil {
 		return err
 	}
@@ -120,16 +120,16 @@ func newDecodeError(typ string, data []byte, err error) *DecodeError {
 
 var nullLiteral = []byte("null")
 
-// decodeDecimal parses a JSON string or number. ok is false for null and "".
-func decodeDecimal(data []byte) (d decimal.Decimal, ok bool, err error) {
+// decodeDecimal parses a JSON string or number for the Go type typ. ok is false for null and "".
+func decodeDecimal(typ string, data []byte) (d decimal.Decimal, ok bool, err error) {
 	data = bytes.TrimSpace(data)
 	if len(data) == 0 {
-		return decimal.Decimal{}, false, newDecodeError("Money", data, nil)
+		return decimal.Decimal{}, false, newDecodeError(typ, data, nil)
 	}
 	raw := data
 	if data[0] == '"' {
 		if len(data) < 2 || data[len(data)-1] != '"' {
-			return decimal.Decimal{}, false, newDecodeError("Money", data, nil)
+			return decimal.Decimal{}, false, newDecodeError(typ, data, nil)
 		}
 		raw = bytes.TrimSpace(data[1 : len(data)-1])
 		if len(raw) == 0 {
@@ -140,13 +140,14 @@ func decodeDecimal(data []byte) (d decimal.Decimal, ok bool, err error) {
 	}
 	d, err = parseDecimal(raw)
 	if err != nil {
-		return decimal.Decimal{}, false, newDecodeError("Money", data, err)
+		return decimal.Decimal{}, false, newDecodeError(typ, data, err)
 	}
 	return d, true, nil
 }
 
 // maxDecimalLen bounds the text accepted as a decimal so hostile input ("1e999999999") cannot make
-// the parser allocate without limit.
+// the parser allocate without limit. It bounds the plain form too ("1e70" is 71 digits), so that
+// every accepted amount encodes to text that decodes again.
 const maxDecimalLen = 64
 
 // parseDecimal accepts plain decimals with an optional sign, fraction and exponent (the exponent
@@ -185,5 +186,12 @@ func parseDecimal(b []byte) (decimal.Decimal, error) {
 	if digits == 0 {
 		return decimal.Decimal{}, fmt.Errorf("invalid decimal %q", b)
 	}
-	return decimal.NewFromString(string(b))
+	d, err := decimal.NewFromString(string(b))
+	if err != nil {
+		return decimal.Decimal{}, err
+	}
+	if n := len(d.String()); n > maxDecimalLen {
+		return decimal.Decimal{}, fmt.Errorf("decimal %q out of range: %d digits written out", b, n)
+	}
+	return d, nil
 }

@@ -55,9 +55,12 @@ func parseNaive(typ string, data []byte, loc *time.Location) (t time.Time, zoned
 }
 
 func newTimeError(typ string, data []byte, err error) *DecodeError {
-	e := newDecodeError(typ, data, err)
-	return e
+	return newDecodeError(typ, data, err)
 }
+
+// naiveOut is the layout timestamps are encoded in: WooCommerce's form, with the fraction of a
+// second only when there is one, so that decoding the output gives the same instant.
+const naiveOut = "2006-01-02T15:04:05.999999999"
 
 // UTCTime is a timestamp that an API sends in UTC without saying so, such as WooCommerce's
 // "date_created_gmt": "2017-03-22T16:28:02". It decodes to a time.Time in UTC. A value that does
@@ -67,22 +70,28 @@ type UTCTime struct {
 	time.Time
 }
 
-// UnmarshalJSON decodes a zone-less UTC timestamp.
+// UnmarshalJSON decodes a zone-less UTC timestamp. A zoned value whose UTC date falls outside
+// the years 0000-9999 is an error, as it could not be written back in the zone-less form.
 func (t *UTCTime) UnmarshalJSON(data []byte) error {
 	v, _, _, err := parseNaive("UTCTime", data, time.UTC)
 	if err != nil {
 		return err
 	}
-	t.Time = v.UTC()
+	v = v.UTC()
+	if y := v.Year(); y < 0 || y > 9999 {
+		return newTimeError("UTCTime", data, fmt.Errorf("year %d out of range", y))
+	}
+	t.Time = v
 	return nil
 }
 
-// MarshalJSON encodes the time as "2006-01-02T15:04:05" in UTC, or null when zero.
+// MarshalJSON encodes the time as "2006-01-02T15:04:05" in UTC (with a fraction of a second when
+// there is one), or null when zero.
 func (t UTCTime) MarshalJSON() ([]byte, error) {
 	if t.IsZero() {
 		return []byte("null"), nil
 	}
-	return t.UTC().AppendFormat([]byte{'"'}, naiveLayouts[0]+`"`), nil
+	return t.UTC().AppendFormat([]byte{'"'}, naiveOut+`"`), nil
 }
 
 // LocalTime is a wall-clock timestamp in the source's own timezone, sent without a zone, such as
@@ -120,15 +129,16 @@ func (t LocalTime) In(loc *time.Location) time.Time {
 	return time.Date(y, mo, d, h, mi, s, t.wall.Nanosecond(), loc).UTC()
 }
 
-// String returns the wall clock as "2006-01-02T15:04:05", or "" when zero.
+// String returns the wall clock as "2006-01-02T15:04:05" (with a fraction of a second when there
+// is one), the RFC 3339 form when the source sent a zone, or "" when zero.
 func (t LocalTime) String() string {
 	if t.IsZero() {
 		return ""
 	}
 	if t.zoned {
-		return t.wall.Format(time.RFC3339)
+		return t.wall.Format(time.RFC3339Nano)
 	}
-	return t.wall.Format(naiveLayouts[0])
+	return t.wall.Format(naiveOut)
 }
 
 // UnmarshalJSON decodes a zone-less wall-clock timestamp.
@@ -141,7 +151,7 @@ func (t *LocalTime) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// MarshalJSON encodes the wall clock as "2006-01-02T15:04:05", or null when zero.
+// MarshalJSON encodes the time as String does, or null when zero.
 func (t LocalTime) MarshalJSON() ([]byte, error) {
 	if t.IsZero() {
 		return []byte("null"), nil
