@@ -236,7 +236,7 @@ func (e *Engine) earn(ctx context.Context, tx Tx, p Program, ev OrderEvent, stat
 		}
 	}
 	res.Balance = acct.Balance
-	return res, tx.PutOrderState(ctx, state)
+	return res, tx.CreateOrderState(ctx, state)
 }
 
 // matchOrderMember finds or creates the order's member. skip is a reason when the order cannot

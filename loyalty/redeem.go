@@ -194,7 +194,7 @@ func (e *Engine) confirm(ctx context.Context, r Redemption, couponID string) (Re
 		}
 		r.State, r.CouponID, r.Failure, r.UpdatedAt = RedemptionIssued, couponID, "", now
 		r.Attempts++
-		if err := tx.UpdateRedemption(ctx, r); err != nil {
+		if err := tx.UpdateRedemption(ctx, r, RedemptionReserved); err != nil {
 			return err
 		}
 		changed = true
@@ -242,7 +242,7 @@ func (e *Engine) release(ctx context.Context, r Redemption, cause error) (Redemp
 		}
 		r.State, r.Failure, r.UpdatedAt = RedemptionReleased, cause.Error(), now
 		r.Attempts++
-		if err := tx.UpdateRedemption(ctx, r); err != nil {
+		if err := tx.UpdateRedemption(ctx, r, RedemptionReserved); err != nil {
 			return err
 		}
 		return tx.AppendActivity(ctx, ActivityEntry{ProgramID: r.ProgramID, Kind: ActivityRedemptionFail, Actor: "system",
@@ -261,7 +261,7 @@ func (e *Engine) noteAttempt(ctx context.Context, r Redemption, cause error) {
 		}
 		cur.Attempts++
 		cur.Failure, cur.UpdatedAt = cause.Error(), e.now()
-		return tx.UpdateRedemption(ctx, cur)
+		return tx.UpdateRedemption(ctx, cur, RedemptionReserved)
 	})
 	if err != nil {
 		e.logger.WarnContext(ctx, "loyalty: record coupon attempt", "redemption", r.ID, "err", err)

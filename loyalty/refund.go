@@ -13,7 +13,7 @@ import (
 func (e *Engine) refundOrder(ctx context.Context, tx Tx, p Program, ev OrderEvent, state OrderState, found bool, now time.Time) (OrderResult, error) {
 	switch {
 	case !found:
-		err := tx.PutOrderState(ctx, OrderState{ProgramID: p.ID, Store: ev.Store, OrderID: ev.OrderID,
+		err := tx.CreateOrderState(ctx, OrderState{ProgramID: p.ID, Store: ev.Store, OrderID: ev.OrderID,
 			Status: StatusRefunded, Currency: p.Currency, RefundedTotal: ev.RefundedTotal, Refunded: true, UpdatedAt: now})
 		return OrderResult{Outcome: OutcomeIgnored,
 			Reason: "the order was refunded before it awarded points: it never awards points"}, err
@@ -55,7 +55,7 @@ func (e *Engine) refundOrder(ctx context.Context, tx Tx, p Program, ev OrderEven
 	}
 	state.UpdatedAt = now
 	res.Balance = acct.Balance
-	return res, tx.PutOrderState(ctx, state)
+	return res, tx.UpdateOrderState(ctx, state)
 }
 
 // partialRefundOnly handles a delivery that awards nothing new for an order that already
@@ -73,7 +73,7 @@ func (e *Engine) partialRefundOnly(ctx context.Context, tx Tx, p Program, ev Ord
 	if err != nil {
 		return OrderResult{}, err
 	}
-	if err := tx.PutOrderState(ctx, state); err != nil {
+	if err := tx.UpdateOrderState(ctx, state); err != nil {
 		return OrderResult{}, err
 	}
 	if m == nil {

@@ -10,19 +10,32 @@ import (
 // log and delivery receipts, with transactions.
 //
 // Update runs fn in a read-write transaction and commits when fn returns nil; when fn returns an
-// error or panics, nothing fn wrote may remain. Transactions must be serializable with respect
-// to the rows they read and write: a backend either runs them one at a time (a mutex, SQLite's
-// BEGIN IMMEDIATE), or locks the rows the engine reads before writing them (PostgreSQL
-// SELECT ... FOR UPDATE on accounts, order states and redemptions), or detects conflicts and
-// returns an error wrapping ErrConflict (PostgreSQL SERIALIZABLE, SQLITE_BUSY). The engine runs fn
-// again on ErrConflict and ErrDuplicateKey, a bounded number of times, so fn may run more than
-// once; a backend must not retry by itself after fn has run.
+// error or panics, nothing fn wrote may remain (a panic propagates after the rollback). The
+// engine runs fn again when Update returns an error wrapping ErrConflict or ErrDuplicateKey, a
+// bounded number of times, so fn may run more than once; a backend must not re-run fn itself.
+//
+// Correctness under concurrency rests on three guards that every backend enforces, whatever its
+// isolation level:
+//
+//   - uniqueness: movement keys per program, member id, email and code, accounts, order states,
+//     redemption ids and coupon codes; an insert that violates one returns ErrDuplicateKey
+//     (UNIQUE constraints, INSERT without ON CONFLICT);
+//   - AppendMovement compares and sets the account balance: it returns ErrConflict unless the
+//     stored balance equals m.BalanceAfter − m.Applied (UPDATE ... WHERE balance = $old);
+//   - UpdateRedemption compares and sets the state: it returns ErrConflict unless the stored
+//     state equals from.
+//
+// With these, READ COMMITTED is enough for the ledger to stay exact; SERIALIZABLE (returning
+// ErrConflict on serialization failures), SQLite's BEGIN IMMEDIATE, SELECT ... FOR UPDATE on
+// the rows read, or a mutex are all fine too and reduce retries.
 //
 // View runs fn in a read-only transaction that sees one consistent snapshot.
 //
 // Methods of ReadTx and Tx are only valid during the call to fn. Lookups of a single record
 // return an error wrapping ErrNotFound when it does not exist. List methods take a Page and
-// return records newest first (highest Seq first) unless stated otherwise.
+// return records newest first (highest Seq first) unless stated otherwise. Seq values are
+// assigned by the store from one increasing sequence (gaps allowed); times are stored with at
+// least microsecond precision and returned in UTC; decimals are stored exactly.
 type Store interface {
 	Update(ctx context.Context, fn func(Tx) error) error
 	View(ctx context.Context, fn func(ReadTx) error) error
@@ -50,8 +63,7 @@ type ReadTx interface {
 	MemberByCode(ctx context.Context, code string) (Member, error)
 	MemberByNumber(ctx context.Context, number int64) (Member, error)
 
-	// Account returns the member's account in the program. In a read-write transaction a
-	// row-locking backend locks it (FOR UPDATE).
+	// Account returns the member's account in the program.
 	Account(ctx context.Context, programID, memberID string) (Account, error)
 	// Memberships lists the program's accounts with their members, newest account first
 	// (by Account.Seq).
@@ -62,12 +74,10 @@ type ReadTx interface {
 	// Movements lists an account's movements, newest first.
 	Movements(ctx context.Context, programID, memberID string, page Page) ([]Movement, error)
 
-	// OrderState returns what the program remembers about an order. In a read-write
-	// transaction a row-locking backend locks it.
+	// OrderState returns what the program remembers about an order.
 	OrderState(ctx context.Context, programID, store, orderID string) (OrderState, error)
 
-	// Redemption returns a redemption by id; RedemptionByCode by coupon code. In a read-write
-	// transaction a row-locking backend locks it.
+	// Redemption returns a redemption by id; RedemptionByCode by coupon code.
 	Redemption(ctx context.Context, id string) (Redemption, error)
 	RedemptionByCode(ctx context.Context, code string) (Redemption, error)
 	// ReservedRedemptions lists redemptions in state RedemptionReserved created before
@@ -100,20 +110,24 @@ type Tx interface {
 	// the (program, member) account exists.
 	CreateAccount(ctx context.Context, a Account) (Account, error)
 
-	// AppendMovement inserts m, assigns m.Seq (increasing in commit order across the Store) and
-	// in the same step sets the account's Balance to m.BalanceAfter and UpdatedAt to
-	// m.CreatedAt. It returns ErrDuplicateKey when the program already has a movement with
-	// m.Key, and ErrNotFound when the account does not exist.
+	// AppendMovement inserts m, assigns m.Seq and in the same step sets the account's Balance
+	// to m.BalanceAfter and UpdatedAt to m.CreatedAt. It returns ErrDuplicateKey when the
+	// program already has a movement with m.Key, ErrNotFound when the account does not exist,
+	// and ErrConflict when the account's balance is not m.BalanceAfter − m.Applied (it changed
+	// since the engine read it).
 	AppendMovement(ctx context.Context, m Movement) (Movement, error)
 
-	// PutOrderState creates or replaces an order state.
-	PutOrderState(ctx context.Context, s OrderState) error
+	// CreateOrderState inserts an order state; ErrDuplicateKey when the (program, store, order)
+	// state exists. UpdateOrderState replaces an existing one; ErrNotFound when there is none.
+	CreateOrderState(ctx context.Context, s OrderState) error
+	UpdateOrderState(ctx context.Context, s OrderState) error
 
 	// CreateRedemption inserts r, assigns r.Seq and returns it; ErrDuplicateKey when the id or
-	// the code is taken. UpdateRedemption replaces an existing redemption (same id); ErrNotFound
-	// when there is none.
+	// the code is taken. UpdateRedemption replaces the redemption with r's id, keeping its Seq
+	// and Code, if its stored State is from; it returns ErrConflict when the state differs and
+	// ErrNotFound when there is no such redemption.
 	CreateRedemption(ctx context.Context, r Redemption) (Redemption, error)
-	UpdateRedemption(ctx context.Context, r Redemption) error
+	UpdateRedemption(ctx context.Context, r Redemption, from RedemptionState) error
 
 	// AppendActivity inserts an activity entry, assigning its Seq.
 	AppendActivity(ctx context.Context, a ActivityEntry) error

@@ -468,6 +468,10 @@ func (t *tx) AppendMovement(_ context.Context, m loyalty.Movement) (loyalty.Move
 	if !ok {
 		return loyalty.Movement{}, notFound("account %q/%q", m.ProgramID, m.MemberID)
 	}
+	if acct.Balance != m.BalanceAfter-m.Applied {
+		return loyalty.Movement{}, fmt.Errorf("memstore: account %q/%q balance is %d, not %d: %w",
+			m.ProgramID, m.MemberID, acct.Balance, m.BalanceAfter-m.Applied, loyalty.ErrConflict)
+	}
 	m.Seq = t.nextSeq()
 	prev := *acct
 	acct.movements = append(acct.movements, m)
@@ -480,20 +484,30 @@ func (t *tx) AppendMovement(_ context.Context, m loyalty.Movement) (loyalty.Move
 	return m, nil
 }
 
-func (t *tx) PutOrderState(_ context.Context, o loyalty.OrderState) error {
+func (t *tx) CreateOrderState(_ context.Context, o loyalty.OrderState) error {
 	if err := t.check(); err != nil {
 		return err
 	}
 	k := orderKey{o.ProgramID, o.Store, o.OrderID}
-	old, existed := t.s.orders[k]
+	if _, ok := t.s.orders[k]; ok {
+		return duplicate("order %q from %q", o.OrderID, o.Store)
+	}
 	t.s.orders[k] = o
-	t.undo = append(t.undo, func() {
-		if existed {
-			t.s.orders[k] = old
-		} else {
-			delete(t.s.orders, k)
-		}
-	})
+	t.undo = append(t.undo, func() { delete(t.s.orders, k) })
+	return nil
+}
+
+func (t *tx) UpdateOrderState(_ context.Context, o loyalty.OrderState) error {
+	if err := t.check(); err != nil {
+		return err
+	}
+	k := orderKey{o.ProgramID, o.Store, o.OrderID}
+	old, ok := t.s.orders[k]
+	if !ok {
+		return notFound("order %q from %q", o.OrderID, o.Store)
+	}
+	t.s.orders[k] = o
+	t.undo = append(t.undo, func() { t.s.orders[k] = old })
 	return nil
 }
 
@@ -521,13 +535,16 @@ func (t *tx) CreateRedemption(_ context.Context, r loyalty.Redemption) (loyalty.
 	return r, nil
 }
 
-func (t *tx) UpdateRedemption(_ context.Context, r loyalty.Redemption) error {
+func (t *tx) UpdateRedemption(_ context.Context, r loyalty.Redemption, from loyalty.RedemptionState) error {
 	if err := t.check(); err != nil {
 		return err
 	}
 	old, ok := t.s.redemptions[r.ID]
 	if !ok {
 		return notFound("redemption %q", r.ID)
+	}
+	if old.State != from {
+		return fmt.Errorf("memstore: redemption %q is %s, not %s: %w", r.ID, old.State, from, loyalty.ErrConflict)
 	}
 	r.Seq, r.Code = old.Seq, old.Code // immutable
 	t.s.redemptions[r.ID] = r

@@ -79,12 +79,15 @@ func testRoundTrip(t *testing.T, s loyalty.Store) {
 		if member, acct, err = seedAccount(ctx, tx, "m1"); err != nil {
 			return err
 		}
+		if _, err = tx.AppendMovement(ctx, movement("m1", "seed", 12, 12)); err != nil {
+			return err
+		}
 		if mv, err = tx.AppendMovement(ctx, loyalty.Movement{ProgramID: "card", MemberID: "m1", Key: "earn/x/1",
 			Kind: loyalty.KindEarn, Requested: -9, Applied: -5, BalanceAfter: 7, Reason: "r", Store: "x", OrderID: "1",
 			RedemptionID: "r1", CreatedAt: epoch}); err != nil {
 			return err
 		}
-		if err := tx.PutOrderState(ctx, order); err != nil {
+		if err := tx.CreateOrderState(ctx, order); err != nil {
 			return err
 		}
 		if red, err = tx.CreateRedemption(ctx, red); err != nil {
@@ -160,11 +163,16 @@ func testRoundTrip(t *testing.T, s loyalty.Store) {
 		}
 		return nil
 	})
-	// UpdateRedemption replaces the record.
+	// The Update methods replace records; UpdateRedemption compares and sets the state.
 	update(t, s, func(tx loyalty.Tx) error {
 		r := red
 		r.State, r.CouponID, r.Attempts = loyalty.RedemptionIssued, "c-9", 3
-		return tx.UpdateRedemption(ctx, r)
+		if err := tx.UpdateRedemption(ctx, r, loyalty.RedemptionReserved); err != nil {
+			return err
+		}
+		o := order
+		o.Refunded, o.ClawedBack, o.Status = true, 163, loyalty.StatusRefunded
+		return tx.UpdateOrderState(ctx, o)
 	})
 	view(t, s, func(tx loyalty.ReadTx) error {
 		got, err := tx.Redemption(ctx, "r1")
@@ -172,10 +180,27 @@ func testRoundTrip(t *testing.T, s loyalty.Store) {
 		assert.Equal(t, loyalty.RedemptionIssued, got.State)
 		assert.Equal(t, "c-9", got.CouponID)
 		assert.Equal(t, 3, got.Attempts)
+		assert.Equal(t, red.Seq, got.Seq)
+		o, err := tx.OrderState(ctx, "card", "https://shop.example", "1042")
+		require.NoError(t, err)
+		assert.True(t, o.Refunded)
+		assert.EqualValues(t, 163, o.ClawedBack)
 		return nil
 	})
-	err := s.Update(ctx, func(tx loyalty.Tx) error { return tx.UpdateRedemption(ctx, loyalty.Redemption{ID: "nope"}) })
+	err := s.Update(ctx, func(tx loyalty.Tx) error {
+		return tx.UpdateRedemption(ctx, loyalty.Redemption{ID: "nope"}, loyalty.RedemptionReserved)
+	})
 	assert.ErrorIs(t, err, loyalty.ErrNotFound)
+	err = s.Update(ctx, func(tx loyalty.Tx) error {
+		return tx.UpdateOrderState(ctx, loyalty.OrderState{ProgramID: "card", Store: "s", OrderID: "nope"})
+	})
+	assert.ErrorIs(t, err, loyalty.ErrNotFound)
+	err = s.Update(ctx, func(tx loyalty.Tx) error {
+		r := red
+		r.State = loyalty.RedemptionReleased
+		return tx.UpdateRedemption(ctx, r, loyalty.RedemptionReserved) // it is issued now
+	})
+	assert.ErrorIs(t, err, loyalty.ErrConflict, "UpdateRedemption compares the state")
 }
 
 func assertProgramEqual(t *testing.T, want, got loyalty.Program) {
@@ -227,7 +252,7 @@ func writeEverything(ctx context.Context, tx loyalty.Tx) error {
 	if _, err := tx.AppendMovement(ctx, movement("m1", "k1", 10, 10)); err != nil {
 		return err
 	}
-	if err := tx.PutOrderState(ctx, loyalty.OrderState{ProgramID: "card", Store: "s", OrderID: "o", MemberID: "m1"}); err != nil {
+	if err := tx.CreateOrderState(ctx, loyalty.OrderState{ProgramID: "card", Store: "s", OrderID: "o", MemberID: "m1"}); err != nil {
 		return err
 	}
 	if _, err := tx.CreateRedemption(ctx, loyalty.Redemption{ID: "r1", ProgramID: "card", MemberID: "m1", Code: "C-1",
@@ -346,6 +371,9 @@ func testUniqueKeys(t *testing.T, s loyalty.Store) {
 			_, err := tx.CreateRedemption(ctx, loyalty.Redemption{ID: "r1", ProgramID: "card", MemberID: "m1", Code: "C-2", CreatedAt: epoch})
 			return err
 		},
+		"order state": func(tx loyalty.Tx) error {
+			return tx.CreateOrderState(ctx, loyalty.OrderState{ProgramID: "card", Store: "s", OrderID: "o", MemberID: "m2"})
+		},
 		"coupon code": func(tx loyalty.Tx) error {
 			_, err := tx.CreateRedemption(ctx, loyalty.Redemption{ID: "r2", ProgramID: "card", MemberID: "m1", Code: "C-1", CreatedAt: epoch})
 			return err
@@ -408,6 +436,19 @@ func testAppendMovementSetsBalance(t *testing.T, s loyalty.Store) {
 		return err
 	})
 	assert.ErrorIs(t, err, loyalty.ErrNotFound, "no account")
+	err = s.Update(ctx, func(tx loyalty.Tx) error {
+		_, err := tx.AppendMovement(ctx, movement("m1", "k3", 5, 5)) // computed from a stale balance of 0
+		return err
+	})
+	assert.ErrorIs(t, err, loyalty.ErrConflict, "AppendMovement compares the balance")
+	view(t, s, func(tx loyalty.ReadTx) error {
+		a, err := tx.Account(ctx, "card", "m1")
+		require.NoError(t, err)
+		assert.EqualValues(t, 25, a.Balance)
+		_, err = tx.Movement(ctx, "card", "k3")
+		assert.ErrorIs(t, err, loyalty.ErrNotFound)
+		return nil
+	})
 }
 
 func testPagingNewestFirst(t *testing.T, s loyalty.Store) {
