@@ -1,0 +1,320 @@
+package sitoo
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/loyalsync/loyalsync/internal/rest"
+)
+
+// Hosts Sitoo documents. Accounts live on different hosts (api130., api201., ... exist too): use
+// the base URL Backoffice shows when you create the API password.
+const (
+	ProductionHost = "https://api.mysitoo.com"
+	SandboxHost    = "https://api-sandbox.mysitoo.com"
+)
+
+// Defaults for paging and batching.
+const (
+	// DefaultPageSize is the "num" sent when a list call leaves it zero. Sitoo's own default is
+	// 10; its maximum is not documented (1000 is used by integrations in the wild).
+	DefaultPageSize = 100
+	// DefaultBatchSize is how many items one batch request carries. Sitoo documents no limit
+	// except for warehouse transactions; integrations use 50 to 100.
+	DefaultBatchSize = 100
+	// MaxTransactionItems is Sitoo's documented limit of items in one warehouse transactions
+	// request.
+	MaxTransactionItems = 1000
+)
+
+// RateLimit is the latest rate-limit signal Sitoo sent (X-Rate-Limit-Limit, -Remaining, -Reset).
+// A field the server did not send is -1 (Limit, Remaining) or the zero time (Reset).
+type RateLimit = rest.RateLimit
+
+// Client talks to one Sitoo account. It is safe for concurrent use. Site-level resources hang off
+// a Site (client.Site(1).Products); account-level ones hang off the Client (client.Orders lists
+// orders across every site).
+type Client struct {
+	rc        *rest.Client
+	pageSize  int
+	batchSize int
+
+	sites   sync.Map // int64 -> *Site
+	whTypes sync.Map // warehouseKey -> WarehouseType
+
+	// Orders lists orders across all sites of the account (GET /orders.json).
+	Orders *AccountOrdersService
+}
+
+// Option configures a Client.
+type Option func(*options) error
+
+type options struct {
+	rest      []rest.Option
+	pageSize  int
+	batchSize int
+}
+
+// WithHTTPClient sends requests through a copy of hc (its Transport and Timeout are used).
+func WithHTTPClient(hc *http.Client) Option { return restOption(rest.WithHTTPClient(hc)) }
+
+// WithLogger logs one debug record per HTTP attempt, with credentials redacted.
+func WithLogger(l *slog.Logger) Option { return restOption(rest.WithLogger(l)) }
+
+// WithUserAgent puts ua in front of the library's User-Agent.
+func WithUserAgent(ua string) Option { return restOption(rest.WithUserAgent(ua)) }
+
+// WithRetry sets how often a failed request is retried (0 disables retries) and the exponential
+// back-off bounds. A 429 is always retried within this budget, honouring Retry-After and
+// X-Rate-Limit-Reset.
+func WithRetry(maxRetries int, waitMin, waitMax time.Duration) Option {
+	return restOption(rest.WithRetry(maxRetries, waitMin, waitMax))
+}
+
+// WithRateLimit paces requests client-side to perSecond with bursts of burst. Without it the
+// client sends as fast as Sitoo allows and slows down on the X-Rate-Limit-* headers Sitoo sends.
+func WithRateLimit(perSecond float64, burst int) Option {
+	return restOption(rest.WithRateLimit(perSecond, burst))
+}
+
+// WithMaxRetryAfter sets the longest server-requested wait the client sleeps through before a
+// retry; a longer one returns the 429 to the caller (ErrRateLimited). Default 2 minutes.
+func WithMaxRetryAfter(d time.Duration) Option { return restOption(rest.WithMaxRetryAfter(d)) }
+
+// WithPageSize sets the "num" used by List and All when the options leave it zero.
+func WithPageSize(n int) Option {
+	return func(o *options) error {
+		if n <= 0 {
+			return fmt.Errorf("sitoo: page size must be positive, got %d", n)
+		}
+		o.pageSize = n
+		return nil
+	}
+}
+
+// WithBatchSize sets how many items one batch request carries; longer batches are split.
+func WithBatchSize(n int) Option {
+	return func(o *options) error {
+		if n <= 0 {
+			return fmt.Errorf("sitoo: batch size must be positive, got %d", n)
+		}
+		o.batchSize = n
+		return nil
+	}
+}
+
+func restOption(r rest.Option) Option {
+	return func(o *options) error {
+		o.rest = append(o.rest, r)
+		return nil
+	}
+}
+
+// NewClient returns a client for the account at baseURL, which includes the account, e.g.
+// "https://api.mysitoo.com/v2/accounts/10020" (see AccountURL). apiID and password are the
+// credentials created in Backoffice under Settings → Sitoo REST API, sent with HTTP Basic auth.
+//
+// A test and a live installation are two accounts with unrelated ids: make two clients.
+func NewClient(baseURL, apiID, password string, opts ...Option) (*Client, error) {
+	if apiID == "" || password == "" {
+		return nil, invalidArg("API ID and password are required")
+	}
+	o := options{pageSize: DefaultPageSize, batchSize: DefaultBatchSize}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&o); err != nil {
+			return nil, err
+		}
+	}
+	cfg := rest.Config{
+		BaseURL: strings.TrimSuffix(baseURL, "/"),
+		API:     "sitoo",
+		Authenticate: func(r *http.Request) error {
+			r.SetBasicAuth(apiID, password)
+			return nil
+		},
+		DecodeError:          decodeAPIError,
+		RateLimitFromHeaders: rest.ParseRateLimitHeaders, // X-Rate-Limit-*; reset as seconds or epoch
+	}
+	if err := cfg.Apply(o.rest...); err != nil {
+		return nil, fmt.Errorf("sitoo: %w", err)
+	}
+	rc, err := rest.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("sitoo: %w", err)
+	}
+	c := &Client{rc: rc, pageSize: o.pageSize, batchSize: o.batchSize}
+	c.Orders = &AccountOrdersService{c: c}
+	return c, nil
+}
+
+// AccountIDFromAPIID returns the account id, the first section of an API ID: "10020" for
+// "10020-140".
+func AccountIDFromAPIID(apiID string) (string, error) {
+	acct, _, ok := strings.Cut(apiID, "-")
+	if !ok || acct == "" {
+		return "", invalidArg("API ID %q has no account prefix", apiID)
+	}
+	for _, r := range acct {
+		if r < '0' || r > '9' {
+			return "", invalidArg("API ID %q has a non-numeric account prefix", apiID)
+		}
+	}
+	return acct, nil
+}
+
+// AccountURL joins a host and an account id into a base URL for NewClient:
+// AccountURL(ProductionHost, "10020") is "https://api.mysitoo.com/v2/accounts/10020".
+func AccountURL(host, accountID string) string {
+	return strings.TrimSuffix(host, "/") + "/v2/accounts/" + rest.Escape(accountID)
+}
+
+// RateLimit returns the latest rate-limit headers Sitoo sent and whether any were seen, so a
+// caller can check the remaining budget before a full sync. The client also paces itself by them.
+func (c *Client) RateLimit() (RateLimit, bool) { return c.rc.RateLimit() }
+
+// Site returns the view of one site (the integer eshop id; 1 is the usual default). It is cheap
+// and may be called per request.
+func (c *Client) Site(id int64) *Site {
+	if s, ok := c.sites.Load(id); ok {
+		return s.(*Site)
+	}
+	s, _ := c.sites.LoadOrStore(id, newSite(c, id))
+	return s.(*Site)
+}
+
+// Site gives access to the resources of one site (eshop). Get it from Client.Site.
+type Site struct {
+	// ID is the site's eshop id.
+	ID int64
+
+	common service
+
+	Products              *ProductsService
+	ProductVariants       *ProductVariantsService
+	ProductImages         *ProductImagesService
+	Categories            *CategoriesService
+	Manufacturers         *ManufacturersService
+	ProductGroups         *ProductGroupsService
+	PriceLists            *PriceListsService
+	Warehouses            *WarehousesService
+	WarehouseItems        *WarehouseItemsService
+	WarehouseTransactions *WarehouseTransactionsService
+	WarehouseBatches      *WarehouseBatchesService
+	Orders                *OrdersService
+	OrderDeliveries       *OrderDeliveriesService
+	Vouchers              *VouchersService
+	Users                 *UsersService
+}
+
+func newSite(c *Client, id int64) *Site {
+	s := &Site{ID: id}
+	s.common = service{c: c, site: id}
+	s.Products = (*ProductsService)(&s.common)
+	s.ProductVariants = (*ProductVariantsService)(&s.common)
+	s.ProductImages = (*ProductImagesService)(&s.common)
+	s.Categories = (*CategoriesService)(&s.common)
+	s.Manufacturers = (*ManufacturersService)(&s.common)
+	s.ProductGroups = (*ProductGroupsService)(&s.common)
+	s.PriceLists = (*PriceListsService)(&s.common)
+	s.Warehouses = (*WarehousesService)(&s.common)
+	s.WarehouseItems = (*WarehouseItemsService)(&s.common)
+	s.WarehouseTransactions = (*WarehouseTransactionsService)(&s.common)
+	s.WarehouseBatches = (*WarehouseBatchesService)(&s.common)
+	s.Orders = (*OrdersService)(&s.common)
+	s.OrderDeliveries = (*OrderDeliveriesService)(&s.common)
+	s.Vouchers = (*VouchersService)(&s.common)
+	s.Users = (*UsersService)(&s.common)
+	return s
+}
+
+// service is what every site-level service is: the client and the site id.
+type service struct {
+	c    *Client
+	site int64
+}
+
+// sitePath builds "sites/{site}/seg/seg.json", escaping each segment.
+func sitePath(site int64, segs ...string) string {
+	all := append([]string{"sites", itoa(site)}, segs...)
+	return rest.JoinPath(all...) + ".json"
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Response is a completed exchange with Sitoo. For a list it carries the envelope's total count.
+type Response struct {
+	*rest.Response
+	// TotalCount is the envelope's "totalcount": how many items the query matches in all.
+	TotalCount int
+}
+
+// call describes one request.
+type call struct {
+	method    string
+	path      string
+	query     any
+	body      any
+	retrySafe bool
+}
+
+func (c *Client) do(ctx context.Context, r call, out any) (*Response, error) {
+	resp, err := c.rc.Do(ctx, &rest.Request{
+		Method: r.method, Path: r.path, Query: r.query, Body: r.body, RetrySafe: r.retrySafe,
+	}, out)
+	var res *Response
+	if resp != nil {
+		res = &Response{Response: resp}
+	}
+	return res, err
+}
+
+// get fetches one object.
+func (c *Client) get(ctx context.Context, path string, query, out any) error {
+	_, err := c.do(ctx, call{method: http.MethodGet, path: path, query: query}, out)
+	return err
+}
+
+// create POSTs one object and returns the id Sitoo answers with.
+func (c *Client) create(ctx context.Context, path string, query, body any, retrySafe bool) (int64, *Response, error) {
+	resp, err := c.do(ctx, call{method: http.MethodPost, path: path, query: query, body: body, retrySafe: retrySafe}, nil)
+	if err != nil {
+		return 0, resp, err
+	}
+	id, ok, err := decodeInt("id", resp.Body)
+	if err != nil || !ok {
+		return 0, resp, &ResponseDecodeError{Method: http.MethodPost, Path: path, Status: resp.StatusCode, Body: resp.Body,
+			Err: fmt.Errorf("expected the new id, got %q", cut(resp.Body))}
+	}
+	return id, resp, nil
+}
+
+// update PUTs a partial object. Setting the same fields twice has the same effect as once, so
+// the request is retried after a network error.
+func (c *Client) update(ctx context.Context, path string, body any) error {
+	_, err := c.do(ctx, call{method: http.MethodPut, path: path, body: body, retrySafe: true}, nil)
+	return err
+}
+
+// remove DELETEs one object.
+func (c *Client) remove(ctx context.Context, path string) error {
+	_, err := c.do(ctx, call{method: http.MethodDelete, path: path}, nil)
+	return err
+}
+
+// warehouseKey identifies a warehouse for the type cache.
+type warehouseKey struct{ site, id int64 }
+
+func (c *Client) rememberWarehouse(site int64, w *Warehouse) {
+	if w != nil && w.WarehouseID != 0 && w.WarehouseType != 0 {
+		c.whTypes.Store(warehouseKey{site, w.WarehouseID}, w.WarehouseType)
+	}
+}

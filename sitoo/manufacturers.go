@@ -1,0 +1,112 @@
+package sitoo
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"net/http"
+)
+
+// Manufacturer is a manufacturer or brand. Products refer to it by ExternalCompanyID in their
+// ManufacturerID.
+type Manufacturer struct {
+	ExternalCompanyID int64  `json:"externalcompanyid"`
+	Name              string `json:"name"`
+	Description       string `json:"description"`
+	Address           string `json:"address"`
+	Zip               string `json:"zip"`
+	City              string `json:"city"`
+	State             string `json:"state"`
+	CountryID         string `json:"countryid"` // ISO 3166 alpha-2
+	Phone             string `json:"phone"`
+	Email             string `json:"email"`
+	URL1              string `json:"url1"` // home page
+	URL2              string `json:"url2"` // external link
+}
+
+// ManufacturerRequest is the body of a manufacturer add or (partial) update. Name is required when
+// adding; ExternalCompanyID is required in BatchUpdate and must be zero otherwise.
+type ManufacturerRequest struct {
+	ExternalCompanyID int64   `json:"externalcompanyid,omitzero"`
+	Name              *string `json:"name,omitzero"`
+	Description       *string `json:"description,omitzero"`
+	Address           *string `json:"address,omitzero"`
+	Zip               *string `json:"zip,omitzero"`
+	City              *string `json:"city,omitzero"`
+	State             *string `json:"state,omitzero"`
+	CountryID         *string `json:"countryid,omitzero"`
+	Phone             *string `json:"phone,omitzero"`
+	Email             *string `json:"email,omitzero"`
+	URL1              *string `json:"url1,omitzero"`
+	URL2              *string `json:"url2,omitzero"`
+}
+
+// ManufacturersService manages /sites/{site}/manufacturers. Get it from Site.Manufacturers.
+type ManufacturersService service
+
+// Get returns one manufacturer.
+func (s *ManufacturersService) Get(ctx context.Context, externalCompanyID int64) (*Manufacturer, error) {
+	var m Manufacturer
+	if err := s.c.get(ctx, sitePath(s.site, "manufacturers", itoa(externalCompanyID)), nil, &m); err != nil {
+		return nil, fmt.Errorf("sitoo: get manufacturer %d: %w", externalCompanyID, err)
+	}
+	return &m, nil
+}
+
+// List returns one page of manufacturers.
+func (s *ManufacturersService) List(ctx context.Context, opts *ListOptions) ([]Manufacturer, *Response, error) {
+	items, resp, err := listOne[Manufacturer](ctx, s.c, sitePath(s.site, "manufacturers"), opts)
+	return items, resp, wrapErr("list manufacturers", err)
+}
+
+// All iterates over every manufacturer.
+func (s *ManufacturersService) All(ctx context.Context, opts *ListOptions) iter.Seq2[Manufacturer, error] {
+	return wrapSeq(listAll[Manufacturer](ctx, s.c, sitePath(s.site, "manufacturers"), opts), "list manufacturers")
+}
+
+// BatchCreate adds manufacturers; a result's ID is the new ExternalCompanyID.
+func (s *ManufacturersService) BatchCreate(ctx context.Context, ms []ManufacturerRequest) (BatchResults, error) {
+	for i := range ms {
+		if ms[i].Name == nil || *ms[i].Name == "" {
+			return nil, fmt.Errorf("sitoo: batch create manufacturers: item %d: %w", i, invalidArg("name is required"))
+		}
+	}
+	rs, err := sendBatch(ctx, s.c, http.MethodPost, sitePath(s.site, "manufacturers"), ms, 0, false)
+	return rs, wrapErr("batch create manufacturers", err)
+}
+
+// Update changes the fields set in m.
+func (s *ManufacturersService) Update(ctx context.Context, externalCompanyID int64, m *ManufacturerRequest) error {
+	return wrapErr(fmt.Sprintf("update manufacturer %d", externalCompanyID),
+		s.c.update(ctx, sitePath(s.site, "manufacturers", itoa(externalCompanyID)), m))
+}
+
+// BatchUpdate updates manufacturers partially; each must carry its ExternalCompanyID.
+func (s *ManufacturersService) BatchUpdate(ctx context.Context, ms []ManufacturerRequest) (BatchResults, error) {
+	for i := range ms {
+		if ms[i].ExternalCompanyID == 0 {
+			return nil, fmt.Errorf("sitoo: batch update manufacturers: item %d: %w", i, invalidArg("ExternalCompanyID is required"))
+		}
+	}
+	rs, err := sendBatch(ctx, s.c, http.MethodPut, sitePath(s.site, "manufacturers"), ms, 0, true)
+	return rs, wrapErr("batch update manufacturers", err)
+}
+
+// Delete removes one manufacturer.
+func (s *ManufacturersService) Delete(ctx context.Context, externalCompanyID int64) error {
+	return wrapErr(fmt.Sprintf("delete manufacturer %d", externalCompanyID),
+		s.c.remove(ctx, sitePath(s.site, "manufacturers", itoa(externalCompanyID))))
+}
+
+// BatchDelete removes manufacturers by ExternalCompanyID.
+func (s *ManufacturersService) BatchDelete(ctx context.Context, externalCompanyIDs []int64) (BatchResults, error) {
+	type ref struct {
+		ExternalCompanyID int64 `json:"externalcompanyid"`
+	}
+	refs := make([]ref, len(externalCompanyIDs))
+	for i, id := range externalCompanyIDs {
+		refs[i] = ref{id}
+	}
+	rs, err := sendBatch(ctx, s.c, http.MethodDelete, sitePath(s.site, "manufacturers"), refs, 0, false)
+	return rs, wrapErr("batch delete manufacturers", err)
+}

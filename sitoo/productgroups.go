@@ -1,0 +1,69 @@
+package sitoo
+
+import (
+	"context"
+	"fmt"
+	"iter"
+)
+
+// ProductGroup sets the VAT and type of the products in it. Every product is in exactly one group
+// (its VATID); a product without one gets the default group, vatid 2, which cannot be deleted.
+type ProductGroup struct {
+	VATID            int64            `json:"vatid"`
+	Value            Percent          `json:"value"` // VAT percentage, e.g. 25
+	ProductGroupType ProductGroupType `json:"productgrouptype"`
+	ProductGroupName string           `json:"productgroupname"`
+	Comment          string           `json:"comment"`
+}
+
+// ProductGroupRequest is the body of a product group add or (partial) update.
+// ProductGroupName is required when adding.
+type ProductGroupRequest struct {
+	Value            *Percent          `json:"value,omitzero"`
+	ProductGroupType *ProductGroupType `json:"productgrouptype,omitzero"`
+	ProductGroupName *string           `json:"productgroupname,omitzero"`
+	Comment          *string           `json:"comment,omitzero"`
+}
+
+// ProductGroupsService manages /sites/{site}/productgroups (VAT groups). Get it from
+// Site.ProductGroups.
+type ProductGroupsService service
+
+// Get returns one product group.
+func (s *ProductGroupsService) Get(ctx context.Context, vatID int64) (*ProductGroup, error) {
+	var g ProductGroup
+	if err := s.c.get(ctx, sitePath(s.site, "productgroups", itoa(vatID)), nil, &g); err != nil {
+		return nil, fmt.Errorf("sitoo: get product group %d: %w", vatID, err)
+	}
+	return &g, nil
+}
+
+// List returns one page of product groups.
+func (s *ProductGroupsService) List(ctx context.Context, opts *ListOptions) ([]ProductGroup, *Response, error) {
+	items, resp, err := listOne[ProductGroup](ctx, s.c, sitePath(s.site, "productgroups"), opts)
+	return items, resp, wrapErr("list product groups", err)
+}
+
+// All iterates over every product group.
+func (s *ProductGroupsService) All(ctx context.Context, opts *ListOptions) iter.Seq2[ProductGroup, error] {
+	return wrapSeq(listAll[ProductGroup](ctx, s.c, sitePath(s.site, "productgroups"), opts), "list product groups")
+}
+
+// Create adds a product group and returns its vatid.
+func (s *ProductGroupsService) Create(ctx context.Context, g *ProductGroupRequest) (int64, error) {
+	if g == nil || g.ProductGroupName == nil || *g.ProductGroupName == "" {
+		return 0, fmt.Errorf("sitoo: create product group: %w", invalidArg("name is required"))
+	}
+	id, _, err := s.c.create(ctx, sitePath(s.site, "productgroups"), nil, g, false)
+	return id, wrapErr("create product group", err)
+}
+
+// Update changes the fields set in g.
+func (s *ProductGroupsService) Update(ctx context.Context, vatID int64, g *ProductGroupRequest) error {
+	return wrapErr(fmt.Sprintf("update product group %d", vatID), s.c.update(ctx, sitePath(s.site, "productgroups", itoa(vatID)), g))
+}
+
+// Delete removes a product group.
+func (s *ProductGroupsService) Delete(ctx context.Context, vatID int64) error {
+	return wrapErr(fmt.Sprintf("delete product group %d", vatID), s.c.remove(ctx, sitePath(s.site, "productgroups", itoa(vatID))))
+}

@@ -1,0 +1,263 @@
+package sitoo
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net/http"
+	"time"
+)
+
+// Product is a Sitoo product as read (GET /sites/{site}/products/{id}.json). Stock is not part of
+// a product: read it from WarehouseItems.
+//
+// Only the fields asked for are filled when ListOptions.Fields is set; Sitoo's default field set
+// for lists is small (productid, sku, datemodified, active, activepos, vatid, manufacturerid,
+// stockcountenable, stockallowbackorder, barcode, moneyprice, moneyfinalprice).
+type Product struct {
+	ProductID        int64  `json:"productid"` // unique over all sites
+	SKU              string `json:"sku"`
+	SKUManufacturer  string `json:"skumanufacturer"`
+	Title            string `json:"title"`
+	DescriptionShort string `json:"descriptionshort"`
+	Description      string `json:"description"`
+	// MoneyPrice is the price in the "Default" price list. Whether it includes VAT is not documented.
+	MoneyPrice      Money  `json:"moneyprice"`
+	MoneyPriceOrg   Money  `json:"moneypriceorg"`   // suggested retail price
+	MoneyPriceIn    Money  `json:"moneypricein"`    // purchase price, always excluding VAT
+	MoneyFinalPrice Money  `json:"moneyfinalprice"` // calculated
+	UnitLabel       string `json:"unitlabel"`
+	AllowDecimals   bool   `json:"allowdecimals"`
+	DeliveryInfo    string `json:"deliveryinfo"`
+	// Active is deprecated by Sitoo: false hides the product in the webshop.
+	Active bool `json:"active"`
+	// ActivePOS false hides the product in the POS.
+	ActivePOS         bool             `json:"activepos"`
+	VATID             int64            `json:"vatid"` // the product group, which sets the VAT
+	VATValue          Percent          `json:"vatvalue"`
+	ProductGroupType  ProductGroupType `json:"productgrouptype"`
+	DefaultCategoryID *int64           `json:"defaultcategoryid"`
+	Categories        IDList           `json:"categories"`
+	// ManufacturerID refers to a manufacturer's ExternalCompanyID; nil when unset.
+	ManufacturerID      *int64 `json:"manufacturerid"`
+	ManufacturerURL     string `json:"manufacturerurl"`
+	Custom1             string `json:"custom1"`
+	Custom2             string `json:"custom2"`
+	Custom3             string `json:"custom3"`
+	Custom4             string `json:"custom4"`
+	Custom5             string `json:"custom5"`
+	StockCountEnable    bool   `json:"stockcountenable"`
+	StockAllowBackorder bool   `json:"stockallowbackorder"`
+	// VariantParentID is nil for a simple product; for a variant it is the main variant's id, and
+	// the main variant refers to itself.
+	VariantParentID  *int64                     `json:"variantparentid"`
+	Variant          []VariantAttribute         `json:"variant"`
+	Barcode          string                     `json:"barcode"`
+	BarcodeAliases   []string                   `json:"barcodealiases"`
+	Similar          IDList                     `json:"similar"`
+	Related          IDList                     `json:"related"`
+	Accessories      IDList                     `json:"accessories"`
+	CustomAttributes map[string]json.RawMessage `json:"customattributes,omitempty"`
+	DateCreated      UnixTime                   `json:"datecreated"`
+	DateModified     UnixTime                   `json:"datemodified"`
+}
+
+// IsVariant reports whether the product is a variant (including a main variant).
+func (p *Product) IsVariant() bool { return p.VariantParentID != nil && *p.VariantParentID != 0 }
+
+// IsMainVariant reports whether the product is the main variant of its group.
+func (p *Product) IsMainVariant() bool { return p.IsVariant() && *p.VariantParentID == p.ProductID }
+
+// VariantAttribute is one {name, value} pair of a variant, e.g. Color: Red.
+type VariantAttribute struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// ProductRequest is the body of a product add or update. Only the fields you set are sent, so an
+// update is partial: Sitoo leaves the other fields as they are.
+//
+// SKU is required when adding. Sitoo documents the SKU character set as [A-Za-z0-9_+-/] and the
+// variant SKU as unique per site.
+type ProductRequest struct {
+	// ProductID identifies the product in BatchUpdate, where it is required; leave it zero for
+	// Create, BatchCreate and Update.
+	ProductID        int64   `json:"productid,omitzero"`
+	SKU              *string `json:"sku,omitzero"`
+	SKUManufacturer  *string `json:"skumanufacturer,omitzero"`
+	Title            *string `json:"title,omitzero"`
+	DescriptionShort *string `json:"descriptionshort,omitzero"`
+	Description      *string `json:"description,omitzero"`
+	MoneyPrice       *Money  `json:"moneyprice,omitzero"`
+	MoneyPriceOrg    *Money  `json:"moneypriceorg,omitzero"`
+	MoneyPriceIn     *Money  `json:"moneypricein,omitzero"`
+	UnitLabel        *string `json:"unitlabel,omitzero"`
+	AllowDecimals    *bool   `json:"allowdecimals,omitzero"`
+	DeliveryInfo     *string `json:"deliveryinfo,omitzero"`
+	Active           *bool   `json:"active,omitzero"` // deprecated by Sitoo
+	ActivePOS        *bool   `json:"activepos,omitzero"`
+	VATID            *int64  `json:"vatid,omitzero"`
+	// DefaultCategoryID set to a pointer to 0 is sent as null, which removes the default category.
+	DefaultCategoryID *NullID  `json:"defaultcategoryid,omitzero"`
+	Categories        IDList   `json:"categories,omitzero"`
+	ManufacturerID    *NullID  `json:"manufacturerid,omitzero"`
+	ManufacturerURL   *string  `json:"manufacturerurl,omitzero"`
+	Custom1           *string  `json:"custom1,omitzero"`
+	Custom2           *string  `json:"custom2,omitzero"`
+	Custom3           *string  `json:"custom3,omitzero"`
+	Custom4           *string  `json:"custom4,omitzero"`
+	Custom5           *string  `json:"custom5,omitzero"`
+	StockCountEnable  *bool    `json:"stockcountenable,omitzero"`
+	Barcode           *string  `json:"barcode,omitzero"`
+	BarcodeAliases    []string `json:"barcodealiases,omitzero"`
+	Similar           IDList   `json:"similar,omitzero"`
+	Related           IDList   `json:"related,omitzero"`
+	Accessories       IDList   `json:"accessories,omitzero"`
+	// CustomAttributes maps attribute ids to values of the attribute's type.
+	CustomAttributes map[string]any `json:"customattributes,omitzero"`
+}
+
+// NullID is an id that a request can clear: NullID(0) is sent as null.
+type NullID int64
+
+// MarshalJSON encodes 0 as null and any other id as a number.
+func (n NullID) MarshalJSON() ([]byte, error) {
+	if n == 0 {
+		return []byte("null"), nil
+	}
+	return []byte(itoa(int64(n))), nil
+}
+
+// UnmarshalJSON decodes a number, a numeric string or null (0).
+func (n *NullID) UnmarshalJSON(data []byte) error {
+	v, _, err := decodeInt("NullID", data)
+	*n = NullID(v)
+	return err
+}
+
+// ProductListOptions filters a product list.
+type ProductListOptions struct {
+	ListOptions
+	// DateLastModified returns products modified after this time.
+	DateLastModified time.Time `url:"datelastmodified,unix,omitempty"`
+	// SKU returns the products with these SKUs.
+	SKU []string `url:"sku,comma,omitempty"`
+	// ProductID returns the products with these ids.
+	ProductID []int64 `url:"productid,comma,omitempty"`
+	// IncludeInactive includes products inactive in both POS and webshop (Sitoo's default: false).
+	IncludeInactive bool `url:"includeinactive,omitempty"`
+}
+
+// ProductsService manages /sites/{site}/products. Get it from Site.Products.
+type ProductsService service
+
+// Get returns one product.
+func (s *ProductsService) Get(ctx context.Context, productID int64) (*Product, error) {
+	var p Product
+	if err := s.c.get(ctx, sitePath(s.site, "products", itoa(productID)), nil, &p); err != nil {
+		return nil, fmt.Errorf("sitoo: get product %d: %w", productID, err)
+	}
+	return &p, nil
+}
+
+// List returns one page of products.
+func (s *ProductsService) List(ctx context.Context, opts *ProductListOptions) ([]Product, *Response, error) {
+	items, resp, err := listOne[Product](ctx, s.c, sitePath(s.site, "products"), opts)
+	if err != nil {
+		return nil, resp, fmt.Errorf("sitoo: list products: %w", err)
+	}
+	return items, resp, nil
+}
+
+// All iterates over every product matching opts, fetching pages lazily.
+func (s *ProductsService) All(ctx context.Context, opts *ProductListOptions) iter.Seq2[Product, error] {
+	return wrapSeq(listAll[Product](ctx, s.c, sitePath(s.site, "products"), opts), "list products")
+}
+
+// Create adds one product and returns its id.
+func (s *ProductsService) Create(ctx context.Context, p *ProductRequest) (int64, error) {
+	if p == nil || p.SKU == nil || *p.SKU == "" {
+		return 0, fmt.Errorf("sitoo: create product: %w", invalidArg("SKU is required"))
+	}
+	id, _, err := s.c.create(ctx, sitePath(s.site, "products"), nil, p, false)
+	if err != nil {
+		return 0, fmt.Errorf("sitoo: create product %q: %w", *p.SKU, err)
+	}
+	return id, nil
+}
+
+// BatchCreate adds products, WithBatchSize at a time, and returns one result per product; a
+// result's ID is the new product id.
+func (s *ProductsService) BatchCreate(ctx context.Context, products []ProductRequest) (BatchResults, error) {
+	for i := range products {
+		if products[i].SKU == nil || *products[i].SKU == "" {
+			return nil, fmt.Errorf("sitoo: batch create products: item %d: %w", i, invalidArg("SKU is required"))
+		}
+	}
+	rs, err := sendBatch(ctx, s.c, http.MethodPost, sitePath(s.site, "products"), products, 0, false)
+	return rs, wrapErr("batch create products", err)
+}
+
+// Update changes the fields set in p, leaving the others as they are (a partial update).
+func (s *ProductsService) Update(ctx context.Context, productID int64, p *ProductRequest) error {
+	if err := s.c.update(ctx, sitePath(s.site, "products", itoa(productID)), p); err != nil {
+		return fmt.Errorf("sitoo: update product %d: %w", productID, err)
+	}
+	return nil
+}
+
+// BatchUpdate updates products partially; each request must carry its ProductID.
+func (s *ProductsService) BatchUpdate(ctx context.Context, products []ProductRequest) (BatchResults, error) {
+	for i := range products {
+		if products[i].ProductID == 0 {
+			return nil, fmt.Errorf("sitoo: batch update products: item %d: %w", i, invalidArg("ProductID is required"))
+		}
+	}
+	rs, err := sendBatch(ctx, s.c, http.MethodPut, sitePath(s.site, "products"), products, 0, true)
+	return rs, wrapErr("batch update products", err)
+}
+
+// Delete removes one product.
+func (s *ProductsService) Delete(ctx context.Context, productID int64) error {
+	if err := s.c.remove(ctx, sitePath(s.site, "products", itoa(productID))); err != nil {
+		return fmt.Errorf("sitoo: delete product %d: %w", productID, err)
+	}
+	return nil
+}
+
+// BatchDelete removes products by id.
+func (s *ProductsService) BatchDelete(ctx context.Context, productIDs []int64) (BatchResults, error) {
+	type ref struct {
+		ProductID int64 `json:"productid"`
+	}
+	refs := make([]ref, len(productIDs))
+	for i, id := range productIDs {
+		refs[i] = ref{id}
+	}
+	rs, err := sendBatch(ctx, s.c, http.MethodDelete, sitePath(s.site, "products"), refs, 0, false)
+	return rs, wrapErr("batch delete products", err)
+}
+
+// wrapErr adds the operation to a non-nil error.
+func wrapErr(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("sitoo: %s: %w", op, err)
+}
+
+// wrapSeq adds the operation to the error an iterator yields.
+func wrapSeq[T any](seq iter.Seq2[T, error], op string) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		for v, err := range seq {
+			if err != nil {
+				yield(v, fmt.Errorf("sitoo: %s: %w", op, err))
+				return
+			}
+			if !yield(v, nil) {
+				return
+			}
+		}
+	}
+}

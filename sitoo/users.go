@@ -1,0 +1,155 @@
+package sitoo
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"net/http"
+)
+
+// User is a person known to Sitoo: staff or customer. Users are common to all sites of an
+// account; roles and access rights are per site.
+type User struct {
+	UserID           string   `json:"userid"` // a GUID such as "{102DC4AA-2C19-3177-6AB2-435CB3A46499}"
+	Email            string   `json:"email"`  // unique
+	NameFirst        string   `json:"namefirst"`
+	NameLast         string   `json:"namelast"`
+	PersonalID       string   `json:"personalid"`
+	ExternalID       string   `json:"externalid"`
+	Company          string   `json:"company"`
+	Department       string   `json:"department"`
+	CompanyID        string   `json:"companyid"`
+	Address          string   `json:"address"`
+	Address2         string   `json:"address2"`
+	Zip              string   `json:"zip"`
+	City             string   `json:"city"`
+	State            string   `json:"state"`
+	CountryID        string   `json:"countryid"`
+	Phone            string   `json:"phone"`
+	Mobile           string   `json:"mobile"`
+	Notes            string   `json:"notes"`
+	CustomerNumber   string   `json:"customernumber"`
+	DateCreated      UnixTime `json:"datecreated"`
+	DateModified     UnixTime `json:"datemodified"`
+	VoucherPasswords []string `json:"voucherpasswords"`
+	Role             *int     `json:"role"`
+	Warehouses       []string `json:"warehouses"`
+	POSRefundCard    bool     `json:"posrefundcard"`
+}
+
+// UserRequest is the body of a user add or (partial) update. Email is required when adding;
+// UserID is required in BatchUpdate and must be empty otherwise.
+type UserRequest struct {
+	UserID           string   `json:"userid,omitzero"`
+	Email            *string  `json:"email,omitzero"`
+	NameFirst        *string  `json:"namefirst,omitzero"`
+	NameLast         *string  `json:"namelast,omitzero"`
+	PersonalID       *string  `json:"personalid,omitzero"`
+	ExternalID       *string  `json:"externalid,omitzero"`
+	Company          *string  `json:"company,omitzero"`
+	Department       *string  `json:"department,omitzero"`
+	CompanyID        *string  `json:"companyid,omitzero"`
+	Address          *string  `json:"address,omitzero"`
+	Address2         *string  `json:"address2,omitzero"`
+	Zip              *string  `json:"zip,omitzero"`
+	City             *string  `json:"city,omitzero"`
+	State            *string  `json:"state,omitzero"`
+	CountryID        *string  `json:"countryid,omitzero"`
+	Phone            *string  `json:"phone,omitzero"`
+	Mobile           *string  `json:"mobile,omitzero"`
+	Notes            *string  `json:"notes,omitzero"`
+	PIN              *string  `json:"pin,omitzero"` // write-only, 4 or 6 digits, unique
+	CustomerNumber   *string  `json:"customernumber,omitzero"`
+	VoucherPasswords []string `json:"voucherpasswords,omitzero"`
+	Role             *int     `json:"role,omitzero"`
+	Warehouses       []string `json:"warehouses,omitzero"`
+	POSRefundCard    *bool    `json:"posrefundcard,omitzero"`
+}
+
+// UserListOptions filters a user list.
+type UserListOptions struct {
+	ListOptions
+	Email          string `url:"email,omitempty"`
+	CustomerNumber string `url:"customernumber,omitempty"`
+	PersonalID     string `url:"personalid,omitempty"`
+	Mobile         string `url:"mobile,omitempty"`
+}
+
+// UsersService manages /sites/{site}/users. Get it from Site.Users.
+type UsersService service
+
+// Get returns one user.
+func (s *UsersService) Get(ctx context.Context, userID string) (*User, error) {
+	var u User
+	if err := s.c.get(ctx, sitePath(s.site, "users", userID), nil, &u); err != nil {
+		return nil, fmt.Errorf("sitoo: get user %s: %w", userID, err)
+	}
+	return &u, nil
+}
+
+// List returns one page of users.
+func (s *UsersService) List(ctx context.Context, opts *UserListOptions) ([]User, *Response, error) {
+	items, resp, err := listOne[User](ctx, s.c, sitePath(s.site, "users"), opts)
+	return items, resp, wrapErr("list users", err)
+}
+
+// All iterates over every user matching opts.
+func (s *UsersService) All(ctx context.Context, opts *UserListOptions) iter.Seq2[User, error] {
+	return wrapSeq(listAll[User](ctx, s.c, sitePath(s.site, "users"), opts), "list users")
+}
+
+// Create adds one user and returns its userid.
+func (s *UsersService) Create(ctx context.Context, u *UserRequest) (string, error) {
+	rs, err := s.BatchCreate(ctx, []UserRequest{derefUser(u)})
+	if err == nil {
+		err = rs.Err()
+	}
+	if err != nil {
+		return "", err
+	}
+	id, ok := rs[0].ReturnString()
+	if !ok {
+		return "", fmt.Errorf("sitoo: create user: %w", &ResponseDecodeError{Method: http.MethodPost, Path: sitePath(s.site, "users"),
+			Status: rs[0].StatusCode, Body: rs[0].Return, Err: fmt.Errorf("expected a userid string")})
+	}
+	return id, nil
+}
+
+func derefUser(u *UserRequest) UserRequest {
+	if u == nil {
+		return UserRequest{}
+	}
+	return *u
+}
+
+// BatchCreate adds users; read each new userid with BatchResult.ReturnString.
+func (s *UsersService) BatchCreate(ctx context.Context, users []UserRequest) (BatchResults, error) {
+	for i := range users {
+		if users[i].Email == nil || *users[i].Email == "" {
+			return nil, fmt.Errorf("sitoo: create users: item %d: %w", i, invalidArg("email is required"))
+		}
+	}
+	rs, err := sendBatch(ctx, s.c, http.MethodPost, sitePath(s.site, "users"), users, 0, false)
+	return rs, wrapErr("create users", err)
+}
+
+// Update changes the fields set in u.
+func (s *UsersService) Update(ctx context.Context, userID string, u *UserRequest) error {
+	return wrapErr("update user "+userID, s.c.update(ctx, sitePath(s.site, "users", userID), u))
+}
+
+// BatchUpdate updates users partially; each must carry its UserID.
+func (s *UsersService) BatchUpdate(ctx context.Context, users []UserRequest) (BatchResults, error) {
+	for i := range users {
+		if users[i].UserID == "" {
+			return nil, fmt.Errorf("sitoo: batch update users: item %d: %w", i, invalidArg("UserID is required"))
+		}
+	}
+	rs, err := sendBatch(ctx, s.c, http.MethodPut, sitePath(s.site, "users"), users, 0, true)
+	return rs, wrapErr("batch update users", err)
+}
+
+// Delete removes a user.
+func (s *UsersService) Delete(ctx context.Context, userID string) error {
+	return wrapErr("delete user "+userID, s.c.remove(ctx, sitePath(s.site, "users", userID)))
+}

@@ -1,0 +1,97 @@
+package sitoo
+
+import (
+	"context"
+	"fmt"
+)
+
+// ProductVariants is a product's variant set: the variant groups (dimensions such as Color) with
+// their options, and the variant products.
+type ProductVariants struct {
+	Groups   []VariantGroup `json:"groups"`
+	Variants []Variant      `json:"variants"`
+}
+
+// VariantGroup is one variant dimension and its options, e.g. Color: Red, Blue.
+type VariantGroup struct {
+	Name    string   `json:"name"`
+	Options []string `json:"options"`
+}
+
+// Variant is one variant product of a variant set.
+type Variant struct {
+	// ProductID is the variant's product id; 0 in a Replace request adds a new variant.
+	ProductID      int64    `json:"productid"`
+	ActivePOS      bool     `json:"activepos"`
+	Title          string   `json:"title"`
+	SKU            string   `json:"sku"` // unique per site
+	MoneyPrice     Money    `json:"moneyprice"`
+	MoneyPriceOrg  Money    `json:"moneypriceorg"`
+	MoneyPriceIn   Money    `json:"moneypricein"`
+	Barcode        string   `json:"barcode"`
+	BarcodeAliases []string `json:"barcodealiases"`
+	// Attributes holds one option per group, in group order: Attributes[i] must be one of
+	// Groups[i].Options.
+	Attributes []string `json:"attributes"`
+}
+
+// ProductVariantsService manages /sites/{site}/products/{id}/productvariants. Get it from
+// Site.ProductVariants.
+type ProductVariantsService service
+
+// Get returns the variant set of a product (any variant of the set, or its main variant).
+func (s *ProductVariantsService) Get(ctx context.Context, productID int64) (*ProductVariants, error) {
+	var v ProductVariants
+	if err := s.c.get(ctx, sitePath(s.site, "products", itoa(productID), "productvariants"), nil, &v); err != nil {
+		return nil, fmt.Errorf("sitoo: get variants of product %d: %w", productID, err)
+	}
+	return &v, nil
+}
+
+// Replace sets the complete variant set of a product. PUT replaces everything: a current variant
+// missing from v.Variants is deleted, a variant with ProductID 0 is added, and the others are
+// updated. To change one variant, Get the set, change it and Replace it whole; to change only a
+// variant's product fields, use Products.Update on its id instead.
+//
+// Replace checks before sending that every variant has one attribute per group, taken from that
+// group's options.
+func (s *ProductVariantsService) Replace(ctx context.Context, productID int64, v *ProductVariants) error {
+	if err := v.Validate(); err != nil {
+		return fmt.Errorf("sitoo: replace variants of product %d: %w", productID, err)
+	}
+	if err := s.c.update(ctx, sitePath(s.site, "products", itoa(productID), "productvariants"), v); err != nil {
+		return fmt.Errorf("sitoo: replace variants of product %d: %w", productID, err)
+	}
+	return nil
+}
+
+// Validate checks that every variant has a SKU and one attribute per group, each one of its
+// group's options.
+func (v *ProductVariants) Validate() error {
+	if v == nil {
+		return invalidArg("nil variant set")
+	}
+	for i, va := range v.Variants {
+		if va.SKU == "" {
+			return invalidArg("variant %d has no SKU", i)
+		}
+		if len(va.Attributes) != len(v.Groups) {
+			return invalidArg("variant %d (%s) has %d attributes for %d groups", i, va.SKU, len(va.Attributes), len(v.Groups))
+		}
+		for g, a := range va.Attributes {
+			if !contains(v.Groups[g].Options, a) {
+				return invalidArg("variant %d (%s): %q is not an option of group %q", i, va.SKU, a, v.Groups[g].Name)
+			}
+		}
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

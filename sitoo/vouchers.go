@@ -1,0 +1,131 @@
+package sitoo
+
+import (
+	"context"
+	"fmt"
+	"iter"
+)
+
+// Voucher is a campaign (a discount rule) as read. How the X/Y/Z and M/N values are used depends on
+// the VoucherType, whose numbers Sitoo does not document.
+type Voucher struct {
+	VoucherID       int64       `json:"voucherid"`
+	ActivePOS       bool        `json:"activepos"`
+	VoucherCode     string      `json:"vouchercode"`
+	VoucherPassword string      `json:"voucherpassword"`
+	VoucherName     string      `json:"vouchername"`
+	VoucherComment  string      `json:"vouchercomment"`
+	DateCreated     UnixTime    `json:"datecreated"`
+	DateStart       UnixTime    `json:"datestart"` // zero: no start date
+	DateEnd         UnixTime    `json:"dateend"`   // zero: no end date
+	Tags            []string    `json:"tags"`
+	VoucherType     VoucherType `json:"vouchertype"`
+	ValueX          *int64      `json:"value_x"`
+	ValueY          *int64      `json:"value_y"`
+	ValueZ          *int64      `json:"value_z"`
+	MoneyM          *Money      `json:"money_m"`
+	MoneyN          *Money      `json:"money_n"`
+	VoucherName1    string      `json:"vouchername1"`
+	VoucherCode1    string      `json:"vouchercode1"`
+	VoucherName2    string      `json:"vouchername2"`
+	VoucherCode2    string      `json:"vouchercode2"`
+	MaxUses         *int64      `json:"maxuses"`
+	Priority        int         `json:"priority"` // 1 (highest) to 5
+	PriceListTags   []string    `json:"pricelisttags"`
+	// VoucherGroupType is implied by the VoucherType.
+	VoucherGroupType int                     `json:"vouchergrouptype"`
+	VoucherState     int                     `json:"voucherstate"`
+	Products         IDList                  `json:"products"`
+	ProductOptions   []VoucherProductOption  `json:"productoptions"`
+	DiscountOptions  []VoucherDiscountOption `json:"discountoptions"`
+}
+
+// VoucherProductOption is one option of a package voucher: Num products of Products must be in
+// the cart.
+type VoucherProductOption struct {
+	Num      int    `json:"num"`
+	Products IDList `json:"products"`
+}
+
+// VoucherDiscountOption is one discount of a "buy X get discount list" voucher.
+type VoucherDiscountOption struct {
+	Num             int      `json:"num"`
+	Products        IDList   `json:"products"`
+	MoneyPrice      *Money   `json:"moneyprice,omitzero"`
+	MoneyDiscount   *Money   `json:"moneydiscount,omitzero"`
+	DecimalDiscount *Decimal `json:"decimaldiscount,omitzero"`
+}
+
+// VoucherRequest is the body of a voucher add or (partial) update. VoucherName and VoucherType are
+// required when adding.
+type VoucherRequest struct {
+	ActivePOS       *bool                   `json:"activepos,omitzero"`
+	VoucherCode     *string                 `json:"vouchercode,omitzero"`
+	VoucherPassword *string                 `json:"voucherpassword,omitzero"`
+	VoucherName     *string                 `json:"vouchername,omitzero"`
+	VoucherComment  *string                 `json:"vouchercomment,omitzero"`
+	DateStart       *UnixTime               `json:"datestart,omitzero"` // pointer to zero: null
+	DateEnd         *UnixTime               `json:"dateend,omitzero"`
+	Tags            []string                `json:"tags,omitzero"`
+	VoucherType     *VoucherType            `json:"vouchertype,omitzero"`
+	ValueX          *int64                  `json:"value_x,omitzero"`
+	ValueY          *int64                  `json:"value_y,omitzero"`
+	ValueZ          *int64                  `json:"value_z,omitzero"`
+	MoneyM          *Money                  `json:"money_m,omitzero"`
+	MoneyN          *Money                  `json:"money_n,omitzero"`
+	VoucherName1    *string                 `json:"vouchername1,omitzero"`
+	VoucherCode1    *string                 `json:"vouchercode1,omitzero"`
+	VoucherName2    *string                 `json:"vouchername2,omitzero"`
+	VoucherCode2    *string                 `json:"vouchercode2,omitzero"`
+	MaxUses         *int64                  `json:"maxuses,omitzero"`
+	Priority        *int                    `json:"priority,omitzero"`
+	PriceListTags   []string                `json:"pricelisttags,omitzero"`
+	Products        IDList                  `json:"products,omitzero"`
+	ProductOptions  []VoucherProductOption  `json:"productoptions,omitzero"`
+	DiscountOptions []VoucherDiscountOption `json:"discountoptions,omitzero"`
+}
+
+// VouchersService manages /sites/{site}/vouchers. Get it from Site.Vouchers.
+type VouchersService service
+
+// Get returns one voucher.
+func (s *VouchersService) Get(ctx context.Context, voucherID int64) (*Voucher, error) {
+	var v Voucher
+	if err := s.c.get(ctx, sitePath(s.site, "vouchers", itoa(voucherID)), nil, &v); err != nil {
+		return nil, fmt.Errorf("sitoo: get voucher %d: %w", voucherID, err)
+	}
+	return &v, nil
+}
+
+// List returns one page of vouchers.
+func (s *VouchersService) List(ctx context.Context, opts *ListOptions) ([]Voucher, *Response, error) {
+	items, resp, err := listOne[Voucher](ctx, s.c, sitePath(s.site, "vouchers"), opts)
+	return items, resp, wrapErr("list vouchers", err)
+}
+
+// All iterates over every voucher.
+func (s *VouchersService) All(ctx context.Context, opts *ListOptions) iter.Seq2[Voucher, error] {
+	return wrapSeq(listAll[Voucher](ctx, s.c, sitePath(s.site, "vouchers"), opts), "list vouchers")
+}
+
+// Create adds a voucher and returns its id.
+func (s *VouchersService) Create(ctx context.Context, v *VoucherRequest) (int64, error) {
+	if v == nil || v.VoucherName == nil || *v.VoucherName == "" || v.VoucherType == nil {
+		return 0, fmt.Errorf("sitoo: create voucher: %w", invalidArg("vouchername and vouchertype are required"))
+	}
+	if v.Priority != nil && (*v.Priority < 1 || *v.Priority > 5) {
+		return 0, fmt.Errorf("sitoo: create voucher: %w", invalidArg("priority %d is not in 1..5", *v.Priority))
+	}
+	id, _, err := s.c.create(ctx, sitePath(s.site, "vouchers"), nil, v, false)
+	return id, wrapErr("create voucher", err)
+}
+
+// Update changes the fields set in v.
+func (s *VouchersService) Update(ctx context.Context, voucherID int64, v *VoucherRequest) error {
+	return wrapErr(fmt.Sprintf("update voucher %d", voucherID), s.c.update(ctx, sitePath(s.site, "vouchers", itoa(voucherID)), v))
+}
+
+// Delete removes a voucher.
+func (s *VouchersService) Delete(ctx context.Context, voucherID int64) error {
+	return wrapErr(fmt.Sprintf("delete voucher %d", voucherID), s.c.remove(ctx, sitePath(s.site, "vouchers", itoa(voucherID))))
+}

@@ -1,0 +1,127 @@
+package sitoo
+
+import (
+	"context"
+	"fmt"
+	"iter"
+)
+
+// Warehouse is a location holding stock. Its type decides how its stock changes: a Virtual
+// warehouse (WarehouseTypeVirtual) has its stock set absolutely and accepts no transactions; any
+// other (FIFO) warehouse changes stock only through warehouse transactions, batches and order
+// deliveries.
+type Warehouse struct {
+	WarehouseID   int64            `json:"warehouseid"`
+	WarehouseType WarehouseType    `json:"warehousetype"`
+	UseType       WarehouseUseType `json:"usetype"`
+	// StoreID is the store the warehouse belongs to, or nil.
+	StoreID      *int64 `json:"storeid"`
+	Sellable     bool   `json:"sellable"`
+	CurrencyCode string `json:"currencycode"`
+	Name         string `json:"name"`
+	Address      string `json:"address"`
+	Address2     string `json:"address2"`
+	Zip          string `json:"zip"`
+	City         string `json:"city"`
+	State        string `json:"state"`
+	CountryID    string `json:"countryid"`
+	ExternalID   string `json:"externalid"`
+}
+
+// WarehouseRequest is the body of a warehouse add or (partial) update. UseType, CurrencyCode and
+// Name are required when adding.
+type WarehouseRequest struct {
+	WarehouseType *WarehouseType    `json:"warehousetype,omitzero"`
+	UseType       *WarehouseUseType `json:"usetype,omitzero"`
+	StoreID       *NullID           `json:"storeid,omitzero"`
+	Sellable      *bool             `json:"sellable,omitzero"`
+	CurrencyCode  *string           `json:"currencycode,omitzero"`
+	Name          *string           `json:"name,omitzero"`
+	Address       *string           `json:"address,omitzero"`
+	Address2      *string           `json:"address2,omitzero"`
+	Zip           *string           `json:"zip,omitzero"`
+	City          *string           `json:"city,omitzero"`
+	State         *string           `json:"state,omitzero"`
+	CountryID     *string           `json:"countryid,omitzero"`
+	ExternalID    *string           `json:"externalid,omitzero"`
+}
+
+// WarehousesService manages /sites/{site}/warehouses. Get it from Site.Warehouses.
+//
+// Every warehouse read through it (Get, List, All) also records the warehouse's type in the
+// client, which the stock services use to refuse operations the type does not allow.
+type WarehousesService service
+
+// Get returns one warehouse.
+func (s *WarehousesService) Get(ctx context.Context, warehouseID int64) (*Warehouse, error) {
+	var w Warehouse
+	if err := s.c.get(ctx, sitePath(s.site, "warehouses", itoa(warehouseID)), nil, &w); err != nil {
+		return nil, fmt.Errorf("sitoo: get warehouse %d: %w", warehouseID, err)
+	}
+	s.c.rememberWarehouse(s.site, &w)
+	return &w, nil
+}
+
+// List returns one page of warehouses.
+func (s *WarehousesService) List(ctx context.Context, opts *ListOptions) ([]Warehouse, *Response, error) {
+	items, resp, err := listOne[Warehouse](ctx, s.c, sitePath(s.site, "warehouses"), opts)
+	for i := range items {
+		s.c.rememberWarehouse(s.site, &items[i])
+	}
+	return items, resp, wrapErr("list warehouses", err)
+}
+
+// All iterates over every warehouse.
+func (s *WarehousesService) All(ctx context.Context, opts *ListOptions) iter.Seq2[Warehouse, error] {
+	seq := wrapSeq(listAll[Warehouse](ctx, s.c, sitePath(s.site, "warehouses"), opts), "list warehouses")
+	return func(yield func(Warehouse, error) bool) {
+		for w, err := range seq {
+			if err == nil {
+				s.c.rememberWarehouse(s.site, &w)
+			}
+			if !yield(w, err) {
+				return
+			}
+		}
+	}
+}
+
+// Create adds a warehouse and returns its id.
+func (s *WarehousesService) Create(ctx context.Context, w *WarehouseRequest) (int64, error) {
+	if w == nil || w.Name == nil || w.UseType == nil || w.CurrencyCode == nil {
+		return 0, fmt.Errorf("sitoo: create warehouse: %w", invalidArg("name, usetype and currencycode are required"))
+	}
+	id, _, err := s.c.create(ctx, sitePath(s.site, "warehouses"), nil, w, false)
+	if err == nil && w.WarehouseType != nil {
+		s.c.whTypes.Store(warehouseKey{s.site, id}, *w.WarehouseType)
+	}
+	return id, wrapErr("create warehouse", err)
+}
+
+// Update changes the fields set in w.
+func (s *WarehousesService) Update(ctx context.Context, warehouseID int64, w *WarehouseRequest) error {
+	s.c.whTypes.Delete(warehouseKey{s.site, warehouseID})
+	return wrapErr(fmt.Sprintf("update warehouse %d", warehouseID), s.c.update(ctx, sitePath(s.site, "warehouses", itoa(warehouseID)), w))
+}
+
+// Delete removes a warehouse.
+func (s *WarehousesService) Delete(ctx context.Context, warehouseID int64) error {
+	s.c.whTypes.Delete(warehouseKey{s.site, warehouseID})
+	return wrapErr(fmt.Sprintf("delete warehouse %d", warehouseID), s.c.remove(ctx, sitePath(s.site, "warehouses", itoa(warehouseID))))
+}
+
+// warehouseType returns a warehouse's type, from the client's record or, the first time, by
+// fetching the warehouse (one GET asking only for its id and type).
+func (s *service) warehouseType(ctx context.Context, warehouseID int64) (WarehouseType, error) {
+	if t, ok := s.c.whTypes.Load(warehouseKey{s.site, warehouseID}); ok {
+		return t.(WarehouseType), nil
+	}
+	var w Warehouse
+	q := &ListOptions{Fields: []string{"warehouseid", "warehousetype"}}
+	if err := s.c.get(ctx, sitePath(s.site, "warehouses", itoa(warehouseID)), q, &w); err != nil {
+		return 0, fmt.Errorf("look up type of warehouse %d: %w", warehouseID, err)
+	}
+	w.WarehouseID = warehouseID
+	s.c.rememberWarehouse(s.site, &w)
+	return w.WarehouseType, nil
+}
