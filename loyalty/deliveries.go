@@ -28,17 +28,9 @@ func (e *Engine) RecordActivity(ctx context.Context, a ActivityEntry) error {
 // Activity returns one page of a program's activity log, newest first, and the cursor of the
 // next page (0 at the end).
 func (e *Engine) Activity(ctx context.Context, programID string, opts PageOptions) ([]ActivityEntry, int64, error) {
-	page := opts.page()
-	var as []ActivityEntry
-	err := e.store.View(ctx, func(tx ReadTx) error {
-		var err error
-		as, err = tx.Activity(ctx, programID, page)
-		return err
+	return listPage(ctx, e, opts, func(a ActivityEntry) int64 { return a.Seq }, func(tx ReadTx, p Page) ([]ActivityEntry, error) {
+		return tx.Activity(ctx, programID, p)
 	})
-	if err != nil || len(as) == 0 {
-		return as, 0, err
-	}
-	return as, next(len(as), page.Limit, as[len(as)-1].Seq), nil
 }
 
 // DeliveryFailure is a delivery an adapter rejected before it reached the engine (a bad
@@ -83,17 +75,9 @@ func (e *Engine) recordFailure(ctx context.Context, programID string, ev OrderEv
 // Receipts returns one page of a program's delivery receipts, newest first (only those with
 // outcome when it is not empty), and the cursor of the next page (0 at the end).
 func (e *Engine) Receipts(ctx context.Context, programID string, outcome Outcome, opts PageOptions) ([]Receipt, int64, error) {
-	page := opts.page()
-	var rs []Receipt
-	err := e.store.View(ctx, func(tx ReadTx) error {
-		var err error
-		rs, err = tx.Receipts(ctx, programID, outcome, page)
-		return err
+	return listPage(ctx, e, opts, func(r Receipt) int64 { return r.Seq }, func(tx ReadTx, p Page) ([]Receipt, error) {
+		return tx.Receipts(ctx, programID, outcome, p)
 	})
-	if err != nil || len(rs) == 0 {
-		return rs, 0, err
-	}
-	return rs, next(len(rs), page.Limit, rs[len(rs)-1].Seq), nil
 }
 
 // DeliveryStats counts a program's deliveries over the last window (24 hours when window is

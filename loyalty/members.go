@@ -136,20 +136,29 @@ func next(n, limit int, lastSeq int64) int64 {
 	return lastSeq
 }
 
+// listPage reads one page with list in a read transaction and returns it with the cursor of
+// the next page.
+func listPage[T any](ctx context.Context, e *Engine, opts PageOptions, seq func(T) int64,
+	list func(tx ReadTx, p Page) ([]T, error)) ([]T, int64, error) {
+	page := opts.page()
+	var items []T
+	err := e.store.View(ctx, func(tx ReadTx) error {
+		var err error
+		items, err = list(tx, page)
+		return err
+	})
+	if err != nil || len(items) == 0 {
+		return items, 0, err
+	}
+	return items, next(len(items), page.Limit, seq(items[len(items)-1])), nil
+}
+
 // History returns one page of a member's movements in a program, newest first, and the cursor
 // of the next page (0 at the end).
 func (e *Engine) History(ctx context.Context, programID, memberID string, opts PageOptions) ([]Movement, int64, error) {
-	page := opts.page()
-	var ms []Movement
-	err := e.store.View(ctx, func(tx ReadTx) error {
-		var err error
-		ms, err = tx.Movements(ctx, programID, memberID, page)
-		return err
+	return listPage(ctx, e, opts, func(m Movement) int64 { return m.Seq }, func(tx ReadTx, p Page) ([]Movement, error) {
+		return tx.Movements(ctx, programID, memberID, p)
 	})
-	if err != nil || len(ms) == 0 {
-		return ms, 0, err
-	}
-	return ms, next(len(ms), page.Limit, ms[len(ms)-1].Seq), nil
 }
 
 // AllHistory iterates over every movement of a member in a program, newest first, one page at a
@@ -161,17 +170,9 @@ func (e *Engine) AllHistory(ctx context.Context, programID, memberID string) ite
 // Members returns one page of a program's members with their accounts, the newest to join
 // first, and the cursor of the next page (0 at the end).
 func (e *Engine) Members(ctx context.Context, programID string, opts PageOptions) ([]Membership, int64, error) {
-	page := opts.page()
-	var ms []Membership
-	err := e.store.View(ctx, func(tx ReadTx) error {
-		var err error
-		ms, err = tx.Memberships(ctx, programID, page)
-		return err
+	return listPage(ctx, e, opts, func(m Membership) int64 { return m.Account.Seq }, func(tx ReadTx, p Page) ([]Membership, error) {
+		return tx.Memberships(ctx, programID, p)
 	})
-	if err != nil || len(ms) == 0 {
-		return ms, 0, err
-	}
-	return ms, next(len(ms), page.Limit, ms[len(ms)-1].Account.Seq), nil
 }
 
 // AllMembers iterates over every member of a program, the newest to join first.
