@@ -219,6 +219,7 @@ func parseLinkHeader(v string) []link {
 		if next := strings.IndexByte(v, '<'); next >= 0 {
 			params = v[:next]
 		}
+		params = strings.TrimRight(strings.TrimSpace(params), ", ")
 		rel := ""
 		for _, p := range strings.Split(params, ";") {
 			k, val, ok := strings.Cut(strings.TrimSpace(p), "=")

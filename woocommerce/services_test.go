@@ -1,6 +1,7 @@
 package woocommerce
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -35,6 +36,7 @@ type recorder struct {
 
 func (rc *recorder) add(r *http.Request) recorded {
 	b, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(b)) // the handler may read it too
 	rec := recorded{r.Method, r.URL.Path, r.URL.Query(), string(b), r.Header.Clone()}
 	rc.mu.Lock()
 	defer rc.mu.Unlock()

@@ -1,6 +1,9 @@
 package woocommercetest
 
 import (
+	"bytes"
+	"unicode/utf16"
+	"unicode/utf8"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -135,14 +138,37 @@ func wpList(items []string) string {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		status = http.StatusInternalServerError
-		body = []byte(`{"code":"internal_server_error","message":"encode failed","data":{"status":500}}`)
-	}
+	body := phpJSON(v)
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
 
 func writeError(w http.ResponseWriter, e *wpError) { writeJSON(w, e.status(), e) }
+
+// phpJSON encodes like wp_json_encode with PHP's defaults: "/" is escaped as "\/" and every
+// non-ASCII character as a \uXXXX escape, while <, > and & are left alone. Deliveries are signed
+// over exactly these bytes.
+func phpJSON(v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return []byte(`{"code":"internal_server_error","message":"The response could not be encoded.","data":{"status":500}}`)
+	}
+	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	out := make([]byte, 0, len(b)+16)
+	for _, r := range string(b) {
+		switch {
+		case r == '/':
+			out = append(out, '\\', '/')
+		case r < utf8.RuneSelf:
+			out = append(out, byte(r))
+		default:
+			for _, u := range utf16.Encode([]rune{r}) {
+				out = fmt.Appendf(out, "\\u%04x", u)
+			}
+		}
+	}
+	return out
+}
