@@ -74,7 +74,7 @@ type service struct {
 // NewClient returns a client for the WordPress site at siteURL (its home URL, e.g.
 // "https://shop.example.com" or "https://example.com/blog"), logging in with creds. The URL must
 // be https://: WordPress ignores both kinds of credentials over plain HTTP, and they would travel
-// in clear text. A redirect to plain HTTP is refused too.
+// in clear text. Credentials never follow a redirect to another host or down to plain HTTP.
 func NewClient(siteURL string, creds Credentials, opts ...Option) (*Client, error) {
 	if creds.method == authNone {
 		return nil, errors.New("woorewards: credentials are required: use AppPassword or ConsumerKey")

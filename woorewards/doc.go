@@ -17,9 +17,9 @@
 // WordPress application password (AppPassword, HTTP Basic) or a WooCommerce REST API key
 // (ConsumerKey, sent as consumer_key/consumer_secret query parameters, which needs "Allow
 // authentication by WooCommerce REST API" in WooRewards → System → API). Both work over HTTPS
-// only: NewClient refuses an http:// site URL and the client refuses to follow a redirect to
-// plain HTTP, rather than send credentials in clear text. A 401 or 403 carries a Hint with the
-// likely cause.
+// only: NewClient refuses an http:// site URL rather than send credentials in clear text, and
+// credentials never follow a redirect to another host or down to plain HTTP. A 401 or 403
+// carries a Hint with the likely cause.
 //
 // # Pools, reserves and users
 //

@@ -191,14 +191,19 @@ var precedence = [...]struct {
 	{ResourcePool, []string{"pool", "system"}},
 }
 
-// mentioned returns the most specific candidate text names. "Points and rewards system" and
-// "loyalty system", WooRewards' public names for a pool, are rewritten first so that their
-// "reward" does not count.
+// poolNames are WooRewards' public names for a pool, and plugin names that appear in error codes
+// (woorewards_…, lws_…); they are rewritten before matching so that their "reward" does not count.
+var poolNames = strings.NewReplacer(
+	"points and rewards system", "pool",
+	"points & rewards system", "pool",
+	"loyalty system", "pool",
+	"woorewards", "",
+	"myrewards", "",
+)
+
+// mentioned returns the most specific candidate text names.
 func mentioned(text string, candidates []Resource) Resource {
-	t := strings.ToLower(text)
-	for _, alias := range []string{"points and rewards system", "points & rewards system", "loyalty system"} {
-		t = strings.ReplaceAll(t, alias, "pool")
-	}
+	t := poolNames.Replace(strings.ToLower(text))
 	for _, p := range precedence {
 		if !slices.Contains(candidates, p.r) {
 			continue
