@@ -2,6 +2,8 @@ package loyalty_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"strings"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/loyalsync/loyalsync/loyalty"
 	"github.com/loyalsync/loyalsync/loyalty/memstore"
+	"github.com/loyalsync/loyalsync/loyalty/storetest"
 )
 
 // conflictingStore fails the first n transactions at commit time with ErrConflict, after fn ran
@@ -179,4 +182,36 @@ func TestReceipts_HashTheEmailWithTheSalt(t *testing.T) {
 	ors, _, err := other.Receipts(h.ctx, "card", "", loyalty.PageOptions{})
 	require.NoError(t, err)
 	assert.NotEqual(t, rs[0].EmailHash, ors[0].EmailHash, "the salt changes the hash")
+}
+
+func TestRedeem_CouponCodeCollisionDrawsTheNextCode(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	store := memstore.New()
+	issuer := storetest.NewCouponIssuer()
+	eng, err := loyalty.New(store, loyalty.WithCouponIssuer(issuer))
+	require.NoError(t, err)
+	p := loyalty.DefaultProgram("card", "EUR")
+	p.Redemption.Enabled = true
+	_, err = eng.SaveProgram(ctx, p, "")
+	require.NoError(t, err)
+	m, err := eng.Enroll(ctx, "card", loyalty.NewMember{Email: "c@example.com"})
+	require.NoError(t, err)
+	_, err = eng.Adjust(ctx, loyalty.AdjustRequest{ProgramID: "card", Member: loyalty.MemberRef{ID: m.ID}, Points: 1000, Key: "k"})
+	require.NoError(t, err)
+
+	// The redemption id of idempotency key "click" is derived from it; occupy its first code.
+	sum := sha256.Sum256([]byte("card\x00click"))
+	id := "rdm_" + hex.EncodeToString(sum[:12])
+	taken := loyalty.CouponCode("POINTS", id, 0)
+	require.NoError(t, store.Update(ctx, func(tx loyalty.Tx) error {
+		_, err := tx.CreateRedemption(ctx, loyalty.Redemption{ID: "other", ProgramID: "card", Code: taken,
+			State: loyalty.RedemptionIssued})
+		return err
+	}))
+
+	r, err := eng.Redeem(ctx, loyalty.RedeemRequest{ProgramID: "card", Member: loyalty.MemberRef{ID: m.ID}, Points: 1000, IdempotencyKey: "click"})
+	require.NoError(t, err)
+	assert.Equal(t, id, r.ID)
+	assert.Equal(t, loyalty.CouponCode("POINTS", id, 1), r.Code)
 }

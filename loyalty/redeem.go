@@ -116,14 +116,9 @@ func (e *Engine) reserve(ctx context.Context, tx Tx, p Program, id string, req R
 	if !value.IsPositive() {
 		return Redemption{}, invalid("RedeemRequest.Points", "%d points are worth nothing in %s", req.Points, p.Currency)
 	}
-	var code string
-	for attempt := 0; ; attempt++ {
-		code = CouponCode(rules.CouponPrefix, id, attempt)
-		if _, err := tx.RedemptionByCode(ctx, code); isNotFound(err) {
-			break
-		} else if err != nil {
-			return Redemption{}, err
-		}
+	code, err := freeCouponCode(ctx, tx, rules.CouponPrefix, id)
+	if err != nil {
+		return Redemption{}, err
 	}
 	actor := req.Actor
 	if actor == "" {
@@ -140,6 +135,20 @@ func (e *Engine) reserve(ctx context.Context, tx Tx, p Program, id string, req R
 	_, _, err = post(ctx, tx, now, acct, Movement{Key: RedeemKey(id), Kind: KindRedeem, Requested: -req.Points,
 		RedemptionID: id, Reason: fmt.Sprintf("Redeemed for coupon %s (%s %s)", code, FormatMoney(value, p.Currency), p.Currency)})
 	return r, err
+}
+
+// freeCouponCode derives the redemption's coupon code, moving to the next attempt while a code
+// is taken (one chance in 2^40 per existing coupon).
+func freeCouponCode(ctx context.Context, tx ReadTx, prefix, id string) (string, error) {
+	for attempt := range 16 {
+		code := CouponCode(prefix, id, attempt)
+		if _, err := tx.RedemptionByCode(ctx, code); isNotFound(err) {
+			return code, nil
+		} else if err != nil {
+			return "", err
+		}
+	}
+	return "", fmt.Errorf("loyalty: no free coupon code for redemption %s", id)
 }
 
 // complete runs steps 2 and 3 of a reserved redemption.
