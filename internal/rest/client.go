@@ -299,6 +299,7 @@ type attemptTransport struct {
 	next   http.RoundTripper
 }
 
+// RoundTrip sends one attempt (or one redirect hop of it).
 func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	c := t.client
 	ctx := req.Context()
@@ -356,7 +357,10 @@ func (c *Client) sameOrigin(u *url.URL) bool {
 // authError is a failure of Config.Authenticate. It is permanent: the request is not retried.
 type authError struct{ err error }
 
+// Error reports the failure with its cause.
 func (e *authError) Error() string { return "authenticate: " + e.err.Error() }
+
+// Unwrap returns the error Authenticate returned.
 func (e *authError) Unwrap() error { return e.err }
 
 // sleepCtx waits d or until ctx is done.

@@ -252,3 +252,48 @@ func TestClientAdaptsToRemainingHeaders(t *testing.T) {
 	assert.Equal(t, 2*time.Second, waits[3], "paused until the reset")
 	assert.Equal(t, 5, hits.count())
 }
+
+func TestCustomRateLimitHook(t *testing.T) {
+	t.Parallel()
+	var hits countingHits
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		n := hits.add(r)
+		w.Header().Set("X-Budget-Left", strconv.Itoa(2-n))
+		if n == 1 {
+			w.Header().Set("X-Budget-Refill-Ms", "0") // retry at once
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		w.Header().Set("X-Budget-Refill-Ms", "2000")
+		_, _ = w.Write([]byte(`{}`))
+	})
+	clk := newFakeClock()
+	// An API with its own header names: the hook reads them, the core does the rest.
+	hook := func(h http.Header, now time.Time) (RateLimit, bool) {
+		left, err1 := strconv.Atoi(h.Get("X-Budget-Left"))
+		ms, err2 := strconv.Atoi(h.Get("X-Budget-Refill-Ms"))
+		if err1 != nil || err2 != nil {
+			return RateLimit{}, false
+		}
+		return RateLimit{Limit: 3, Remaining: left, Reset: now.Add(time.Duration(ms) * time.Millisecond)}, true
+	}
+	c := newTestClient(t, srv, func(cfg *Config) {
+		cfg.RateLimitFromHeaders = hook
+		useClock(cfg, clk)
+	})
+	resp, err := c.Do(t.Context(), &Request{Path: "x"}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 2, resp.Attempts)
+	rl, ok := c.RateLimit()
+	require.True(t, ok)
+	assert.Equal(t, RateLimit{Limit: 3, Remaining: 0, Reset: clk.Now().Add(2 * time.Second)}, rl)
+
+	// The hook's reset is the back-off of a 429.
+	assert.Equal(t, 1500*time.Millisecond, c.backoff(time.Millisecond, time.Millisecond, 0,
+		&http.Response{StatusCode: 429, Header: http.Header{"X-Budget-Left": {"0"}, "X-Budget-Refill-Ms": {"1500"}}}))
+
+	// Nothing left until the 2 s refill: the next request waits for it on the pacer.
+	_, err = c.Do(t.Context(), &Request{Path: "x"}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []time.Duration{2 * time.Second}, clk.Waits())
+}

@@ -101,6 +101,7 @@ type DecodeError struct {
 	Err   error  // the underlying parse error, if any
 }
 
+// Error reports the Go type, the offending JSON text and the cause.
 func (e *DecodeError) Error() string {
 	if e.Err != nil {
 		return fmt.Sprintf("value: cannot decode %s from %s: %v", e.Type, e.Value, e.Err)
@@ -108,6 +109,7 @@ func (e *DecodeError) Error() string {
 	return fmt.Sprintf("value: cannot decode %s from %s", e.Type, e.Value)
 }
 
+// Unwrap returns the underlying parse error, or nil.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
 func newDecodeError(typ string, data []byte, err error) *DecodeError {
