@@ -1,0 +1,392 @@
+package wooconnect
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/woocommerce"
+)
+
+// Connector ties loyalty programs to WooCommerce stores. It owns a loyalty.Engine whose coupon
+// issuer and mailer it is, keeps its connections in a ConnectionStore, serves the webhook
+// endpoint (Handler) and answers the monitoring questions (Overview). It is safe for concurrent
+// use; several Connectors (in several processes) may share one loyalty store and one
+// ConnectionStore.
+type Connector struct {
+	eng      *loyalty.Engine
+	conns    ConnectionStore
+	seal     *sealer
+	links    *LinkSigner
+	log      *slog.Logger
+	clock    loyalty.Clock
+	random   io.Reader
+	randMu   sync.Mutex
+	sender   Sender
+	business Business
+
+	webhookURL     string
+	redeemURL      string
+	unsubscribeURL string
+	allowHTTP      bool
+	clientOpts     []woocommerce.Option
+	maxBody        int64
+
+	connectMu sync.Mutex // serialises Connect, Pause, Resume and Disconnect in this process
+
+	clientsMu sync.Mutex
+	clients   map[string]cachedClient
+}
+
+type cachedClient struct {
+	sealed string // the sealed credentials the client was built from
+	client *woocommerce.Client
+	creds  credentials
+}
+
+// Business is the merchant's identity in member emails: Name is the sender name and Email the
+// reply-to address.
+type Business struct {
+	Name  string
+	Email string
+	// FromAddress is the address emails are sent from (a domain the mail relay may send for).
+	// Default: Email.
+	FromAddress string
+}
+
+type settings struct {
+	encKey, linkKey []byte
+	webhookURL      string
+	redeemURL       string
+	unsubscribeURL  string
+	business        Business
+	sender          Sender
+	logger          *slog.Logger
+	clock           loyalty.Clock
+	random          io.Reader
+	allowHTTP       bool
+	clientOpts      []woocommerce.Option
+	engineOpts      []loyalty.Option
+	maxBody         int64
+}
+
+// Option configures a Connector.
+type Option func(*settings) error
+
+// WithEncryptionKey sets the 32-byte AES-256 key that encrypts the stored consumer keys,
+// consumer secrets and webhook secrets. Required. Keep it outside the database, the same on
+// every instance.
+func WithEncryptionKey(key []byte) Option {
+	return func(s *settings) error {
+		if len(key) != EncryptionKeySize {
+			return fmt.Errorf("wooconnect: WithEncryptionKey: need %d bytes, got %d", EncryptionKeySize, len(key))
+		}
+		s.encKey = append([]byte(nil), key...)
+		return nil
+	}
+}
+
+// WithWebhookURL sets the public address where Handler is reachable, e.g.
+// "https://loyalty.example.com/woocommerce/webhooks". Each connection's delivery URL is this
+// address followed by "/" and the connection id. Required.
+func WithWebhookURL(u string) Option {
+	return func(s *settings) error {
+		p, err := url.Parse(strings.TrimSpace(u))
+		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || p.RawQuery != "" {
+			return fmt.Errorf("wooconnect: WithWebhookURL: %q is not an absolute http(s) URL without query", u)
+		}
+		s.webhookURL = strings.TrimRight(p.String(), "/")
+		return nil
+	}
+}
+
+// WithLinkKey sets the key (at least 32 bytes) that signs the "Redeem my points" and opt-out
+// links in emails. Default: a key derived from the encryption key.
+func WithLinkKey(key []byte) Option {
+	return func(s *settings) error {
+		if len(key) < MinLinkKeySize {
+			return fmt.Errorf("wooconnect: WithLinkKey: need at least %d bytes, got %d", MinLinkKeySize, len(key))
+		}
+		s.linkKey = append([]byte(nil), key...)
+		return nil
+	}
+}
+
+// WithMemberURLs sets the member-facing pages the email links open: redeem (the card page's
+// redemption block, which signs the member in with the token) and unsubscribe. Each link is the
+// URL with a "token" query parameter. Default: "/redeem" and "/unsubscribe" on the webhook
+// URL's host.
+func WithMemberURLs(redeem, unsubscribe string) Option {
+	return func(s *settings) error {
+		for _, u := range []string{redeem, unsubscribe} {
+			if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+				return fmt.Errorf("wooconnect: WithMemberURLs: %q is not an absolute http(s) URL", u)
+			}
+		}
+		s.redeemURL, s.unsubscribeURL = redeem, unsubscribe
+		return nil
+	}
+}
+
+// WithBusiness sets the sender identity of member emails (from Business Settings).
+func WithBusiness(b Business) Option {
+	return func(s *settings) error {
+		if strings.ContainsAny(b.Name+b.Email+b.FromAddress, "\r\n") {
+			return errors.New("wooconnect: WithBusiness: line breaks in the business identity")
+		}
+		s.business = b
+		return nil
+	}
+}
+
+// WithSender sets how member emails are delivered (default: LogSender on the logger, which
+// sends nothing). Use SMTPSender for real mail.
+func WithSender(snd Sender) Option {
+	return func(s *settings) error {
+		if snd == nil {
+			return errors.New("wooconnect: WithSender: nil sender")
+		}
+		s.sender = snd
+		return nil
+	}
+}
+
+// WithLogger sets the logger of the connector and its engine (default: discard). Secrets are
+// never logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(s *settings) error {
+		if l == nil {
+			return errors.New("wooconnect: WithLogger: nil logger")
+		}
+		s.logger = l
+		return nil
+	}
+}
+
+// WithClock sets the clock of the connector and its engine (default: the system clock).
+func WithClock(c loyalty.Clock) Option {
+	return func(s *settings) error {
+		if c == nil {
+			return errors.New("wooconnect: WithClock: nil clock")
+		}
+		s.clock = c
+		return nil
+	}
+}
+
+// WithRandom sets the entropy source for connection ids, webhook secrets and nonces (default
+// crypto/rand). Only examples and tests want anything else.
+func WithRandom(r io.Reader) Option {
+	return func(s *settings) error {
+		if r == nil {
+			return errors.New("wooconnect: WithRandom: nil reader")
+		}
+		s.random = r
+		return nil
+	}
+}
+
+// WithInsecureHTTP allows http:// store URLs, authenticated with OAuth 1.0a as WooCommerce
+// requires without TLS. For tests and local development only: real stores must use HTTPS.
+func WithInsecureHTTP() Option {
+	return func(s *settings) error { s.allowHTTP = true; return nil }
+}
+
+// WithClientOptions passes options to every woocommerce.Client the connector creates (an HTTP
+// client, retries, a rate limit, query-string authentication...).
+func WithClientOptions(opts ...woocommerce.Option) Option {
+	return func(s *settings) error { s.clientOpts = append(s.clientOpts, opts...); return nil }
+}
+
+// WithEngineOptions passes options to the loyalty.Engine the connector creates (a receipt salt,
+// retries...). The coupon issuer and the mailer are always the connector.
+func WithEngineOptions(opts ...loyalty.Option) Option {
+	return func(s *settings) error { s.engineOpts = append(s.engineOpts, opts...); return nil }
+}
+
+// WithMaxWebhookBody sets the largest delivery body Handler reads (default
+// woocommerce.DefaultMaxWebhookBody); larger deliveries get 413.
+func WithMaxWebhookBody(n int64) Option {
+	return func(s *settings) error {
+		if n <= 0 {
+			return errors.New("wooconnect: WithMaxWebhookBody: must be positive")
+		}
+		s.maxBody = n
+		return nil
+	}
+}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+
+// New returns a Connector over a loyalty store and a connection store. WithEncryptionKey and
+// WithWebhookURL are required.
+func New(store loyalty.Store, conns ConnectionStore, opts ...Option) (*Connector, error) {
+	if store == nil || conns == nil {
+		return nil, errors.New("wooconnect: New: nil loyalty store or connection store")
+	}
+	st := settings{clock: systemClock{}, logger: slog.New(slog.DiscardHandler), random: rand.Reader,
+		maxBody: woocommerce.DefaultMaxWebhookBody}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&st); err != nil {
+			return nil, err
+		}
+	}
+	if st.encKey == nil {
+		return nil, errors.New("wooconnect: New: WithEncryptionKey is required")
+	}
+	if st.webhookURL == "" {
+		return nil, errors.New("wooconnect: New: WithWebhookURL is required")
+	}
+	seal, err := newSealer(st.encKey, st.random)
+	if err != nil {
+		return nil, err
+	}
+	if st.linkKey == nil {
+		m := hmac.New(sha256.New, st.encKey)
+		m.Write([]byte("wooconnect/link-key/v1"))
+		st.linkKey = m.Sum(nil)
+	}
+	links, err := NewLinkSigner(st.linkKey)
+	if err != nil {
+		return nil, err
+	}
+	if st.redeemURL == "" {
+		base, _ := url.Parse(st.webhookURL)
+		base.Path, base.RawPath = "", ""
+		st.redeemURL, st.unsubscribeURL = base.String()+"/redeem", base.String()+"/unsubscribe"
+	}
+	if st.sender == nil {
+		st.sender = &LogSender{Logger: st.logger}
+	}
+	c := &Connector{
+		conns: conns, seal: seal, links: links, log: st.logger, clock: st.clock, random: st.random,
+		sender: st.sender, business: st.business, webhookURL: st.webhookURL, redeemURL: st.redeemURL,
+		unsubscribeURL: st.unsubscribeURL, allowHTTP: st.allowHTTP, clientOpts: st.clientOpts, maxBody: st.maxBody,
+		clients: map[string]cachedClient{},
+	}
+	engOpts := append([]loyalty.Option{loyalty.WithClock(st.clock), loyalty.WithLogger(st.logger)}, st.engineOpts...)
+	engOpts = append(engOpts, loyalty.WithCouponIssuer(c), loyalty.WithMailer(c))
+	if c.eng, err = loyalty.New(store, engOpts...); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Engine returns the connector's loyalty engine: programs, wallets, history, member
+// redemptions and Recover.
+func (c *Connector) Engine() *loyalty.Engine { return c.eng }
+
+// DeliveryURL returns the webhook delivery URL of a connection.
+func (c *Connector) DeliveryURL(connectionID string) string {
+	return c.webhookURL + "/" + url.PathEscape(connectionID)
+}
+
+func (c *Connector) now() time.Time { return c.clock.Now().UTC() }
+
+func (c *Connector) randomBytes(n int) ([]byte, error) {
+	b := make([]byte, n)
+	c.randMu.Lock()
+	_, err := io.ReadFull(c.random, b)
+	c.randMu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("wooconnect: read entropy: %w", err)
+	}
+	return b, nil
+}
+
+func (c *Connector) newConnectionID() (string, error) {
+	b, err := c.randomBytes(12)
+	if err != nil {
+		return "", err
+	}
+	return "wc_" + hex.EncodeToString(b), nil
+}
+
+// newWebhookSecret returns 32 random bytes in base64url: no characters WordPress would
+// entity-encode.
+func (c *Connector) newWebhookSecret() (string, error) {
+	b, err := c.randomBytes(32)
+	if err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// newClient builds a client for a store with the given credentials.
+func (c *Connector) newClient(storeURL string, cr credentials) (*woocommerce.Client, error) {
+	return woocommerce.NewClient(storeURL, cr.ConsumerKey, cr.ConsumerSecret, c.clientOpts...)
+}
+
+// open returns the decrypted credentials of an active or paused connection and a client for
+// them, cached per connection and credentials.
+func (c *Connector) open(rec ConnectionRecord) (*woocommerce.Client, credentials, error) {
+	if rec.Disconnected || len(rec.Credentials) == 0 {
+		return nil, credentials{}, fmt.Errorf("%w: %s", ErrDisconnected, rec.StoreURL)
+	}
+	key := string(rec.Credentials)
+	c.clientsMu.Lock()
+	cached, ok := c.clients[rec.ID]
+	c.clientsMu.Unlock()
+	if ok && cached.sealed == key {
+		return cached.client, cached.creds, nil
+	}
+	cr, err := c.seal.open(&rec)
+	if err != nil {
+		return nil, credentials{}, fmt.Errorf("wooconnect: connection %s: %w", rec.ID, err)
+	}
+	cl, err := c.newClient(rec.StoreURL, cr)
+	if err != nil {
+		return nil, credentials{}, err
+	}
+	c.clientsMu.Lock()
+	c.clients[rec.ID] = cachedClient{sealed: key, client: cl, creds: cr}
+	c.clientsMu.Unlock()
+	return cl, cr, nil
+}
+
+// forget drops the cached client of a connection.
+func (c *Connector) forget(id string) {
+	c.clientsMu.Lock()
+	delete(c.clients, id)
+	c.clientsMu.Unlock()
+}
+
+// activeConnection returns the program's connection that is not disconnected.
+func (c *Connector) activeConnection(ctx context.Context, programID string) (ConnectionRecord, error) {
+	recs, err := c.conns.Connections(ctx, programID)
+	if err != nil {
+		return ConnectionRecord{}, err
+	}
+	for _, r := range recs {
+		if !r.Disconnected {
+			return r, nil
+		}
+	}
+	return ConnectionRecord{}, fmt.Errorf("%w: program %q has no connected store", ErrConnectionNotFound, programID)
+}
+
+// statusOf returns the HTTP status of a WooCommerce API error (0 for other errors).
+func statusOf(err error) int {
+	var ae *woocommerce.APIError
+	if errors.As(err, &ae) {
+		return ae.StatusCode
+	}
+	return 0
+}

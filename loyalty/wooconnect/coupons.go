@@ -1,0 +1,112 @@
+package wooconnect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/woocommerce"
+)
+
+// couponCreateAttempts bounds the creates of one IssueCoupon call; each failed attempt is
+// followed by a lookup by code before the next.
+const couponCreateAttempts = 2
+
+// IssueCoupon implements loyalty.CouponIssuer: it creates the redemption's coupon in the store
+// of the program's connection — the deterministic code, a fixed cart discount of the amount in
+// the store currency, usage limit 1 (and 1 per user), restricted to the member's email, expiring
+// at the redemption's expiry.
+//
+// It never creates two coupons for one redemption: when a create times out, its response is
+// lost or the code exists already, it looks the coupon up by code before trying again, and a
+// coupon found with the same terms is the answer. It returns an error wrapping
+// loyalty.ErrCouponRejected when the store refuses the coupon for good (no connected store, an
+// invalid request, a key without write access, the code taken by a different coupon); any other
+// error is transient and the engine retries later (Engine.Recover).
+func (c *Connector) IssueCoupon(ctx context.Context, cp loyalty.Coupon) (string, error) {
+	rec, err := c.activeConnection(ctx, cp.ProgramID)
+	if errors.Is(err, ErrConnectionNotFound) {
+		return "", fmt.Errorf("%w: %w", loyalty.ErrCouponRejected, err)
+	} else if err != nil {
+		return "", err
+	}
+	client, _, err := c.open(rec)
+	if err != nil {
+		return "", err
+	}
+	req := couponRequest(cp)
+	var lastErr error
+	for range couponCreateAttempts {
+		created, _, err := client.Coupons.Create(ctx, req)
+		if err == nil {
+			c.log.InfoContext(ctx, "wooconnect: coupon created", "connection", rec.ID, "coupon_id", created.ID,
+				"redemption", cp.RedemptionID)
+			return strconv.FormatInt(created.ID, 10), nil
+		}
+		lastErr = err
+		if rejected(err) {
+			return "", fmt.Errorf("%w: %s: %w", loyalty.ErrCouponRejected, rec.StoreURL, err)
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		// The create may have been applied (a lost response) or the code exists: look first.
+		found, _, lerr := client.Coupons.GetByCode(ctx, cp.Code)
+		switch {
+		case lerr == nil:
+			if !sameTerms(found, cp) {
+				return "", fmt.Errorf("%w: code %s exists in %s with other terms", loyalty.ErrCouponRejected, cp.Code, rec.StoreURL)
+			}
+			c.log.InfoContext(ctx, "wooconnect: coupon found by code after a failed create", "connection", rec.ID,
+				"coupon_id", found.ID, "redemption", cp.RedemptionID)
+			return strconv.FormatInt(found.ID, 10), nil
+		case !errors.Is(lerr, woocommerce.ErrNotFound):
+			// Unknown whether it exists: do not create blindly.
+			return "", fmt.Errorf("wooconnect: coupon %s: create failed (%w), lookup failed: %w", cp.Code, err, lerr)
+		}
+	}
+	return "", fmt.Errorf("wooconnect: create coupon %s in %s: %w", cp.Code, rec.StoreURL, lastErr)
+}
+
+func couponRequest(cp loyalty.Coupon) *woocommerce.CouponRequest {
+	code := cp.Code
+	amount := woocommerce.Money{Decimal: cp.Amount}
+	discount := woocommerce.DiscountFixedCart
+	limit := woocommerce.SomeInt(1)
+	expires := woocommerce.UTCTime{Time: cp.ExpiresAt.UTC()}
+	individual := false
+	description := fmt.Sprintf("Loyalty points redemption %s", cp.RedemptionID)
+	return &woocommerce.CouponRequest{
+		Code: &code, Amount: &amount, DiscountType: &discount, Description: &description,
+		UsageLimit: &limit, UsageLimitPerUser: &limit, IndividualUse: &individual,
+		EmailRestrictions: []string{cp.Email}, DateExpiresGMT: &expires,
+	}
+}
+
+// rejected reports whether the store refused the coupon in a way a retry cannot change.
+func rejected(err error) bool {
+	if errors.Is(err, woocommerce.ErrAlreadyExists) {
+		return false // the lookup decides
+	}
+	switch {
+	case errors.Is(err, woocommerce.ErrInvalidParam), errors.Is(err, woocommerce.ErrForbidden),
+		errors.Is(err, woocommerce.ErrUnauthorized):
+		return true
+	}
+	s := statusOf(err)
+	return s >= 400 && s < 500 && s != 408 && s != 409 && s != 429
+}
+
+// sameTerms reports whether a coupon found by code is the one cp describes.
+func sameTerms(found *woocommerce.Coupon, cp loyalty.Coupon) bool {
+	if !found.Amount.Round(2).Equal(cp.Amount.Round(2)) {
+		return false
+	}
+	if len(found.EmailRestrictions) != 1 || !strings.EqualFold(found.EmailRestrictions[0], cp.Email) {
+		return false
+	}
+	return true
+}

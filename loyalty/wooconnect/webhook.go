@@ -1,0 +1,161 @@
+package wooconnect
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/woocommerce"
+)
+
+// SignatureHint is the advice attached to a delivery whose signature does not match.
+const SignatureHint = "the webhook secret in WooCommerce does not match: recreate the webhook with the secret shown in the Overview"
+
+// DeliveryResponse is the JSON body Handler answers with. WooCommerce shows it in the webhook's
+// delivery log.
+type DeliveryResponse struct {
+	Outcome loyalty.Outcome `json:"outcome"`
+	Reason  string          `json:"reason,omitempty"`
+}
+
+// Handler returns the webhook endpoint. Mount it at the URL given to WithWebhookURL (with
+// http.StripPrefix or a pattern ending in "/"): the last path segment names the connection.
+//
+// For each POST it reads at most the body limit (413 above), answers WooCommerce's unsigned
+// creation ping with 200, verifies X-WC-Webhook-Signature with the connection's secret and
+// hands order payloads to the engine. Answers:
+//
+//   - 200 with the outcome for processed, duplicate, ignored and skipped deliveries (paused
+//     connections included), and for topics other than orders, so WooCommerce never disables
+//     the webhook over a delivery that was correctly not acted on;
+//   - 401 for a missing or wrong signature, recorded as a failed receipt whose reason says to
+//     recreate the webhook with the secret from the Overview;
+//   - 400 for a signed delivery that cannot be read, 422 for an order the engine refuses as
+//     invalid (both recorded as failed receipts);
+//   - 500 when the engine could not process the delivery (a store outage): WooCommerce does not
+//     redeliver, so run Reconcile afterwards;
+//   - 404 for an unknown connection, 410 for a disconnected one, 405 for other methods.
+func (c *Connector) Handler() http.Handler { return http.HandlerFunc(c.serveWebhook) }
+
+func writeDelivery(w http.ResponseWriter, status int, outcome loyalty.Outcome, reason string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(DeliveryResponse{Outcome: outcome, Reason: reason})
+}
+
+func (c *Connector) serveWebhook(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	id := path.Base(strings.TrimRight(r.URL.Path, "/"))
+	rec, err := c.conns.Connection(ctx, id)
+	switch {
+	case errors.Is(err, ErrConnectionNotFound):
+		http.Error(w, "unknown connection", http.StatusNotFound)
+		return
+	case err != nil:
+		c.log.ErrorContext(ctx, "wooconnect: load connection", "connection", id, "err", err)
+		http.Error(w, "connection unavailable", http.StatusInternalServerError)
+		return
+	case rec.Disconnected:
+		http.Error(w, "connection disconnected", http.StatusGone)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, c.maxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			c.fail(ctx, rec, loyalty.DeliveryFailure{Store: rec.StoreURL,
+				Reason: "delivery body larger than " + strconv.FormatInt(c.maxBody, 10) + " bytes"})
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "cannot read body", http.StatusBadRequest)
+		return
+	}
+	if _, ok := woocommerce.IsPing(r.Header, body); ok {
+		writeDelivery(w, http.StatusOK, loyalty.OutcomeIgnored, "ping")
+		return
+	}
+	_, cr, err := c.open(rec)
+	if err != nil {
+		c.log.ErrorContext(ctx, "wooconnect: open credentials", "connection", rec.ID, "err", err)
+		http.Error(w, "connection unavailable", http.StatusInternalServerError)
+		return
+	}
+	d, err := woocommerce.ParseDelivery(r.Header, body, cr.WebhookSecret)
+	switch {
+	case errors.Is(err, woocommerce.ErrMissingSignature), errors.Is(err, woocommerce.ErrInvalidSignature):
+		reason := "signature mismatch: " + SignatureHint
+		if errors.Is(err, woocommerce.ErrMissingSignature) {
+			reason = "signature missing: " + SignatureHint
+		}
+		c.fail(ctx, rec, loyalty.DeliveryFailure{Store: rec.StoreURL, Reason: reason})
+		writeDelivery(w, http.StatusUnauthorized, loyalty.OutcomeFailed, reason)
+		return
+	case err != nil:
+		reason := "unreadable delivery: " + err.Error()
+		c.fail(ctx, rec, loyalty.DeliveryFailure{Store: rec.StoreURL, Reason: reason})
+		writeDelivery(w, http.StatusBadRequest, loyalty.OutcomeFailed, reason)
+		return
+	}
+	if err := c.conns.RecordDelivery(ctx, rec.ID, c.now()); err != nil {
+		c.log.WarnContext(ctx, "wooconnect: record delivery time", "connection", rec.ID, "err", err)
+	}
+	if d.Order == nil {
+		// Another topic (a webhook someone added by hand) or an order deletion: nothing to do.
+		c.log.InfoContext(ctx, "wooconnect: delivery ignored", "connection", rec.ID, "topic", d.Topic)
+		writeDelivery(w, http.StatusOK, loyalty.OutcomeIgnored, "topic "+d.Topic+" is not used: only "+WebhookTopic+" is needed")
+		return
+	}
+	res, err := c.eng.ProcessOrder(ctx, rec.ProgramID, OrderEvent(rec.StoreURL, d.Order))
+	switch {
+	case errors.Is(err, loyalty.ErrInvalid):
+		writeDelivery(w, http.StatusUnprocessableEntity, loyalty.OutcomeFailed, res.Reason)
+	case err != nil:
+		c.log.ErrorContext(ctx, "wooconnect: process order", "connection", rec.ID, "order", d.Order.ID, "err", err)
+		writeDelivery(w, http.StatusInternalServerError, loyalty.OutcomeFailed, "the delivery could not be processed")
+	default:
+		writeDelivery(w, http.StatusOK, res.Outcome, res.Reason)
+	}
+}
+
+// fail records a failed receipt for a delivery that never reached the engine.
+func (c *Connector) fail(ctx context.Context, rec ConnectionRecord, f loyalty.DeliveryFailure) {
+	if err := c.eng.RecordDeliveryFailure(ctx, rec.ProgramID, f); err != nil {
+		c.log.WarnContext(ctx, "wooconnect: record failed delivery", "connection", rec.ID, "err", err)
+	}
+	c.log.WarnContext(ctx, "wooconnect: delivery failed", "connection", rec.ID, "reason", f.Reason)
+}
+
+// OrderEvent translates a WooCommerce order into the engine's event: the order id, status,
+// total (shipping and taxes included, as WooCommerce reports it), currency, billing name and
+// email, and the refunded total (the sum of the order's refunds). Nothing else of the order is
+// used. storeURL identifies the store.
+func OrderEvent(storeURL string, o *woocommerce.Order) loyalty.OrderEvent {
+	refunded := decimal.Zero
+	for _, r := range o.Refunds {
+		refunded = refunded.Add(r.Total.Abs())
+	}
+	return loyalty.OrderEvent{
+		Store:         storeURL,
+		OrderID:       strconv.FormatInt(o.ID, 10),
+		Status:        string(o.Status),
+		Total:         o.Total.Decimal,
+		Currency:      o.Currency,
+		BillingName:   strings.TrimSpace(strings.TrimSpace(o.Billing.FirstName) + " " + strings.TrimSpace(o.Billing.LastName)),
+		BillingEmail:  strings.TrimSpace(o.Billing.Email),
+		RefundedTotal: refunded,
+	}
+}
