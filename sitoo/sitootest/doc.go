@@ -1,0 +1,19 @@
+// Package sitootest is an in-memory Sitoo REST API v2 account on an httptest.Server, for testing
+// code that uses package sitoo without the network.
+//
+//	srv := sitootest.NewServer()
+//	defer srv.Close()
+//	srv.SeedProducts(1, 3)
+//	client, _ := srv.NewClient()
+//	products, _, _ := client.Site(1).Products.List(ctx, nil)
+//
+// It speaks the same wire format as Sitoo (see Server) and keeps its rules where the tests of this
+// module depend on them: Basic auth, .json paths, envelopes and batch envelopes, error bodies,
+// partial updates, variant-set replacement, stock by warehouse type, externalid uniqueness, no
+// order deletion, deliveries that move stock. Where Sitoo's behaviour is undocumented the fake
+// makes a plain choice and says so in the doc comment of the handler concerned.
+//
+// WithRateLimit adds a token bucket answering 429 with Retry-After and X-Rate-Limit-* headers,
+// and Faults returns the shared fault injector (internal/faults) for 5xx, 429, latency and
+// dropped connections.
+package sitootest

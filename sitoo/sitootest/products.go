@@ -1,0 +1,412 @@
+package sitootest
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"image"
+	_ "image/gif" // image sizes of uploaded GIFs
+	_ "image/jpeg"
+	_ "image/png"
+	"net/http"
+	"regexp"
+	"slices"
+
+	"github.com/loyalsync/loyalsync/sitoo"
+)
+
+// skuPattern is Sitoo's documented SKU character set.
+var skuPattern = regexp.MustCompile(`^[A-Za-z0-9_+\-/]+$`)
+
+func (s *Server) listProducts(w http.ResponseWriter, r *http.Request, _ *state, site *site, _ params) {
+	q := r.URL.Query()
+	p, err := s.listParams(q)
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	skus := queryList(q, "sku")
+	ids, err := queryInts(q, "productid")
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	since, hasSince, err := queryInt(q, "datelastmodified")
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	inactive := q.Get("includeinactive") == "true"
+	writeEnvelope(w, p, site.products.list(p.sort == "-productid", func(pr *sitoo.Product) bool {
+		return (inactive || pr.Active || pr.ActivePOS) &&
+			(len(skus) == 0 || containsStr(skus, pr.SKU)) &&
+			(len(ids) == 0 || containsInt(ids, pr.ProductID)) &&
+			(!hasSince || pr.DateModified.Unix() > since)
+	}))
+}
+
+func (s *Server) getProduct(w http.ResponseWriter, r *http.Request, _ *state, site *site, p params) {
+	pr, ok := site.products.get(p.ids[0])
+	if !ok {
+		fail(w, notFound("No product with id %d", p.ids[0]))
+		return
+	}
+	writeObject(w, r, pr)
+}
+
+func (s *Server) addProducts(w http.ResponseWriter, r *http.Request, st *state, site *site, _ params) {
+	items, isArray, err := readBody(r)
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	rs := make([]result, len(items))
+	for i, raw := range items {
+		id, err := s.createProduct(st, site, raw)
+		if err != nil {
+			rs[i] = errResult(err)
+			continue
+		}
+		rs[i] = okResult(id)
+	}
+	writeResults(w, isArray, rs)
+}
+
+func (s *Server) createProduct(st *state, site *site, raw json.RawMessage) (int64, error) {
+	var req sitoo.ProductRequest
+	if err := decodeStrict(raw, &req); err != nil {
+		return 0, err
+	}
+	if req.SKU == nil || *req.SKU == "" {
+		return 0, badRequest("Missing required argument: sku")
+	}
+	pr := &sitoo.Product{Active: true, ActivePOS: true, VATID: defaultVATID}
+	if err := json.Unmarshal(raw, pr); err != nil {
+		return 0, badRequest("Invalid value: %v", err)
+	}
+	pr.ProductID = st.id("product")
+	if err := s.checkProduct(site, pr); err != nil {
+		return 0, err
+	}
+	now := sitoo.NewUnixTime(s.now())
+	pr.DateCreated, pr.DateModified = now, now
+	site.products.put(pr.ProductID, pr)
+	return pr.ProductID, nil
+}
+
+// checkProduct validates a product about to be stored and fills its derived fields.
+func (s *Server) checkProduct(site *site, pr *sitoo.Product) error {
+	if !skuPattern.MatchString(pr.SKU) {
+		return badRequest("Invalid value in sku (allowed: A-Z a-z 0-9 _ + - /)")
+	}
+	for _, id := range site.products.ids {
+		if o := site.products.rows[id]; o.ProductID != pr.ProductID && o.SKU == pr.SKU {
+			return badRequest("Invalid value in sku (%s already exists)", pr.SKU)
+		}
+	}
+	g, ok := site.productGroups.get(pr.VATID)
+	if !ok {
+		return badRequest("Invalid value in vatid")
+	}
+	pr.VATValue, pr.ProductGroupType = g.Value, g.ProductGroupType
+	if pr.DefaultCategoryID != nil && *pr.DefaultCategoryID != 0 && !slices.Contains(pr.Categories, *pr.DefaultCategoryID) {
+		pr.Categories = append(pr.Categories, *pr.DefaultCategoryID)
+	}
+	pr.MoneyFinalPrice = pr.MoneyPrice
+	return nil
+}
+
+func (s *Server) updateProduct(w http.ResponseWriter, r *http.Request, _ *state, site *site, p params) {
+	raw, err := readObject(r)
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	if err := s.patchProduct(site, p.ids[0], raw); err != nil {
+		fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, true)
+}
+
+// patchProduct is a partial update: only the fields present change.
+func (s *Server) patchProduct(site *site, id int64, raw json.RawMessage) error {
+	cur, ok := site.products.get(id)
+	if !ok {
+		return notFound("No product with id %d", id)
+	}
+	var req sitoo.ProductRequest
+	if err := decodeStrict(raw, &req); err != nil {
+		return err
+	}
+	next := *cur
+	next.Categories = slices.Clone(cur.Categories)
+	if err := json.Unmarshal(raw, &next); err != nil {
+		return badRequest("Invalid value: %v", err)
+	}
+	next.ProductID = id
+	if err := s.checkProduct(site, &next); err != nil {
+		return err
+	}
+	next.DateModified = sitoo.NewUnixTime(s.now())
+	site.products.put(id, &next)
+	return nil
+}
+
+func (s *Server) updateProducts(w http.ResponseWriter, r *http.Request, _ *state, site *site, _ params) {
+	items, isArray, err := readBody(r)
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	if !isArray {
+		fail(w, badRequest("Expected an array"))
+		return
+	}
+	rs := make([]result, len(items))
+	for i, raw := range items {
+		id, err := idOf(raw, "productid")
+		if err == nil {
+			err = s.patchProduct(site, id, raw)
+		}
+		if err != nil {
+			rs[i] = errResult(err)
+			continue
+		}
+		rs[i] = okResult(true)
+	}
+	writeResults(w, true, rs)
+}
+
+func (s *Server) deleteProduct(w http.ResponseWriter, _ *http.Request, _ *state, site *site, p params) {
+	if err := removeProduct(site, p.ids[0]); err != nil {
+		fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, true)
+}
+
+func removeProduct(site *site, id int64) error {
+	if !site.products.remove(id) {
+		return notFound("No product with id %d", id)
+	}
+	delete(site.images, id)
+	return nil
+}
+
+func (s *Server) deleteProducts(w http.ResponseWriter, r *http.Request, _ *state, site *site, _ params) {
+	items, isArray, err := readBody(r)
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	if !isArray {
+		fail(w, badRequest("Expected an array"))
+		return
+	}
+	rs := make([]result, len(items))
+	for i, raw := range items {
+		id, err := idOf(raw, "productid")
+		if err == nil {
+			err = removeProduct(site, id)
+		}
+		if err != nil {
+			rs[i] = errResult(err)
+			continue
+		}
+		rs[i] = okResult(true)
+	}
+	writeResults(w, true, rs)
+}
+
+// mainVariant returns the id of the main variant of a product's set (the product itself when it
+// is simple or the main variant).
+func mainVariant(pr *sitoo.Product) int64 {
+	if pr.VariantParentID != nil && *pr.VariantParentID != 0 {
+		return *pr.VariantParentID
+	}
+	return pr.ProductID
+}
+
+func (s *Server) getVariants(w http.ResponseWriter, r *http.Request, _ *state, site *site, p params) {
+	pr, ok := site.products.get(p.ids[0])
+	if !ok {
+		fail(w, notFound("No product with id %d", p.ids[0]))
+		return
+	}
+	main := mainVariant(pr)
+	out := sitoo.ProductVariants{Groups: site.variantGroups[main], Variants: []sitoo.Variant{}}
+	if out.Groups == nil {
+		out.Groups = []sitoo.VariantGroup{}
+	}
+	for _, v := range site.products.list(false, func(v *sitoo.Product) bool {
+		return v.VariantParentID != nil && *v.VariantParentID == main
+	}) {
+		attrs := make([]string, len(v.Variant))
+		for i, a := range v.Variant {
+			attrs[i] = a.Value
+		}
+		out.Variants = append(out.Variants, sitoo.Variant{
+			ProductID: v.ProductID, ActivePOS: v.ActivePOS, Title: v.Title, SKU: v.SKU,
+			MoneyPrice: v.MoneyPrice, MoneyPriceOrg: v.MoneyPriceOrg, MoneyPriceIn: v.MoneyPriceIn,
+			Barcode: v.Barcode, BarcodeAliases: v.BarcodeAliases, Attributes: attrs,
+		})
+	}
+	writeObject(w, r, out)
+}
+
+// replaceVariants sets a product's whole variant set: listed variants are added (productid 0) or
+// updated, the set's other variants are deleted, and the main variant stays.
+func (s *Server) replaceVariants(w http.ResponseWriter, r *http.Request, st *state, site *site, p params) {
+	pr, ok := site.products.get(p.ids[0])
+	if !ok {
+		fail(w, notFound("No product with id %d", p.ids[0]))
+		return
+	}
+	raw, err := readObject(r)
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	var set sitoo.ProductVariants
+	if err := decodeStrict(raw, &set); err != nil {
+		fail(w, err)
+		return
+	}
+	if err := set.Validate(); err != nil {
+		fail(w, badRequest("%v", err))
+		return
+	}
+	main := mainVariant(pr)
+	inSet := func(id int64) bool {
+		v, ok := site.products.get(id)
+		return ok && (id == main || (v.VariantParentID != nil && *v.VariantParentID == main))
+	}
+	listed := map[int64]bool{}
+	skus := map[string]bool{}
+	for _, v := range set.Variants {
+		if v.ProductID != 0 && !inSet(v.ProductID) {
+			fail(w, badRequest("Invalid value in productid (%d is not a variant of product %d)", v.ProductID, main))
+			return
+		}
+		if skus[v.SKU] {
+			fail(w, badRequest("Invalid value in sku (%s is used twice)", v.SKU))
+			return
+		}
+		skus[v.SKU] = true
+		listed[v.ProductID] = true
+	}
+	for _, id := range site.products.ids {
+		// A SKU may be taken over from a variant the request deletes, not from any other product.
+		if o := site.products.rows[id]; skus[o.SKU] && !listed[id] && (id == main || !inSet(id)) {
+			fail(w, badRequest("Invalid value in sku (%s already exists)", o.SKU))
+			return
+		}
+	}
+	// Apply: delete the set's unlisted variants, then add or update the listed ones.
+	for _, id := range slices.Clone(site.products.ids) {
+		if id != main && inSet(id) && !listed[id] {
+			_ = removeProduct(site, id)
+		}
+	}
+	now := sitoo.NewUnixTime(s.now())
+	mainID := main
+	for _, v := range set.Variants {
+		var vp *sitoo.Product
+		if v.ProductID == 0 {
+			base := *site.products.rows[main]
+			base.Categories = slices.Clone(base.Categories)
+			vp = &base
+			vp.ProductID = st.id("product")
+			vp.DateCreated = now
+		} else {
+			cp := *site.products.rows[v.ProductID]
+			vp = &cp
+		}
+		vp.VariantParentID = &mainID
+		vp.ActivePOS, vp.Title, vp.SKU, vp.Barcode = v.ActivePOS, v.Title, v.SKU, v.Barcode
+		vp.MoneyPrice, vp.MoneyPriceOrg, vp.MoneyPriceIn, vp.MoneyFinalPrice = v.MoneyPrice, v.MoneyPriceOrg, v.MoneyPriceIn, v.MoneyPrice
+		vp.BarcodeAliases = v.BarcodeAliases
+		vp.Variant = make([]sitoo.VariantAttribute, len(v.Attributes))
+		for i, a := range v.Attributes {
+			vp.Variant[i] = sitoo.VariantAttribute{Name: set.Groups[i].Name, Value: a}
+		}
+		vp.DateModified = now
+		site.products.put(vp.ProductID, vp)
+	}
+	if m := site.products.rows[main]; m.VariantParentID == nil {
+		cp := *m
+		cp.VariantParentID = &mainID
+		site.products.put(main, &cp)
+	}
+	site.variantGroups[main] = set.Groups
+	writeJSON(w, http.StatusOK, true)
+}
+
+func (s *Server) listImages(w http.ResponseWriter, r *http.Request, _ *state, site *site, p params) {
+	if _, ok := site.products.get(p.ids[0]); !ok {
+		fail(w, notFound("No product with id %d", p.ids[0]))
+		return
+	}
+	lp, err := s.listParams(r.URL.Query())
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	writeEnvelope(w, lp, site.images[p.ids[0]])
+}
+
+func (s *Server) getImage(w http.ResponseWriter, r *http.Request, _ *state, site *site, p params) {
+	imgs := site.images[p.ids[0]]
+	if p.ids[1] >= int64(len(imgs)) {
+		fail(w, notFound("No image %d of product %d", p.ids[1], p.ids[0]))
+		return
+	}
+	writeObject(w, r, imgs[p.ids[1]])
+}
+
+func (s *Server) addImage(w http.ResponseWriter, r *http.Request, _ *state, site *site, p params) {
+	if _, ok := site.products.get(p.ids[0]); !ok {
+		fail(w, notFound("No product with id %d", p.ids[0]))
+		return
+	}
+	raw, err := readObject(r)
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	var body struct {
+		ResourceID string `json:"resourceid"`
+		FileData   string `json:"filedata"`
+	}
+	if err := decodeStrict(raw, &body); err != nil {
+		fail(w, err)
+		return
+	}
+	if body.ResourceID == "" {
+		fail(w, badRequest("Missing required argument: resourceid"))
+		return
+	}
+	data, err := base64.StdEncoding.DecodeString(body.FileData)
+	if err != nil {
+		fail(w, badRequest("Invalid value in filedata (not base64)"))
+		return
+	}
+	res := sitoo.Resource{ResourceID: body.ResourceID, MimeType: http.DetectContentType(data), FileSize: int64(len(data)),
+		DateCreated: sitoo.NewUnixTime(s.now())}
+	if cfg, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
+		res.Width, res.Height = cfg.Width, cfg.Height
+	}
+	site.images[p.ids[0]] = append(site.images[p.ids[0]], res)
+	writeJSON(w, http.StatusOK, true)
+}
+
+func (s *Server) deleteImage(w http.ResponseWriter, _ *http.Request, _ *state, site *site, p params) {
+	imgs := site.images[p.ids[0]]
+	if p.ids[1] >= int64(len(imgs)) {
+		fail(w, notFound("No image %d of product %d", p.ids[1], p.ids[0]))
+		return
+	}
+	site.images[p.ids[0]] = slices.Delete(slices.Clone(imgs), int(p.ids[1]), int(p.ids[1])+1)
+	writeJSON(w, http.StatusOK, true)
+}
