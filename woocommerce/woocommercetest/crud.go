@@ -55,7 +55,7 @@ func (c *call) sub(body map[string]json.RawMessage, ids []int64) *call {
 		body = map[string]json.RawMessage{}
 	}
 	return &call{s: c.s, r: c.r, method: c.method, tls: c.tls, route: c.route, ids: ids, query: newPHPArray(),
-		body: body, header: http.Header{}, events: c.events}
+		body: body, header: http.Header{}, events: c.events, after: c.after}
 }
 
 // batchItemError is how batch_items reports a failed item in place.
@@ -85,9 +85,6 @@ func (s *Server) runBatch(c *call, h handlers) (int, any, *wpError) {
 	}
 	for _, item := range in.Update {
 		id, _ := jsonInteger(item["id"])
-		if item["id"] == nil {
-			id = 0
-		}
 		sub := c.sub(item, append(append([]int64{}, c.ids...), id))
 		resp["update"] = append(resp["update"], s.batchItem(sub, id, writeArgs(h.fields, nil), h.update))
 	}
@@ -127,9 +124,6 @@ func (c *call) created(path string, body any) (int, any, *wpError) {
 	return http.StatusCreated, body, nil
 }
 
-// has reports whether the validated body carries the property.
-func (c *call) has(name string) bool { _, ok := c.in[name]; return ok }
-
 // rawID reports whether a create request tries to pass an id (create_item refuses that).
 func (c *call) rawID() bool {
 	v, ok := c.body["id"]
@@ -151,4 +145,11 @@ func (c *call) dp() int {
 		return int(max(n, -n))
 	}
 	return c.s.cfg.decimals
+}
+
+// later runs f after the state lock is released, before the response is written.
+func (c *call) later(f func()) {
+	if c.after != nil {
+		*c.after = append(*c.after, f)
+	}
 }

@@ -2,7 +2,6 @@ package woocommercetest
 
 import (
 	"errors"
-	"regexp"
 	"strings"
 	"time"
 
@@ -58,8 +57,6 @@ func (s *Server) money(d decimal.Decimal) string { return d.StringFixed(int32(s.
 
 // moneyDP formats with an explicit number of decimals (the dp argument).
 func moneyDP(d decimal.Decimal, dp int) string { return d.StringFixed(int32(dp)) }
-
-var nonNumeric = regexp.MustCompile(`\.(?:[^.]*\.)|[^0-9.\-]`)
 
 // formatDecimal is wc_format_decimal without $dp: the store's decimal separator becomes a dot,
 // everything but digits, dots and minus signs is dropped, and only the last dot is kept. It is

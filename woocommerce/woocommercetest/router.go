@@ -26,13 +26,14 @@ type call struct {
 	r      *http.Request
 	method string // after _method / X-HTTP-Method-Override
 	tls    bool
-	route  string     // the matched route pattern, e.g. "orders/#/refunds"
-	ids    []int64    // the numeric path segments, in order
-	query  *phpArray  // $_GET
-	params *phpArray  // $_GET merged with $_POST, for argument lookup
+	route  string                     // the matched route pattern, e.g. "orders/#/refunds"
+	ids    []int64                    // the numeric path segments, in order
+	query  *phpArray                  // $_GET
 	body   map[string]json.RawMessage // JSON body (or form body) properties, query ones as fallback
 	header http.Header                // response headers to send
 	events *events                    // webhook events of this request
+	after  *[]func()                  // work to do after the state lock is released (webhook pings)
+	jobs   []job                      // deliveries the request queued
 
 	list  *listQuery                 // validated collection arguments
 	in    map[string]json.RawMessage // validated body properties
@@ -49,11 +50,11 @@ type endpoint struct {
 
 // handlers are the endpoints of a CRUD resource.
 type handlers struct {
-	listSpec                      listSpec
-	fields                        []field
-	required                      []string
+	listSpec                       listSpec
+	fields                         []field
+	required                       []string
 	list, create, get, update, del func(c *call) (int, any, *wpError)
-	noTrash                       bool // DELETE must send force=true
+	noTrash                        bool // DELETE must send force=true
 }
 
 type route struct {
@@ -108,6 +109,7 @@ func (s *Server) routes() []route {
 	crud("coupons", s.couponHandlers())
 	crud("customers", s.customerHandlers())
 	crud("webhooks", s.webhookHandlers())
+	add("customers/#/downloads", map[string]*endpoint{http.MethodGet: {actionList, nil, s.customerDownloads}})
 	add("system_status", map[string]*endpoint{http.MethodGet: {actionList, nil, s.getSystemStatus}})
 	return r
 }
@@ -180,7 +182,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost && ct == "application/x-www-form-urlencoded" {
 		post = parseStr(string(raw))
 	}
-	c := &call{s: s, r: r, method: r.Method, tls: r.TLS != nil, query: get, params: get.merge(post), header: w.Header()}
+	c := &call{s: s, r: r, method: r.Method, tls: r.TLS != nil, query: get, header: w.Header()}
 	if r.Method == http.MethodPost {
 		if m, ok := get.str("_method"); ok && m != "" {
 			c.method = strings.ToUpper(m)
@@ -230,7 +232,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, jerr)
 		return
 	}
-	c.events = &events{}
+	c.events, c.after = &events{}, &[]func(){}
 	status, body, herr := s.runEndpoint(c, ep, key)
 	s.finish(w, c, status, body, herr)
 }
@@ -248,12 +250,17 @@ func (s *Server) runEndpoint(c *call, ep *endpoint, key *apiKey) (int, any, *wpE
 	if key == nil || !key.Privileged {
 		return 0, nil, errPermission(ep.action, key != nil)
 	}
-	return ep.run(c)
+	status, body, err := ep.run(c)
+	c.jobs = s.jobsFor(c.events)
+	return status, body, err
 }
 
 // finish writes the response and hands the request's webhook events to the dispatcher.
 func (s *Server) finish(w http.ResponseWriter, c *call, status int, body any, err *wpError) {
-	s.hooks.enqueue(c.events)
+	for _, f := range *c.after {
+		f()
+	}
+	s.hooks.enqueue(c.jobs)
 	if err != nil {
 		writeError(w, err)
 		return

@@ -42,17 +42,17 @@ type field struct {
 	props    []field
 }
 
-func str(name string) field               { return field{name: name, kind: kString} }
-func integer(name string) field           { return field{name: name, kind: kInt} }
-func boolean(name string) field           { return field{name: name, kind: kBool} }
-func mixed(name string) field             { return field{name: name, kind: kMixed} }
+func str(name string) field                { return field{name: name, kind: kString} }
+func integer(name string) field            { return field{name: name, kind: kInt} }
+func boolean(name string) field            { return field{name: name, kind: kBool} }
+func mixed(name string) field              { return field{name: name, kind: kMixed} }
 func enum(name string, vs ...string) field { return field{name: name, kind: kString, enum: vs} }
 func object(name string, props ...field) field {
 	return field{name: name, kind: kObject, props: props}
 }
 func arrayOf(name string, item field) field { return field{name: name, kind: kArray, items: &item} }
-func (f field) orNull() field              { f.nullable = true; return f }
-func (f field) withFormat(fm string) field { f.format = fm; return f }
+func (f field) orNull() field               { f.nullable = true; return f }
+func (f field) withFormat(fm string) field  { f.format = fm; return f }
 
 // metaField is the meta_data property shared by every resource.
 func metaField() field {
@@ -86,6 +86,9 @@ var rfc3339ish = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.
 // validateValue validates one value; param is its name in messages ("billing[email]").
 func validateValue(param string, f field, raw json.RawMessage) (json.RawMessage, string, string) {
 	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return nil, "rest_invalid_type", typeMessage(param, f)
+	}
 	if bytes.Equal(raw, []byte("null")) {
 		if f.nullable || f.kind == kMixed {
 			return raw, "", ""
@@ -199,6 +202,9 @@ func typeMessage(param string, f field) string {
 // jsonInteger accepts a JSON integer, a number with a zero fraction, or a numeric string holding
 // one (rest_is_integer).
 func jsonInteger(raw json.RawMessage) (int64, bool) {
+	if len(raw) == 0 {
+		return 0, false
+	}
 	s := string(raw)
 	if raw[0] == '"' {
 		if json.Unmarshal(raw, &s) != nil {
@@ -218,6 +224,9 @@ func jsonInteger(raw json.RawMessage) (int64, bool) {
 
 // jsonBool accepts what rest_is_boolean accepts.
 func jsonBool(raw json.RawMessage) (bool, bool) {
+	if len(raw) == 0 {
+		return false, false
+	}
 	s := string(raw)
 	if raw[0] == '"' {
 		if json.Unmarshal(raw, &s) != nil {

@@ -2,8 +2,6 @@ package woocommercetest
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -33,7 +31,8 @@ type Server struct {
 	keys  map[string]*apiKey // by consumer key
 	keyID int64
 
-	hooks *dispatcher
+	hooks  *dispatcher
+	router []route
 }
 
 // Option configures a Server.
@@ -131,6 +130,7 @@ func NewServer(opts ...Option) *Server {
 	}
 	s := &Server{cfg: cfg, faults: &faults.Injector{}, keys: map[string]*apiKey{}}
 	s.st = newState(&s.cfg)
+	s.router = s.routes()
 	s.ts = httptest.NewUnstartedServer(s.faults.Wrap(http.HandlerFunc(s.serve)))
 	if cfg.tls {
 		s.ts.StartTLS()
@@ -192,10 +192,3 @@ func (s *Server) FlushWebhooks(ctx context.Context) error { return s.hooks.flush
 
 // Flush is FlushWebhooks without a deadline.
 func (s *Server) Flush() { _ = s.hooks.flush(context.Background()) }
-
-// errNotFound is returned by helpers for an unknown id.
-var errNotFound = errors.New("woocommercetest: not found")
-
-func notFound(kind string, id any) error {
-	return fmt.Errorf("%w: %s %v", errNotFound, kind, id)
-}

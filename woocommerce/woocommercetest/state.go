@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
-	"time"
 )
 
 // state is the store's data. Every access holds Server.mu.
@@ -123,12 +122,4 @@ func idsOut(ids []int64) []int64 {
 		return []int64{}
 	}
 	return ids
-}
-
-// timeOrZero returns t, or the zero time for a nil pointer.
-func timeOrZero(t *time.Time) time.Time {
-	if t == nil {
-		return time.Time{}
-	}
-	return *t
 }

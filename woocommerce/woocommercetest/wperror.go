@@ -2,13 +2,13 @@ package woocommercetest
 
 import (
 	"bytes"
-	"unicode/utf16"
-	"unicode/utf8"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // wpError is a WP_Error as the REST server renders it: {"code","message","data":{"status",...}}.
@@ -42,7 +42,7 @@ func errNoRoute() *wpError {
 }
 
 func errAuth(msg string) *wpError {
-	return newError(401, "woocommerce_rest_authentication_error", msg)
+	return newError(401, "woocommerce_rest_authentication_error", "%s", msg)
 }
 
 func errInvalidID(postType string, status int) *wpError {

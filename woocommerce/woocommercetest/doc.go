@@ -1,0 +1,61 @@
+// Package woocommercetest is an in-memory WooCommerce store for tests, named like net/http/httptest:
+// NewServer starts an httptest server that speaks the WooCommerce REST API v3 (/wp-json/wc/v3) the
+// way a real store does, including its rough edges, so that a client or a webhook consumer tested
+// against it behaves the same against production.
+//
+// # What it checks, independently of any client
+//
+// Requests are verified with the fake's own implementation of WooCommerce's server algorithms, never
+// with a client library, so a client bug cannot pass because the fake shares it:
+//
+//   - Authentication as WC_REST_Authentication does it: HTTP Basic and consumer_key/consumer_secret
+//     query parameters only over TLS (WithTLS); over plain HTTP Basic credentials are ignored and the
+//     request fails with 401 woocommerce_rest_cannot_view. OAuth 1.0a one-legged signatures (query,
+//     form body or Authorization header; HMAC-SHA1 or HMAC-SHA256) are checked against the home URL
+//     with PHP's parameter parsing and double encoding, a ±15 minute timestamp window and nonce
+//     replay rejection per key. Keys are read, write or read_write (AddKey), and a key whose user lacks
+//     the capability gets 403 instead of 401 (AddUnprivilegedKey).
+//   - Arguments are validated like WordPress validates them against the controllers' schemas: a JSON
+//     number sent for a string field, an unknown status, per_page above 100 all answer 400
+//     rest_invalid_param with data.params, before the permission check runs.
+//   - Errors have WordPress's shape {"code","message","data":{"status"}} and WooCommerce's codes.
+//
+// # What it stores
+//
+// Orders (status transitions with their side effects: paid and completed dates, coupon usage counts,
+// stock levels, order notes), refunds (a full refund makes the order refunded; setting an order to
+// refunded by hand creates the refund), products and variations (sharing one id space, with
+// manage_stock "parent"), categories, coupons (code lowercased and unique, email restrictions, usage
+// limits, expiry, usage count), customers, webhooks (secret write-only) and system_status. Lists
+// paginate with X-WP-Total, X-WP-TotalPages and Link headers carrying only prev and next, one header
+// line each, built from the request's own query. Batches accept at most 100 items (413 beyond) and
+// report failed items in place inside a 200. Dates are site-local "date_*" without a zone next to
+// "*_gmt" in UTC (WithTimezone).
+//
+// # Webhooks
+//
+// Active webhooks receive signed deliveries on created, updated, deleted and restored of orders,
+// products, coupons and customers, with every X-WC-Webhook-* header; order.updated also fires for a
+// refund. The payload is the resource as GET returns it when the delivery is sent. A REST-created
+// webhook is pinged with an unsigned "webhook_id=N" form post. 200–302 is success; any other outcome
+// counts as a failure and the seventh consecutive failure disables the webhook; nothing is
+// redelivered. Deliveries are sent by a background worker; FlushWebhooks waits for them,
+// WithManualDeliveries holds them until then, and WithCoalescedDeliveries drops a delivery while one
+// for the same webhook and resource is still queued, as Action Scheduler does. Deliveries lists them.
+//
+// # Faults
+//
+// Faults returns the shared fault injector (internal/faults): per route or global status codes, 429
+// with Retry-After, latency, dropped connections, and "applied but response lost", where the change
+// is made and the client sees a network error.
+//
+// # Helpers
+//
+// AddCustomer, AddProduct, AddVariation, AddCategory, AddOrder, AddCoupon and AddWebhook seed the
+// store; SetOrderStatus, Refund, RefundFully, Trash and Restore act like the admin screens and fire
+// the same webhooks; Order, Coupon, Product, Customer and Webhook read the state back.
+//
+// Where the fake differs from WooCommerce: taxes are always zero, only the resources above exist,
+// form-encoded bodies are read as strings, and deliveries may go to loopback addresses (WordPress's
+// wp_safe_remote_request refuses them).
+package woocommercetest

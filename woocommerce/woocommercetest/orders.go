@@ -1,0 +1,1184 @@
+package woocommercetest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// coreOrderStatuses are wc_get_order_statuses() without the "wc-" prefix.
+func coreOrderStatuses() []string {
+	return []string{"pending", "processing", "on-hold", "completed", "cancelled", "refunded", "failed", "checkout-draft"}
+}
+
+func orderStatusLabel(status string) string {
+	switch status {
+	case "pending":
+		return "Pending payment"
+	case "on-hold":
+		return "On hold"
+	case "checkout-draft":
+		return "Draft"
+	}
+	if status == "" {
+		return status
+	}
+	return strings.ToUpper(status[:1]) + status[1:]
+}
+
+// orderStatuses are the statuses accepted on input, plugin ones included.
+func (s *Server) orderStatuses() []string {
+	return append(coreOrderStatuses(), s.cfg.statuses...)
+}
+
+// isPaidStatus is wc_get_is_paid_statuses().
+func isPaidStatus(st string) bool { return st == "processing" || st == "completed" }
+
+type address struct {
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
+	Company   string `json:"company"`
+	Address1  string `json:"address_1"`
+	Address2  string `json:"address_2"`
+	City      string `json:"city"`
+	State     string `json:"state"`
+	Postcode  string `json:"postcode"`
+	Country   string `json:"country"`
+	Email     string `json:"email,omitempty"`
+	Phone     string `json:"phone"`
+}
+
+// billingJSON always carries email, even when empty.
+type billingJSON struct {
+	address
+	Email string `json:"email"`
+}
+
+// apply sets the properties present in in.
+func (a *address) apply(in map[string]string) {
+	for k, v := range in {
+		switch k {
+		case "first_name":
+			a.FirstName = v
+		case "last_name":
+			a.LastName = v
+		case "company":
+			a.Company = v
+		case "address_1":
+			a.Address1 = v
+		case "address_2":
+			a.Address2 = v
+		case "city":
+			a.City = v
+		case "state":
+			a.State = v
+		case "postcode":
+			a.Postcode = v
+		case "country":
+			a.Country = v
+		case "email":
+			a.Email = strings.ToLower(strings.TrimSpace(v))
+		case "phone":
+			a.Phone = v
+		}
+	}
+}
+
+func addressField(name string, email bool) field {
+	props := []field{str("first_name"), str("last_name"), str("company"), str("address_1"), str("address_2"),
+		str("city"), str("state"), str("postcode"), str("country"), str("phone")}
+	if email {
+		props = append(props, str("email").withFormat("email"))
+	}
+	return object(name, props...)
+}
+
+type order struct {
+	id, parentID       int64
+	status             string
+	prevStatus         string // before trashing
+	currency           string
+	orderKey           string
+	createdVia         string
+	created, modified  time.Time
+	paid, completed    time.Time
+	customerID         int64
+	customerNote       string
+	billing, shipping  address
+	paymentMethod      string
+	paymentMethodTitle string
+	transactionID      string
+	meta               []meta
+	lines              []*lineItem
+	shippingLines      []*shippingLine
+	feeLines           []*feeLine
+	couponLines        []*couponLine
+	refunds            []int64
+
+	discountTotal, shippingTotal, feeTotal, total decimal.Decimal
+
+	couponUsageRecorded bool
+	stockReduced        bool
+	salesRecorded       bool
+}
+
+type lineItem struct {
+	id, productID, variationID int64
+	name                       string
+	qty                        int64
+	taxClass                   string
+	subtotal, total            decimal.Decimal
+	fixedTotal                 bool // the client sent a total
+	sku                        string
+	meta                       []meta
+}
+
+type shippingLine struct {
+	id                    int64
+	methodTitle, methodID string
+	total                 decimal.Decimal
+	meta                  []meta
+}
+
+type feeLine struct {
+	id    int64
+	name  string
+	total decimal.Decimal
+	meta  []meta
+}
+
+type couponLine struct {
+	id           int64
+	code         string
+	discount     decimal.Decimal
+	discountType string
+	nominal      decimal.Decimal
+	freeShipping bool
+}
+
+func (o *order) sortKey() sortKey {
+	return sortKey{id: o.id, created: o.created, modified: o.modified, title: fmt.Sprintf("Order &ndash; %d", o.id), slug: "order-" + strconv.FormatInt(o.id, 10)}
+}
+
+func (o *order) refundedTotal(st *state) decimal.Decimal {
+	sum := decimal.Zero
+	for _, id := range o.refunds {
+		if r := st.refunds[id]; r != nil {
+			sum = sum.Add(r.amount)
+		}
+	}
+	return sum
+}
+
+// --- input -------------------------------------------------------------------------------------
+
+type lineInput struct {
+	ID          *int64      `json:"id"`
+	Name        *string     `json:"name"`
+	ProductID   *int64      `json:"product_id"`
+	VariationID *int64      `json:"variation_id"`
+	Quantity    *int64      `json:"quantity"`
+	TaxClass    *string     `json:"tax_class"`
+	Subtotal    *string     `json:"subtotal"`
+	Total       *string     `json:"total"`
+	SKU         *string     `json:"sku"`
+	MetaData    []metaInput `json:"meta_data"`
+	quantityNil bool
+}
+
+type shippingInput struct {
+	ID          *int64      `json:"id"`
+	MethodTitle *string     `json:"method_title"`
+	MethodID    *string     `json:"method_id"`
+	Total       *string     `json:"total"`
+	MetaData    []metaInput `json:"meta_data"`
+}
+
+type feeInput struct {
+	ID       *int64      `json:"id"`
+	Name     *string     `json:"name"`
+	Total    *string     `json:"total"`
+	MetaData []metaInput `json:"meta_data"`
+}
+
+type couponLineInput struct {
+	ID   *int64  `json:"id"`
+	Code *string `json:"code"`
+}
+
+type orderInput struct {
+	ParentID           *int64             `json:"parent_id"`
+	Status             *string            `json:"status"`
+	Currency           *string            `json:"currency"`
+	CustomerID         *int64             `json:"customer_id"`
+	CustomerNote       *string            `json:"customer_note"`
+	Billing            map[string]string  `json:"billing"`
+	Shipping           map[string]string  `json:"shipping"`
+	PaymentMethod      *string            `json:"payment_method"`
+	PaymentMethodTitle *string            `json:"payment_method_title"`
+	TransactionID      *string            `json:"transaction_id"`
+	MetaData           []metaInput        `json:"meta_data"`
+	LineItems          *[]json.RawMessage `json:"line_items"`
+	ShippingLines      *[]shippingInput   `json:"shipping_lines"`
+	FeeLines           *[]feeInput        `json:"fee_lines"`
+	CouponLines        *[]couponLineInput `json:"coupon_lines"`
+	SetPaid            *bool              `json:"set_paid"`
+}
+
+func (s *Server) orderFields() []field {
+	line := object("", integer("id"), str("name"), integer("product_id"), integer("variation_id"),
+		integer("quantity").orNull(), str("tax_class"), str("subtotal"), str("total"), str("sku").orNull(), metaField())
+	return []field{
+		integer("parent_id"), enum("status", s.orderStatuses()...), str("currency"), integer("customer_id"),
+		str("customer_note"), addressField("billing", true), addressField("shipping", false),
+		str("payment_method"), str("payment_method_title"), str("transaction_id"), metaField(),
+		arrayOf("line_items", line),
+		arrayOf("shipping_lines", object("", integer("id"), str("method_title"), str("method_id"), str("total"), metaField())),
+		arrayOf("fee_lines", object("", integer("id"), str("name"), str("total"), metaField())),
+		arrayOf("coupon_lines", object("", integer("id"), str("code").orNull())),
+		boolean("set_paid"),
+	}
+}
+
+func (s *Server) orderHandlers() handlers {
+	statuses := append([]string{"any", "trash"}, s.orderStatuses()...)
+	return handlers{
+		listSpec: listSpec{
+			orderby: []string{"date", "id", "include", "title", "slug", "modified"}, defOrderby: "date",
+			extra: []field{
+				arrayOf("status", enum("", statuses...)), integer("customer"), integer("product"), integer("dp"),
+			},
+			idLists: []string{"parent", "parent_exclude"},
+		},
+		fields: s.orderFields(),
+		list:   s.listOrders, create: s.createOrder, get: s.getOrder, update: s.updateOrder, del: s.deleteOrder,
+	}
+}
+
+// --- handlers ----------------------------------------------------------------------------------
+
+func (s *Server) listOrders(c *call) (int, any, *wpError) {
+	q := c.list
+	statuses := q.strs("status")
+	if len(statuses) == 0 || slices.Contains(statuses, "any") {
+		statuses = nil
+	}
+	var items []*order
+	for _, o := range sortedValues(s.st.orders) {
+		if statuses == nil && (o.status == "trash" || o.status == "checkout-draft") {
+			continue
+		}
+		if statuses != nil && !slices.Contains(statuses, o.status) {
+			continue
+		}
+		if q.has("customer") && o.customerID != q.integer("customer") {
+			continue
+		}
+		if q.has("product") && !slices.ContainsFunc(o.lines, func(l *lineItem) bool {
+			p := q.integer("product")
+			return l.productID == p || l.variationID == p
+		}) {
+			continue
+		}
+		if ids, ok := q.ids["parent"]; ok && len(ids) > 0 && !slices.Contains(ids, o.parentID) {
+			continue
+		}
+		if slices.Contains(q.ids["parent_exclude"], o.parentID) {
+			continue
+		}
+		if q.search != "" && !o.matches(q.search) {
+			continue
+		}
+		if !q.keep(o.sortKey()) {
+			continue
+		}
+		items = append(items, o)
+	}
+	sortItems(q, items, (*order).sortKey)
+	dp := c.dp()
+	out := []any{}
+	for _, o := range page(c, items) {
+		out = append(out, s.renderOrder(c.tls, o, dp))
+	}
+	return http.StatusOK, out, nil
+}
+
+// matches is the order search: id, billing and shipping details, and item names.
+func (o *order) matches(term string) bool {
+	if strconv.FormatInt(o.id, 10) == term {
+		return true
+	}
+	for _, a := range []address{o.billing, o.shipping} {
+		for _, v := range []string{a.FirstName, a.LastName, a.Company, a.Address1, a.City, a.Postcode, a.Email, a.Phone,
+			a.FirstName + " " + a.LastName} {
+			if v != "" && containsFold(v, term) {
+				return true
+			}
+		}
+	}
+	for _, l := range o.lines {
+		if containsFold(l.name, term) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) getOrder(c *call) (int, any, *wpError) {
+	o := s.st.orders[c.idArg()]
+	if o == nil {
+		return 0, nil, errInvalidID("shop_order", 404)
+	}
+	return http.StatusOK, s.renderOrder(c.tls, o, c.dp()), nil
+}
+
+func (s *Server) createOrder(c *call) (int, any, *wpError) {
+	if c.rawID() {
+		return 0, nil, errExists("shop_order")
+	}
+	var in orderInput
+	if err := decodeInto(c.in, &in); err != nil {
+		return 0, nil, newError(400, "rest_invalid_json", "Invalid JSON body passed.")
+	}
+	now := s.now()
+	o := &order{
+		id: s.st.newPost(), status: "pending", currency: s.cfg.currency, orderKey: "wc_order_" + randomHex(7)[:13],
+		createdVia: "rest-api", created: now, modified: now,
+	}
+	if err := s.applyOrder(o, &in, true, c.events); err != nil {
+		s.st.nextPost-- // nothing was saved
+		return 0, nil, err
+	}
+	return c.created("orders/"+strconv.FormatInt(o.id, 10), s.renderOrder(c.tls, o, c.dp()))
+}
+
+func (s *Server) updateOrder(c *call) (int, any, *wpError) {
+	o := s.st.orders[c.idArg()]
+	if o == nil {
+		return 0, nil, errInvalidID("shop_order", 400)
+	}
+	var in orderInput
+	if err := decodeInto(c.in, &in); err != nil {
+		return 0, nil, newError(400, "rest_invalid_json", "Invalid JSON body passed.")
+	}
+	cp := o.clone()
+	if err := s.applyOrder(cp, &in, false, c.events); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, s.renderOrder(c.tls, s.st.orders[cp.id], c.dp()), nil
+}
+
+func (s *Server) deleteOrder(c *call) (int, any, *wpError) {
+	o := s.st.orders[c.idArg()]
+	if o == nil {
+		return 0, nil, errInvalidID("shop_order", 404)
+	}
+	body := s.renderOrder(c.tls, o, c.dp())
+	if c.force {
+		delete(s.st.orders, o.id)
+		for _, id := range o.refunds {
+			delete(s.st.refunds, id)
+		}
+		c.events.add("order", "deleted", o.id)
+		return http.StatusOK, body, nil
+	}
+	if o.status == "trash" {
+		return 0, nil, errAlreadyTrashed("shop_order")
+	}
+	o.prevStatus, o.status, o.modified = o.status, "trash", s.now()
+	c.events.add("order", "deleted", o.id)
+	return http.StatusOK, s.renderOrder(c.tls, o, c.dp()), nil
+}
+
+// clone copies an order so a failed update leaves the stored one untouched.
+func (o *order) clone() *order {
+	cp := *o
+	cp.meta = slices.Clone(o.meta)
+	cp.lines = make([]*lineItem, len(o.lines))
+	for i, l := range o.lines {
+		lc := *l
+		cp.lines[i] = &lc
+	}
+	cp.shippingLines = slices.Clone(o.shippingLines)
+	cp.feeLines = slices.Clone(o.feeLines)
+	cp.couponLines = slices.Clone(o.couponLines)
+	cp.refunds = slices.Clone(o.refunds)
+	return &cp
+}
+
+// applyOrder is the orders controller's prepare_object_for_database + save_object: it sets the
+// properties present in in, recalculates totals, applies coupons, saves the order (replacing the
+// stored one) and runs the status transition and set_paid.
+func (s *Server) applyOrder(o *order, in *orderInput, creating bool, ev *events) *wpError {
+	if in.ParentID != nil {
+		o.parentID = *in.ParentID
+	}
+	if in.Currency != nil {
+		o.currency = *in.Currency
+	}
+	if in.CustomerID != nil {
+		if *in.CustomerID != 0 && s.st.customers[*in.CustomerID] == nil {
+			return newError(400, "woocommerce_rest_invalid_customer_id", "Customer ID is invalid.")
+		}
+		o.customerID = *in.CustomerID
+	}
+	if in.CustomerNote != nil {
+		o.customerNote = *in.CustomerNote
+	}
+	o.billing.apply(in.Billing)
+	o.shipping.apply(in.Shipping)
+	o.shipping.Email = ""
+	if in.PaymentMethod != nil {
+		o.paymentMethod = *in.PaymentMethod
+	}
+	if in.PaymentMethodTitle != nil {
+		o.paymentMethodTitle = *in.PaymentMethodTitle
+	}
+	if in.TransactionID != nil {
+		o.transactionID = *in.TransactionID
+	}
+	o.meta = s.st.updateMeta(o.meta, in.MetaData)
+	if in.LineItems != nil {
+		if err := s.applyLineItems(o, *in.LineItems); err != nil {
+			return err
+		}
+	}
+	if in.ShippingLines != nil {
+		for _, sl := range *in.ShippingLines {
+			s.applyShippingLine(o, sl)
+		}
+	}
+	if in.FeeLines != nil {
+		for _, fl := range *in.FeeLines {
+			s.applyFeeLine(o, fl)
+		}
+	}
+	var codes []string
+	couponsGiven := in.CouponLines != nil
+	if couponsGiven {
+		for _, cl := range *in.CouponLines {
+			if cl.ID != nil && *cl.ID != 0 {
+				continue // existing coupon lines are removed and not re-applied, as WooCommerce does
+			}
+			if cl.Code == nil || strings.TrimSpace(*cl.Code) == "" {
+				return newError(400, "woocommerce_rest_invalid_coupon", "Coupon code is required.")
+			}
+			codes = append(codes, strings.ToLower(strings.TrimSpace(*cl.Code)))
+		}
+	} else {
+		for _, cl := range o.couponLines {
+			codes = append(codes, cl.code)
+		}
+	}
+	if err := s.calculateTotals(o, codes, couponsGiven); err != nil {
+		return err
+	}
+	if !creating {
+		o.modified = s.now()
+	}
+	s.st.orders[o.id] = o
+	if creating {
+		ev.add("order", "created", o.id)
+	} else {
+		ev.add("order", "updated", o.id)
+	}
+	if creating {
+		// A new order enters its status: pending (the default) records coupon usage like checkout.
+		s.enterStatus(o, "", o.status, ev)
+	}
+	if in.Status != nil && *in.Status != o.status {
+		s.setStatus(o, *in.Status, ev)
+	}
+	if in.SetPaid != nil && *in.SetPaid && (creating || o.needsPayment()) {
+		s.paymentComplete(o, ev)
+	}
+	return nil
+}
+
+func (s *Server) applyLineItems(o *order, raws []json.RawMessage) *wpError {
+	for _, raw := range raws {
+		var li lineInput
+		if err := json.Unmarshal(raw, &li); err != nil {
+			return newError(400, "woocommerce_rest_invalid_item", "Invalid line item.")
+		}
+		var m map[string]json.RawMessage
+		_ = json.Unmarshal(raw, &m)
+		if q, ok := m["quantity"]; ok && string(q) == "null" {
+			li.quantityNil = true
+		}
+		var item *lineItem
+		if li.ID != nil && *li.ID != 0 {
+			i := slices.IndexFunc(o.lines, func(l *lineItem) bool { return l.id == *li.ID })
+			if i < 0 {
+				return newError(400, "woocommerce_rest_invalid_item_id", "Order item ID provided is not associated with order.")
+			}
+			if li.quantityNil || (li.Quantity != nil && *li.Quantity == 0) {
+				o.lines = slices.Delete(o.lines, i, i+1)
+				continue
+			}
+			item = o.lines[i]
+		} else {
+			if li.quantityNil || (li.Quantity != nil && *li.Quantity == 0) {
+				continue
+			}
+			item = &lineItem{id: s.st.newItem(), qty: 1}
+			o.lines = append(o.lines, item)
+		}
+		if err := s.applyLineItem(item, &li); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Server) applyLineItem(item *lineItem, li *lineInput) *wpError {
+	productChanged := false
+	if li.ProductID != nil || li.VariationID != nil || (li.SKU != nil && item.productID == 0) {
+		pid, vid := item.productID, item.variationID
+		if li.ProductID != nil {
+			pid = *li.ProductID
+		}
+		if li.VariationID != nil {
+			vid = *li.VariationID
+		}
+		if pid == 0 && vid == 0 && li.SKU != nil {
+			for _, p := range sortedValues(s.st.products) {
+				if p.sku != "" && p.sku == *li.SKU && p.status != "trash" {
+					if p.variation {
+						pid, vid = p.parentID, p.id
+					} else {
+						pid = p.id
+					}
+					break
+				}
+			}
+		}
+		id := pid
+		if vid != 0 {
+			id = vid
+		}
+		p := s.st.products[id]
+		if p == nil || (vid != 0 && p.parentID != pid && pid != 0) {
+			return newError(400, "woocommerce_rest_invalid_product_id", "Invalid product ID.")
+		}
+		if p.variation {
+			pid, vid = p.parentID, p.id
+		}
+		item.productID, item.variationID = pid, vid
+		item.name, item.sku = s.productName(p), p.sku
+		productChanged = true
+	}
+	if item.productID == 0 && li.Name == nil && item.name == "" {
+		return newError(400, "woocommerce_rest_required_product_reference", "Product ID or SKU is required.")
+	}
+	if li.Name != nil {
+		item.name = *li.Name
+	}
+	if li.Quantity != nil {
+		item.qty = *li.Quantity
+	}
+	if li.TaxClass != nil {
+		item.taxClass = *li.TaxClass
+	}
+	item.meta = s.st.updateMeta(item.meta, li.MetaData)
+	if li.Subtotal != nil {
+		item.subtotal = decimalOf(s.formatDecimal(*li.Subtotal))
+	} else if productChanged || li.Quantity != nil {
+		price := decimal.Zero
+		id := item.productID
+		if item.variationID != 0 {
+			id = item.variationID
+		}
+		if p := s.st.products[id]; p != nil {
+			price = decimalOf(p.price(s.st))
+		}
+		item.subtotal = price.Mul(decimal.NewFromInt(item.qty))
+	}
+	if li.Total != nil {
+		item.total, item.fixedTotal = decimalOf(s.formatDecimal(*li.Total)), true
+	} else if li.Subtotal != nil || productChanged || li.Quantity != nil {
+		item.total, item.fixedTotal = item.subtotal, false
+	}
+	return nil
+}
+
+func (s *Server) applyShippingLine(o *order, in shippingInput) {
+	var sl *shippingLine
+	if in.ID != nil && *in.ID != 0 {
+		i := slices.IndexFunc(o.shippingLines, func(l *shippingLine) bool { return l.id == *in.ID })
+		if i < 0 {
+			return
+		}
+		if in.MethodID == nil && in.MethodTitle == nil && in.Total == nil && in.MetaData == nil {
+			o.shippingLines = slices.Delete(o.shippingLines, i, i+1)
+			return
+		}
+		cp := *o.shippingLines[i]
+		sl = &cp
+		o.shippingLines[i] = sl
+	} else {
+		sl = &shippingLine{id: s.st.newItem()}
+		o.shippingLines = append(o.shippingLines, sl)
+	}
+	if in.MethodTitle != nil {
+		sl.methodTitle = *in.MethodTitle
+	}
+	if in.MethodID != nil {
+		sl.methodID = *in.MethodID
+	}
+	if in.Total != nil {
+		sl.total = decimalOf(s.formatDecimal(*in.Total))
+	}
+	sl.meta = s.st.updateMeta(sl.meta, in.MetaData)
+}
+
+func (s *Server) applyFeeLine(o *order, in feeInput) {
+	var fl *feeLine
+	if in.ID != nil && *in.ID != 0 {
+		i := slices.IndexFunc(o.feeLines, func(l *feeLine) bool { return l.id == *in.ID })
+		if i < 0 {
+			return
+		}
+		cp := *o.feeLines[i]
+		fl = &cp
+		o.feeLines[i] = fl
+	} else {
+		fl = &feeLine{id: s.st.newItem()}
+		o.feeLines = append(o.feeLines, fl)
+	}
+	if in.Name != nil {
+		fl.name = *in.Name
+	}
+	if in.Total != nil {
+		fl.total = decimalOf(s.formatDecimal(*in.Total))
+	}
+	fl.meta = s.st.updateMeta(fl.meta, in.MetaData)
+}
+
+// calculateTotals applies the coupons with codes (checking each like WC_Discounts) and sums the
+// order. Taxes are always zero in the fake.
+func (s *Server) calculateTotals(o *order, codes []string, validate bool) *wpError {
+	for _, l := range o.lines {
+		if !l.fixedTotal {
+			l.total = l.subtotal
+		}
+	}
+	var lines []*couponLine
+	if len(codes) > 0 {
+		for _, l := range o.lines {
+			l.total = l.subtotal
+		}
+	}
+	for _, code := range codes {
+		cp := s.st.couponByCode(code)
+		if validate {
+			if err := s.validateCoupon(o, cp, code); err != nil {
+				return err
+			}
+		}
+		if cp == nil {
+			continue
+		}
+		discount := s.applyCouponDiscount(o, cp)
+		lines = append(lines, &couponLine{id: s.st.newItem(), code: cp.code, discount: discount,
+			discountType: cp.discountType, nominal: cp.amount, freeShipping: cp.freeShipping})
+	}
+	if validate || len(codes) == 0 {
+		o.couponLines = lines
+	} else {
+		for i, l := range lines { // keep the ids of existing coupon lines
+			if i < len(o.couponLines) {
+				l.id = o.couponLines[i].id
+			}
+		}
+		o.couponLines = lines
+	}
+	o.discountTotal, o.shippingTotal, o.feeTotal, o.total = decimal.Zero, decimal.Zero, decimal.Zero, decimal.Zero
+	for _, l := range o.lines {
+		o.discountTotal = o.discountTotal.Add(l.subtotal.Sub(l.total))
+		o.total = o.total.Add(l.total)
+	}
+	for _, sl := range o.shippingLines {
+		o.shippingTotal = o.shippingTotal.Add(sl.total)
+	}
+	for _, fl := range o.feeLines {
+		o.feeTotal = o.feeTotal.Add(fl.total)
+	}
+	o.total = o.total.Add(o.shippingTotal).Add(o.feeTotal)
+	if o.total.IsNegative() {
+		o.total = decimal.Zero
+	}
+	return nil
+}
+
+// applyCouponDiscount lowers the line totals by the coupon and returns the discount given.
+func (s *Server) applyCouponDiscount(o *order, cp *coupon) decimal.Decimal {
+	dp := int32(s.cfg.decimals)
+	total := decimal.Zero
+	switch cp.discountType {
+	case "percent":
+		for _, l := range o.lines {
+			d := l.total.Mul(cp.amount).Div(decimal.NewFromInt(100)).Round(dp)
+			d = decimal.Min(d, l.total)
+			l.total = l.total.Sub(d)
+			total = total.Add(d)
+		}
+	case "fixed_product":
+		for _, l := range o.lines {
+			d := decimal.Min(cp.amount.Mul(decimal.NewFromInt(l.qty)), l.total)
+			l.total = l.total.Sub(d)
+			total = total.Add(d)
+		}
+	default: // fixed_cart: spread over the lines in proportion to their totals
+		sum := decimal.Zero
+		for _, l := range o.lines {
+			sum = sum.Add(l.total)
+		}
+		want := decimal.Min(cp.amount, sum)
+		if sum.IsZero() {
+			return decimal.Zero
+		}
+		left := want
+		for i, l := range o.lines {
+			d := want.Mul(l.total).Div(sum).Round(dp)
+			if i == len(o.lines)-1 {
+				d = left
+			}
+			d = decimal.Min(d, l.total)
+			l.total = l.total.Sub(d)
+			left = left.Sub(d)
+			total = total.Add(d)
+		}
+	}
+	return total
+}
+
+// validateCoupon is WC_Discounts::is_coupon_valid for an order.
+func (s *Server) validateCoupon(o *order, cp *coupon, code string) *wpError {
+	invalid := func(format string, args ...any) *wpError {
+		return newError(400, "woocommerce_rest_invalid_coupon", format, args...)
+	}
+	if cp == nil {
+		return invalid("Coupon \"%s\" does not exist!", code)
+	}
+	if cp.usageLimit > 0 && cp.usageCount >= cp.usageLimit {
+		return invalid("Coupon usage limit has been reached.")
+	}
+	if cp.usageLimitPerUser > 0 {
+		who := o.billing.Email
+		if o.customerID != 0 {
+			who = strconv.FormatInt(o.customerID, 10)
+		}
+		n := int64(0)
+		for _, u := range cp.usedBy {
+			if u == who || (o.billing.Email != "" && strings.EqualFold(u, o.billing.Email)) {
+				n++
+			}
+		}
+		if n >= cp.usageLimitPerUser {
+			return invalid("Coupon usage limit has been reached.")
+		}
+	}
+	if !cp.expires.IsZero() && !s.now().Before(cp.expires) {
+		return invalid("This coupon has expired.")
+	}
+	subtotal := decimal.Zero
+	for _, l := range o.lines {
+		subtotal = subtotal.Add(l.subtotal)
+	}
+	if cp.minimumAmount.IsPositive() && subtotal.LessThan(cp.minimumAmount) {
+		return invalid("The minimum spend for this coupon is %s.", s.money(cp.minimumAmount))
+	}
+	if cp.maximumAmount.IsPositive() && subtotal.GreaterThan(cp.maximumAmount) {
+		return invalid("The maximum spend for this coupon is %s.", s.money(cp.maximumAmount))
+	}
+	if len(cp.emailRestrictions) > 0 {
+		emails := []string{o.billing.Email}
+		if cu := s.st.customers[o.customerID]; cu != nil {
+			emails = append(emails, cu.email)
+		}
+		if !slices.ContainsFunc(emails, func(e string) bool { return e != "" && emailAllowed(e, cp.emailRestrictions) }) {
+			return invalid("Sorry, it seems the coupon \"%s\" is not yours - it has now been removed from your order.", cp.code)
+		}
+	}
+	return nil
+}
+
+// emailAllowed is WC_Coupon's email restriction check: case-insensitive, "*" as a wildcard.
+func emailAllowed(email string, allowed []string) bool {
+	email = strings.ToLower(email)
+	for _, a := range allowed {
+		a = strings.ToLower(a)
+		if a == email {
+			return true
+		}
+		if strings.Contains(a, "*") {
+			pre, post, _ := strings.Cut(a, "*")
+			if strings.HasPrefix(email, pre) && strings.HasSuffix(email, post) && len(email) >= len(pre)+len(post) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (o *order) needsPayment() bool {
+	return (o.status == "pending" || o.status == "failed") && o.total.IsPositive()
+}
+
+// paymentComplete is WC_Order::payment_complete.
+func (s *Server) paymentComplete(o *order, ev *events) {
+	switch o.status {
+	case "on-hold", "pending", "failed", "cancelled":
+	default:
+		return
+	}
+	if o.paid.IsZero() {
+		o.paid = s.now()
+	}
+	s.setStatus(o, "processing", ev)
+}
+
+// setStatus moves the order to a new status with WooCommerce's side effects: paid and completed
+// dates, coupon usage counts, stock levels, total sales, an order note, and a full refund when an
+// order is set to refunded by hand.
+func (s *Server) setStatus(o *order, to string, ev *events) {
+	from := o.status
+	if from == to {
+		return
+	}
+	o.status, o.modified = to, s.now()
+	s.addNote(o, fmt.Sprintf("Order status changed from %s to %s.", orderStatusLabel(from), orderStatusLabel(to)), false, "WooCommerce")
+	s.enterStatus(o, from, to, ev)
+	ev.add("order", "updated", o.id)
+}
+
+func (s *Server) enterStatus(o *order, from, to string, ev *events) {
+	now := s.now()
+	if isPaidStatus(to) && o.paid.IsZero() {
+		o.paid = now
+	}
+	if to == "completed" {
+		o.completed = now
+	}
+	switch to {
+	case "pending", "processing", "on-hold", "completed":
+		s.recordCouponUsage(o, ev)
+	case "cancelled":
+		s.releaseCouponUsage(o, ev)
+	}
+	switch to {
+	case "processing", "on-hold", "completed":
+		s.reduceStock(o, ev)
+		if !o.salesRecorded {
+			o.salesRecorded = true
+			for _, l := range o.lines {
+				if p := s.st.products[l.productID]; p != nil {
+					p.totalSales += l.qty
+				}
+			}
+		}
+	case "cancelled", "pending":
+		s.restoreStock(o, ev)
+	}
+	if isPaidStatus(to) {
+		if cu := s.st.customers[o.customerID]; cu != nil && !cu.isPaying {
+			cu.isPaying = true
+			ev.add("customer", "updated", cu.id)
+		}
+	}
+	if to == "refunded" && from != "" {
+		// wc_order_fully_refunded: refund what is left, without calling the gateway.
+		left := o.total.Sub(o.refundedTotal(s.st))
+		if left.IsPositive() {
+			s.addRefund(o, left, "Order status set to refunded. To return funds to the customer you will need to issue a refund through your payment gateway.", false, nil, ev)
+		}
+	}
+}
+
+func (s *Server) recordCouponUsage(o *order, ev *events) {
+	if o.couponUsageRecorded || len(o.couponLines) == 0 {
+		return
+	}
+	o.couponUsageRecorded = true
+	who := o.billing.Email
+	if o.customerID != 0 {
+		who = strconv.FormatInt(o.customerID, 10)
+	}
+	for _, cl := range o.couponLines {
+		if cp := s.st.couponByCode(cl.code); cp != nil {
+			cp.usageCount++
+			if who != "" {
+				cp.usedBy = append(cp.usedBy, who)
+			}
+			ev.add("coupon", "updated", cp.id)
+		}
+	}
+}
+
+func (s *Server) releaseCouponUsage(o *order, ev *events) {
+	if !o.couponUsageRecorded {
+		return
+	}
+	o.couponUsageRecorded = false
+	who := o.billing.Email
+	if o.customerID != 0 {
+		who = strconv.FormatInt(o.customerID, 10)
+	}
+	for _, cl := range o.couponLines {
+		if cp := s.st.couponByCode(cl.code); cp != nil {
+			cp.usageCount = max(cp.usageCount-1, 0)
+			if i := slices.Index(cp.usedBy, who); i >= 0 {
+				cp.usedBy = slices.Delete(cp.usedBy, i, i+1)
+			}
+			ev.add("coupon", "updated", cp.id)
+		}
+	}
+}
+
+func (s *Server) reduceStock(o *order, ev *events) {
+	if o.stockReduced {
+		return
+	}
+	o.stockReduced = true
+	for _, l := range o.lines {
+		s.changeStock(l, -l.qty, ev)
+	}
+}
+
+func (s *Server) restoreStock(o *order, ev *events) {
+	if !o.stockReduced {
+		return
+	}
+	o.stockReduced = false
+	for _, l := range o.lines {
+		s.changeStock(l, l.qty, ev)
+	}
+}
+
+// changeStock adjusts the stock of the product (or variation) that manages it.
+func (s *Server) changeStock(l *lineItem, delta int64, ev *events) {
+	id := l.productID
+	if l.variationID != 0 {
+		id = l.variationID
+	}
+	p := s.st.products[id]
+	if p != nil && p.variation && !p.manageStock {
+		p = s.st.products[p.parentID] // manage_stock "parent"
+	}
+	if p == nil || !p.manageStock {
+		return
+	}
+	q := int64(0)
+	if p.stockQty != nil {
+		q = *p.stockQty
+	}
+	q += delta
+	p.stockQty = &q
+	p.updateStockStatus()
+	p.modified = s.now()
+	ev.add("product", "updated", p.id)
+}
+
+// --- rendering ---------------------------------------------------------------------------------
+
+type orderJSON struct {
+	ID                 int64             `json:"id"`
+	ParentID           int64             `json:"parent_id"`
+	Status             string            `json:"status"`
+	Currency           string            `json:"currency"`
+	Version            string            `json:"version"`
+	PricesIncludeTax   bool              `json:"prices_include_tax"`
+	DateCreated        *string           `json:"date_created"`
+	DateModified       *string           `json:"date_modified"`
+	DiscountTotal      string            `json:"discount_total"`
+	DiscountTax        string            `json:"discount_tax"`
+	ShippingTotal      string            `json:"shipping_total"`
+	ShippingTax        string            `json:"shipping_tax"`
+	CartTax            string            `json:"cart_tax"`
+	Total              string            `json:"total"`
+	TotalTax           string            `json:"total_tax"`
+	CustomerID         int64             `json:"customer_id"`
+	OrderKey           string            `json:"order_key"`
+	Billing            billingJSON       `json:"billing"`
+	Shipping           address           `json:"shipping"`
+	PaymentMethod      string            `json:"payment_method"`
+	PaymentMethodTitle string            `json:"payment_method_title"`
+	TransactionID      string            `json:"transaction_id"`
+	CustomerIPAddress  string            `json:"customer_ip_address"`
+	CustomerUserAgent  string            `json:"customer_user_agent"`
+	CreatedVia         string            `json:"created_via"`
+	CustomerNote       string            `json:"customer_note"`
+	DateCompleted      *string           `json:"date_completed"`
+	DatePaid           *string           `json:"date_paid"`
+	CartHash           string            `json:"cart_hash"`
+	Number             string            `json:"number"`
+	MetaData           []meta            `json:"meta_data"`
+	LineItems          []lineItemJSON    `json:"line_items"`
+	TaxLines           []any             `json:"tax_lines"`
+	ShippingLines      []shippingJSON    `json:"shipping_lines"`
+	FeeLines           []feeJSON         `json:"fee_lines"`
+	CouponLines        []couponLineJSON  `json:"coupon_lines"`
+	Refunds            []orderRefundJSON `json:"refunds"`
+	PaymentURL         string            `json:"payment_url"`
+	IsEditable         bool              `json:"is_editable"`
+	NeedsPayment       bool              `json:"needs_payment"`
+	NeedsProcessing    bool              `json:"needs_processing"`
+	DateCreatedGMT     *string           `json:"date_created_gmt"`
+	DateModifiedGMT    *string           `json:"date_modified_gmt"`
+	DateCompletedGMT   *string           `json:"date_completed_gmt"`
+	DatePaidGMT        *string           `json:"date_paid_gmt"`
+	CurrencySymbol     string            `json:"currency_symbol"`
+	Links              links             `json:"_links"`
+}
+
+type lineItemJSON struct {
+	ID          int64   `json:"id"`
+	Name        string  `json:"name"`
+	ProductID   int64   `json:"product_id"`
+	VariationID int64   `json:"variation_id"`
+	Quantity    int64   `json:"quantity"`
+	TaxClass    string  `json:"tax_class"`
+	Subtotal    string  `json:"subtotal"`
+	SubtotalTax string  `json:"subtotal_tax"`
+	Total       string  `json:"total"`
+	TotalTax    string  `json:"total_tax"`
+	Taxes       []any   `json:"taxes"`
+	MetaData    []meta  `json:"meta_data"`
+	SKU         *string `json:"sku"`
+	Price       float64 `json:"price"`
+	Image       struct {
+		ID  any    `json:"id"`
+		Src string `json:"src"`
+	} `json:"image"`
+	ParentName *string `json:"parent_name"`
+}
+
+type shippingJSON struct {
+	ID          int64  `json:"id"`
+	MethodTitle string `json:"method_title"`
+	MethodID    string `json:"method_id"`
+	InstanceID  string `json:"instance_id"`
+	Total       string `json:"total"`
+	TotalTax    string `json:"total_tax"`
+	Taxes       []any  `json:"taxes"`
+	MetaData    []meta `json:"meta_data"`
+}
+
+type feeJSON struct {
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	TaxClass  string `json:"tax_class"`
+	TaxStatus string `json:"tax_status"`
+	Amount    string `json:"amount"`
+	Total     string `json:"total"`
+	TotalTax  string `json:"total_tax"`
+	Taxes     []any  `json:"taxes"`
+	MetaData  []meta `json:"meta_data"`
+}
+
+type couponLineJSON struct {
+	ID            int64   `json:"id"`
+	Code          string  `json:"code"`
+	Discount      string  `json:"discount"`
+	DiscountTax   string  `json:"discount_tax"`
+	MetaData      []meta  `json:"meta_data"`
+	DiscountType  string  `json:"discount_type"`
+	NominalAmount float64 `json:"nominal_amount"`
+	FreeShipping  bool    `json:"free_shipping"`
+}
+
+type orderRefundJSON struct {
+	ID     int64  `json:"id"`
+	Reason string `json:"reason"`
+	Total  string `json:"total"`
+}
+
+func (s *Server) renderOrder(tls bool, o *order, dp int) orderJSON {
+	zero := moneyDP(decimal.Zero, dp)
+	id := strconv.FormatInt(o.id, 10)
+	j := orderJSON{
+		ID: o.id, ParentID: o.parentID, Status: o.status, Currency: o.currency, Version: "9.4.0",
+		DateCreated: s.localDate(o.created), DateModified: s.localDate(o.modified),
+		DiscountTotal: moneyDP(o.discountTotal, dp), DiscountTax: zero, ShippingTotal: moneyDP(o.shippingTotal, dp),
+		ShippingTax: zero, CartTax: zero, Total: moneyDP(o.total, dp), TotalTax: zero, CustomerID: o.customerID,
+		OrderKey: o.orderKey, Billing: billingJSON{address: o.billing, Email: o.billing.Email}, Shipping: o.shipping,
+		PaymentMethod: o.paymentMethod, PaymentMethodTitle: o.paymentMethodTitle, TransactionID: o.transactionID,
+		CreatedVia: o.createdVia, CustomerNote: o.customerNote, DateCompleted: s.localDate(o.completed),
+		DatePaid: s.localDate(o.paid), Number: id, MetaData: metaOut(o.meta),
+		LineItems: []lineItemJSON{}, TaxLines: []any{}, ShippingLines: []shippingJSON{}, FeeLines: []feeJSON{},
+		CouponLines: []couponLineJSON{}, Refunds: []orderRefundJSON{},
+		PaymentURL:      s.homeFor(tls) + "/checkout/order-pay/" + id + "/?pay_for_order=true&key=" + o.orderKey,
+		IsEditable:      o.status == "pending" || o.status == "on-hold" || o.status == "checkout-draft",
+		NeedsPayment:    o.needsPayment(),
+		NeedsProcessing: len(o.lines) > 0,
+		DateCreatedGMT:  gmtDate(o.created), DateModifiedGMT: gmtDate(o.modified),
+		DateCompletedGMT: gmtDate(o.completed), DatePaidGMT: gmtDate(o.paid),
+		CurrencySymbol: currencySymbol(o.currency),
+		Links:          s.links(tls, "orders/"+id, "orders"),
+	}
+	if o.customerID != 0 {
+		j.Links["customer"] = []map[string]string{{"href": s.restURL(tls, "customers/"+strconv.FormatInt(o.customerID, 10))}}
+	}
+	for _, l := range o.lines {
+		lj := lineItemJSON{
+			ID: l.id, Name: l.name, ProductID: l.productID, VariationID: l.variationID, Quantity: l.qty,
+			TaxClass: l.taxClass, Subtotal: moneyDP(l.subtotal, dp), SubtotalTax: zero, Total: moneyDP(l.total, dp),
+			TotalTax: zero, Taxes: []any{}, MetaData: metaOut(l.meta),
+		}
+		if l.qty != 0 {
+			lj.Price = l.total.Div(decimal.NewFromInt(l.qty)).InexactFloat64() // a float, as WooCommerce sends it
+		}
+		if l.sku != "" {
+			sku := l.sku
+			lj.SKU = &sku
+		}
+		lj.Image.ID = ""
+		if l.variationID != 0 {
+			if p := s.st.products[l.productID]; p != nil {
+				name := p.name
+				lj.ParentName = &name
+			}
+		}
+		j.LineItems = append(j.LineItems, lj)
+	}
+	for _, sl := range o.shippingLines {
+		j.ShippingLines = append(j.ShippingLines, shippingJSON{ID: sl.id, MethodTitle: sl.methodTitle, MethodID: sl.methodID,
+			Total: moneyDP(sl.total, dp), TotalTax: zero, Taxes: []any{}, MetaData: metaOut(sl.meta)})
+	}
+	for _, fl := range o.feeLines {
+		j.FeeLines = append(j.FeeLines, feeJSON{ID: fl.id, Name: fl.name, TaxStatus: "taxable", Amount: fl.total.String(),
+			Total: moneyDP(fl.total, dp), TotalTax: zero, Taxes: []any{}, MetaData: metaOut(fl.meta)})
+	}
+	for _, cl := range o.couponLines {
+		j.CouponLines = append(j.CouponLines, couponLineJSON{ID: cl.id, Code: cl.code, Discount: moneyDP(cl.discount, dp),
+			DiscountTax: zero, MetaData: []meta{}, DiscountType: cl.discountType, NominalAmount: cl.nominal.InexactFloat64(),
+			FreeShipping: cl.freeShipping})
+	}
+	for i := len(o.refunds) - 1; i >= 0; i-- { // newest first, like get_refunds()
+		if r := s.st.refunds[o.refunds[i]]; r != nil {
+			j.Refunds = append(j.Refunds, orderRefundJSON{ID: r.id, Reason: r.reason, Total: "-" + moneyDP(r.amount, dp)})
+		}
+	}
+	return j
+}
+
+func currencySymbol(code string) string {
+	switch code {
+	case "USD", "AUD", "CAD", "NZD":
+		return "$"
+	case "EUR":
+		return "€"
+	case "GBP":
+		return "£"
+	case "SEK", "NOK", "DKK":
+		return "kr"
+	}
+	return code
+}

@@ -1,0 +1,871 @@
+package woocommercetest
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// product is a product or a variation (variation == true, parentID set): like WordPress posts they
+// share one id space, and GET /products/{id} answers for both.
+type product struct {
+	id, parentID      int64
+	variation         bool
+	name, slug        string
+	typ, status       string
+	prevStatus        string
+	featured          bool
+	catalogVisibility string
+	description       string
+	shortDescription  string
+	sku               string
+	regularPrice      string
+	salePrice         string
+	created, modified time.Time
+	virtual           bool
+	downloadable      bool
+	taxStatus         string
+	taxClass          string
+	manageStock       bool
+	stockQty          *int64
+	stockStatus       string
+	backorders        string
+	lowStock          *int64
+	weight            string
+	dims              dimensions
+	categories        []int64
+	attributes        []json.RawMessage
+	menuOrder         int64
+	meta              []meta
+	externalURL       string
+	buttonText        string
+	totalSales        int64
+	purchaseNote      string
+	image             json.RawMessage // variations: one image or null
+	images            []json.RawMessage
+}
+
+type dimensions struct {
+	Length string `json:"length"`
+	Width  string `json:"width"`
+	Height string `json:"height"`
+}
+
+func (p *product) sortKey() sortKey {
+	k := sortKey{id: p.id, created: p.created, modified: p.modified, title: p.name, slug: p.slug}
+	k.num, _ = decimalOf(p.regularPrice).Float64()
+	return k
+}
+
+// price is the active price: the sale price when set, else the regular one; for a variable
+// product the lowest variation price.
+func (p *product) price(st *state) string {
+	if p.typ == "variable" {
+		best := ""
+		for _, v := range st.variationsOf(p.id) {
+			vp := v.price(st)
+			if vp != "" && (best == "" || decimalOf(vp).LessThan(decimalOf(best))) {
+				best = vp
+			}
+		}
+		return best
+	}
+	if p.salePrice != "" {
+		return p.salePrice
+	}
+	return p.regularPrice
+}
+
+func (p *product) onSale() bool {
+	return p.salePrice != "" && p.regularPrice != "" && decimalOf(p.salePrice).LessThan(decimalOf(p.regularPrice))
+}
+
+// updateStockStatus derives stock_status from the quantity for a product that manages stock.
+func (p *product) updateStockStatus() {
+	if !p.manageStock || p.stockQty == nil {
+		return
+	}
+	switch {
+	case *p.stockQty > 0:
+		p.stockStatus = "instock"
+	case p.backorders != "no":
+		p.stockStatus = "onbackorder"
+	default:
+		p.stockStatus = "outofstock"
+	}
+}
+
+func (st *state) variationsOf(parent int64) []*product {
+	var out []*product
+	for _, p := range sortedValues(st.products) {
+		if p.variation && p.parentID == parent && p.status != "trash" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (s *Server) productName(p *product) string {
+	if !p.variation {
+		return p.name
+	}
+	parent := s.st.products[p.parentID]
+	if parent == nil {
+		return p.name
+	}
+	var opts []string
+	for _, a := range p.attributes {
+		var attr struct {
+			Option string `json:"option"`
+		}
+		if json.Unmarshal(a, &attr) == nil && attr.Option != "" {
+			opts = append(opts, attr.Option)
+		}
+	}
+	if len(opts) == 0 {
+		return parent.name
+	}
+	return parent.name + " - " + strings.Join(opts, ", ")
+}
+
+// --- input -------------------------------------------------------------------------------------
+
+type productInput struct {
+	Name              *string           `json:"name"`
+	Slug              *string           `json:"slug"`
+	Type              *string           `json:"type"`
+	Status            *string           `json:"status"`
+	Featured          *bool             `json:"featured"`
+	CatalogVisibility *string           `json:"catalog_visibility"`
+	Description       *string           `json:"description"`
+	ShortDescription  *string           `json:"short_description"`
+	SKU               *string           `json:"sku"`
+	RegularPrice      *string           `json:"regular_price"`
+	SalePrice         *string           `json:"sale_price"`
+	Virtual           *bool             `json:"virtual"`
+	Downloadable      *bool             `json:"downloadable"`
+	TaxStatus         *string           `json:"tax_status"`
+	TaxClass          *string           `json:"tax_class"`
+	ManageStock       json.RawMessage   `json:"manage_stock"`
+	StockQuantity     json.RawMessage   `json:"stock_quantity"`
+	StockStatus       *string           `json:"stock_status"`
+	Backorders        *string           `json:"backorders"`
+	LowStockAmount    json.RawMessage   `json:"low_stock_amount"`
+	Weight            *string           `json:"weight"`
+	Dimensions        map[string]string `json:"dimensions"`
+	Categories        *[]struct {
+		ID int64 `json:"id"`
+	} `json:"categories"`
+	Attributes   *[]json.RawMessage `json:"attributes"`
+	MenuOrder    *int64             `json:"menu_order"`
+	MetaData     []metaInput        `json:"meta_data"`
+	ExternalURL  *string            `json:"external_url"`
+	ButtonText   *string            `json:"button_text"`
+	PurchaseNote *string            `json:"purchase_note"`
+	Image        json.RawMessage    `json:"image"`
+	Images       *[]json.RawMessage `json:"images"`
+}
+
+func productCommonFields() []field {
+	return []field{
+		str("description"), str("sku"), str("regular_price"), str("sale_price"), boolean("virtual"), boolean("downloadable"),
+		enum("tax_status", "taxable", "shipping", "none"), str("tax_class"),
+		integer("stock_quantity").orNull(), enum("stock_status", "instock", "outofstock", "onbackorder"),
+		enum("backorders", "no", "notify", "yes"), integer("low_stock_amount").orNull(), str("weight"),
+		object("dimensions", str("length"), str("width"), str("height")), integer("menu_order"), metaField(),
+	}
+}
+
+func productFields() []field {
+	return append(productCommonFields(),
+		str("name"), str("slug"), enum("type", "simple", "grouped", "external", "variable"),
+		enum("status", "draft", "pending", "private", "publish", "future"), boolean("featured"),
+		enum("catalog_visibility", "visible", "catalog", "search", "hidden"), str("short_description"),
+		boolean("manage_stock"), arrayOf("categories", object("", integer("id"))),
+		arrayOf("attributes", field{kind: kObject}), str("external_url").withFormat("uri"), str("button_text"),
+		str("purchase_note"), arrayOf("images", field{kind: kObject}),
+	)
+}
+
+func variationFields() []field {
+	return append(productCommonFields(),
+		enum("status", "draft", "pending", "private", "publish"),
+		field{name: "manage_stock", kind: kMixed}, arrayOf("attributes", field{kind: kObject}), field{name: "image", kind: kObject, nullable: true},
+	)
+}
+
+func productListSpec(variations bool) listSpec {
+	orderby := []string{"date", "id", "include", "title", "slug", "modified", "menu_order"}
+	if !variations {
+		orderby = append(orderby, "price", "popularity", "rating")
+	}
+	spec := listSpec{
+		orderby: orderby, defOrderby: "date",
+		extra: []field{
+			str("slug"), enum("status", "any", "future", "trash", "draft", "pending", "private", "publish"),
+			str("sku"), boolean("on_sale"), str("min_price"), str("max_price"),
+			enum("stock_status", "instock", "outofstock", "onbackorder"),
+		},
+		idLists: []string{"parent", "parent_exclude"},
+	}
+	if !variations {
+		spec.extra = append(spec.extra, enum("type", "simple", "grouped", "external", "variable"),
+			boolean("featured"), str("category"), str("tag"))
+	}
+	return spec
+}
+
+func (s *Server) productHandlers() handlers {
+	return handlers{listSpec: productListSpec(false), fields: productFields(),
+		list: s.listProducts, create: s.createProduct, get: s.getProduct, update: s.updateProduct, del: s.deleteProduct}
+}
+
+func (s *Server) variationHandlers() handlers {
+	return handlers{listSpec: productListSpec(true), fields: variationFields(),
+		list: s.listVariations, create: s.createVariation, get: s.getVariation, update: s.updateVariation, del: s.deleteVariation}
+}
+
+var slugInvalid = regexp.MustCompile(`[^a-z0-9_-]+`)
+
+// sanitizeTitle approximates sanitize_title: lower case, dashes for everything else.
+func sanitizeTitle(s string) string {
+	s = slugInvalid.ReplaceAllString(strings.ToLower(strings.TrimSpace(s)), "-")
+	return strings.Trim(s, "-")
+}
+
+// uniqueSlug appends -2, -3... like wp_unique_post_slug.
+func uniqueSlug(base string, taken func(string) bool) string {
+	if base == "" {
+		return ""
+	}
+	slug := base
+	for n := 2; taken(slug); n++ {
+		slug = base + "-" + strconv.Itoa(n)
+	}
+	return slug
+}
+
+// applyProduct sets the properties present in in and saves p.
+func (s *Server) applyProduct(p *product, in *productInput, creating bool, ev *events) *wpError {
+	if in.SKU != nil {
+		sku := strings.TrimSpace(*in.SKU)
+		if sku != "" {
+			for _, other := range sortedValues(s.st.products) {
+				if other.id != p.id && other.sku == sku && other.status != "trash" {
+					e := newError(400, "product_invalid_sku", "Invalid or duplicated SKU.")
+					e.Data["resource_id"] = other.id
+					e.Data["unique_sku"] = uniqueSlug(sku, func(x string) bool { return s.st.skuTaken(x) })
+					return e
+				}
+			}
+		}
+		p.sku = sku
+	}
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&p.name, in.Name)
+	set(&p.typ, in.Type)
+	set(&p.status, in.Status)
+	set(&p.catalogVisibility, in.CatalogVisibility)
+	set(&p.description, in.Description)
+	set(&p.shortDescription, in.ShortDescription)
+	set(&p.taxStatus, in.TaxStatus)
+	set(&p.taxClass, in.TaxClass)
+	set(&p.stockStatus, in.StockStatus)
+	set(&p.backorders, in.Backorders)
+	set(&p.weight, in.Weight)
+	set(&p.externalURL, in.ExternalURL)
+	set(&p.buttonText, in.ButtonText)
+	set(&p.purchaseNote, in.PurchaseNote)
+	if in.RegularPrice != nil {
+		p.regularPrice = s.formatDecimal(*in.RegularPrice)
+	}
+	if in.SalePrice != nil {
+		p.salePrice = s.formatDecimal(*in.SalePrice)
+	}
+	if in.Featured != nil {
+		p.featured = *in.Featured
+	}
+	if in.Virtual != nil {
+		p.virtual = *in.Virtual
+	}
+	if in.Downloadable != nil {
+		p.downloadable = *in.Downloadable
+	}
+	if in.ManageStock != nil {
+		b, ok := jsonBool(in.ManageStock)
+		if !ok { // a variation may say "parent"
+			b = false
+		}
+		p.manageStock = b
+	}
+	if in.StockQuantity != nil {
+		if n, ok := jsonInteger(in.StockQuantity); ok {
+			p.stockQty = &n
+		} else {
+			p.stockQty = nil
+		}
+	}
+	if in.LowStockAmount != nil {
+		if n, ok := jsonInteger(in.LowStockAmount); ok {
+			p.lowStock = &n
+		} else {
+			p.lowStock = nil
+		}
+	}
+	for k, v := range in.Dimensions {
+		switch k {
+		case "length":
+			p.dims.Length = v
+		case "width":
+			p.dims.Width = v
+		case "height":
+			p.dims.Height = v
+		}
+	}
+	if in.Categories != nil {
+		p.categories = nil
+		for _, c := range *in.Categories {
+			if s.st.categories[c.ID] != nil && !slices.Contains(p.categories, c.ID) {
+				p.categories = append(p.categories, c.ID)
+			}
+		}
+	}
+	if in.Attributes != nil {
+		p.attributes = *in.Attributes
+	}
+	if in.MenuOrder != nil {
+		p.menuOrder = *in.MenuOrder
+	}
+	if in.Image != nil {
+		p.image = in.Image
+	}
+	if in.Images != nil {
+		p.images = *in.Images
+	}
+	p.meta = s.st.updateMeta(p.meta, in.MetaData)
+	if !p.manageStock {
+		p.stockQty = nil
+	}
+	p.updateStockStatus()
+	if !p.variation && len(p.categories) == 0 {
+		p.categories = []int64{uncategorizedID}
+	}
+	if in.Slug != nil || (p.slug == "" && p.name != "" && !p.variation) {
+		base := p.name
+		if in.Slug != nil {
+			base = *in.Slug
+		}
+		p.slug = uniqueSlug(sanitizeTitle(base), func(x string) bool {
+			for _, o := range s.st.products {
+				if o.id != p.id && o.slug == x {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	if !creating {
+		p.modified = s.now()
+	}
+	s.st.products[p.id] = p
+	verb := "updated"
+	if creating {
+		verb = "created"
+	}
+	ev.add("product", verb, p.id)
+	return nil
+}
+
+func (st *state) skuTaken(sku string) bool {
+	for _, p := range st.products {
+		if p.sku == sku {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) newProduct(variation bool, parent int64) *product {
+	now := s.now()
+	p := &product{id: s.st.newPost(), parentID: parent, variation: variation, typ: "simple", status: "publish",
+		catalogVisibility: "visible", taxStatus: "taxable", stockStatus: "instock", backorders: "no",
+		created: now, modified: now, image: json.RawMessage("null")}
+	if variation {
+		p.typ = "variation"
+	}
+	return p
+}
+
+// --- products ----------------------------------------------------------------------------------
+
+func (s *Server) listProducts(c *call) (int, any, *wpError) {
+	q := c.list
+	var items []*product
+	for _, p := range sortedValues(s.st.products) {
+		if p.variation || !s.productMatches(q, p) {
+			continue
+		}
+		if q.has("type") && p.typ != q.str("type") {
+			continue
+		}
+		if q.has("featured") && p.featured != q.boolean("featured") {
+			continue
+		}
+		if q.has("category") && !slices.ContainsFunc(parseIDList(q.raw["category"]), func(id int64) bool { return slices.Contains(p.categories, id) }) {
+			continue
+		}
+		items = append(items, p)
+	}
+	return s.productPage(c, items)
+}
+
+// productMatches applies the filters products and variations share.
+func (s *Server) productMatches(q *listQuery, p *product) bool {
+	status := "any"
+	if q.has("status") {
+		status = q.str("status")
+	}
+	if (status == "any" && p.status == "trash") || (status != "any" && p.status != status) {
+		return false
+	}
+	if q.has("sku") {
+		skus := strings.Split(q.str("sku"), ",")
+		if !slices.Contains(skus, p.sku) || p.sku == "" {
+			return false
+		}
+	}
+	if q.has("slug") && p.slug != q.str("slug") {
+		return false
+	}
+	if q.has("on_sale") && p.onSale() != q.boolean("on_sale") {
+		return false
+	}
+	if q.has("stock_status") && p.stockStatus != q.str("stock_status") {
+		return false
+	}
+	price := decimalOf(p.price(s.st))
+	if q.has("min_price") && price.LessThan(decimalOf(q.str("min_price"))) {
+		return false
+	}
+	if q.has("max_price") && price.GreaterThan(decimalOf(q.str("max_price"))) {
+		return false
+	}
+	if ids, ok := q.ids["parent"]; ok && len(ids) > 0 && !slices.Contains(ids, p.parentID) {
+		return false
+	}
+	if slices.Contains(q.ids["parent_exclude"], p.parentID) {
+		return false
+	}
+	if q.search != "" && !containsFold(p.name, q.search) && !containsFold(p.description, q.search) &&
+		!containsFold(p.shortDescription, q.search) && !containsFold(p.sku, q.search) {
+		return false
+	}
+	return q.keep(p.sortKey())
+}
+
+func (s *Server) productPage(c *call, items []*product) (int, any, *wpError) {
+	q := c.list
+	key := (*product).sortKey
+	if q.orderby == "popularity" {
+		key = func(p *product) sortKey { k := p.sortKey(); k.num = float64(p.totalSales); return k }
+	} else if q.orderby == "menu_order" {
+		key = func(p *product) sortKey { k := p.sortKey(); k.num = float64(p.menuOrder); return k }
+	} else if q.orderby == "price" {
+		key = func(p *product) sortKey { k := p.sortKey(); k.num, _ = decimalOf(p.price(s.st)).Float64(); return k }
+	}
+	sortItems(q, items, key)
+	out := []any{}
+	for _, p := range page(c, items) {
+		if p.variation {
+			out = append(out, s.renderVariation(c.tls, p))
+		} else {
+			out = append(out, s.renderProduct(c.tls, p))
+		}
+	}
+	return http.StatusOK, out, nil
+}
+
+func (s *Server) getProduct(c *call) (int, any, *wpError) {
+	p := s.st.products[c.idArg()]
+	if p == nil {
+		return 0, nil, errInvalidID("product", 404)
+	}
+	return http.StatusOK, s.renderProduct(c.tls, p), nil // a variation id answers in the product shape
+}
+
+func (s *Server) createProduct(c *call) (int, any, *wpError) {
+	if c.rawID() {
+		return 0, nil, errExists("product")
+	}
+	var in productInput
+	if err := decodeInto(c.in, &in); err != nil {
+		return 0, nil, newError(400, "rest_invalid_param", "Invalid parameter(s): product")
+	}
+	p := s.newProduct(false, 0)
+	if err := s.applyProduct(p, &in, true, c.events); err != nil {
+		return 0, nil, err
+	}
+	return c.created("products/"+strconv.FormatInt(p.id, 10), s.renderProduct(c.tls, p))
+}
+
+func (s *Server) updateProduct(c *call) (int, any, *wpError) {
+	p := s.st.products[c.idArg()]
+	if p == nil || p.variation {
+		return 0, nil, errInvalidID("product", 400)
+	}
+	var in productInput
+	if err := decodeInto(c.in, &in); err != nil {
+		return 0, nil, newError(400, "rest_invalid_param", "Invalid parameter(s): product")
+	}
+	cp := *p
+	if err := s.applyProduct(&cp, &in, false, c.events); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, s.renderProduct(c.tls, &cp), nil
+}
+
+func (s *Server) deleteProduct(c *call) (int, any, *wpError) {
+	p := s.st.products[c.idArg()]
+	if p == nil || p.variation {
+		return 0, nil, errInvalidID("product", 404)
+	}
+	return s.trashOrDelete(c, p, "product")
+}
+
+// trashOrDelete is delete_item for products and variations.
+func (s *Server) trashOrDelete(c *call, p *product, postType string) (int, any, *wpError) {
+	render := func() any {
+		if postType == "product_variation" {
+			return s.renderVariation(c.tls, p)
+		}
+		return s.renderProduct(c.tls, p)
+	}
+	body := render()
+	if c.force {
+		delete(s.st.products, p.id)
+		if !p.variation {
+			for _, v := range s.st.variationsOf(p.id) {
+				delete(s.st.products, v.id)
+			}
+		}
+		c.events.add("product", "deleted", p.id)
+		return http.StatusOK, body, nil
+	}
+	if p.status == "trash" {
+		return 0, nil, errAlreadyTrashed(postType)
+	}
+	p.prevStatus, p.status, p.modified = p.status, "trash", s.now()
+	c.events.add("product", "deleted", p.id)
+	return http.StatusOK, render(), nil
+}
+
+// --- variations --------------------------------------------------------------------------------
+
+func (s *Server) parentProduct(c *call) (*product, *wpError) {
+	p := s.st.products[c.ids[0]]
+	if p == nil || p.variation {
+		return nil, newError(404, "woocommerce_rest_product_invalid_id", "Invalid ID.")
+	}
+	return p, nil
+}
+
+func (s *Server) listVariations(c *call) (int, any, *wpError) {
+	parent, err := s.parentProduct(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	var items []*product
+	for _, p := range sortedValues(s.st.products) {
+		if p.variation && p.parentID == parent.id && s.productMatches(c.list, p) {
+			items = append(items, p)
+		}
+	}
+	return s.productPage(c, items)
+}
+
+func (s *Server) findVariation(c *call, status int) (*product, *wpError) {
+	if _, err := s.parentProduct(c); err != nil {
+		return nil, err
+	}
+	v := s.st.products[c.idArg()]
+	if v == nil || !v.variation || v.parentID != c.ids[0] {
+		return nil, errInvalidID("product_variation", status)
+	}
+	return v, nil
+}
+
+func (s *Server) getVariation(c *call) (int, any, *wpError) {
+	v, err := s.findVariation(c, 404)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, s.renderVariation(c.tls, v), nil
+}
+
+func (s *Server) createVariation(c *call) (int, any, *wpError) {
+	parent, err := s.parentProduct(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	if c.rawID() {
+		return 0, nil, errExists("product_variation")
+	}
+	var in productInput
+	if err := decodeInto(c.in, &in); err != nil {
+		return 0, nil, newError(400, "rest_invalid_param", "Invalid parameter(s): variation")
+	}
+	v := s.newProduct(true, parent.id)
+	v.manageStock = false
+	if err := s.applyProduct(v, &in, true, c.events); err != nil {
+		return 0, nil, err
+	}
+	parent.modified = s.now()
+	return c.created(c.routePath()+"/"+strconv.FormatInt(v.id, 10), s.renderVariation(c.tls, v))
+}
+
+func (s *Server) updateVariation(c *call) (int, any, *wpError) {
+	v, err := s.findVariation(c, 400)
+	if err != nil {
+		return 0, nil, err
+	}
+	var in productInput
+	if err := decodeInto(c.in, &in); err != nil {
+		return 0, nil, newError(400, "rest_invalid_param", "Invalid parameter(s): variation")
+	}
+	cp := *v
+	if err := s.applyProduct(&cp, &in, false, c.events); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, s.renderVariation(c.tls, &cp), nil
+}
+
+func (s *Server) deleteVariation(c *call) (int, any, *wpError) {
+	v, err := s.findVariation(c, 404)
+	if err != nil {
+		return 0, nil, err
+	}
+	return s.trashOrDelete(c, v, "product_variation")
+}
+
+// --- rendering ---------------------------------------------------------------------------------
+
+type productJSON struct {
+	ID                int64             `json:"id"`
+	Name              string            `json:"name"`
+	Slug              string            `json:"slug"`
+	Permalink         string            `json:"permalink"`
+	DateCreated       *string           `json:"date_created"`
+	DateCreatedGMT    *string           `json:"date_created_gmt"`
+	DateModified      *string           `json:"date_modified"`
+	DateModifiedGMT   *string           `json:"date_modified_gmt"`
+	Type              string            `json:"type"`
+	Status            string            `json:"status"`
+	Featured          bool              `json:"featured"`
+	CatalogVisibility string            `json:"catalog_visibility"`
+	Description       string            `json:"description"`
+	ShortDescription  string            `json:"short_description"`
+	SKU               string            `json:"sku"`
+	Price             string            `json:"price"`
+	RegularPrice      string            `json:"regular_price"`
+	SalePrice         string            `json:"sale_price"`
+	DateOnSaleFrom    *string           `json:"date_on_sale_from"`
+	DateOnSaleFromGMT *string           `json:"date_on_sale_from_gmt"`
+	DateOnSaleTo      *string           `json:"date_on_sale_to"`
+	DateOnSaleToGMT   *string           `json:"date_on_sale_to_gmt"`
+	OnSale            bool              `json:"on_sale"`
+	Purchasable       bool              `json:"purchasable"`
+	TotalSales        int64             `json:"total_sales"`
+	Virtual           bool              `json:"virtual"`
+	Downloadable      bool              `json:"downloadable"`
+	Downloads         []any             `json:"downloads"`
+	DownloadLimit     int               `json:"download_limit"`
+	DownloadExpiry    int               `json:"download_expiry"`
+	ExternalURL       string            `json:"external_url"`
+	ButtonText        string            `json:"button_text"`
+	TaxStatus         string            `json:"tax_status"`
+	TaxClass          string            `json:"tax_class"`
+	ManageStock       any               `json:"manage_stock"`
+	StockQuantity     *int64            `json:"stock_quantity"`
+	Backorders        string            `json:"backorders"`
+	BackordersAllowed bool              `json:"backorders_allowed"`
+	Backordered       bool              `json:"backordered"`
+	LowStockAmount    *int64            `json:"low_stock_amount"`
+	SoldIndividually  bool              `json:"sold_individually"`
+	Weight            string            `json:"weight"`
+	Dimensions        dimensions        `json:"dimensions"`
+	ShippingRequired  bool              `json:"shipping_required"`
+	ShippingTaxable   bool              `json:"shipping_taxable"`
+	ShippingClass     string            `json:"shipping_class"`
+	ShippingClassID   int64             `json:"shipping_class_id"`
+	ReviewsAllowed    bool              `json:"reviews_allowed"`
+	AverageRating     string            `json:"average_rating"`
+	RatingCount       int               `json:"rating_count"`
+	UpsellIDs         []int64           `json:"upsell_ids"`
+	CrossSellIDs      []int64           `json:"cross_sell_ids"`
+	ParentID          int64             `json:"parent_id"`
+	PurchaseNote      string            `json:"purchase_note"`
+	Categories        []termRef         `json:"categories"`
+	Tags              []termRef         `json:"tags"`
+	Images            []json.RawMessage `json:"images"`
+	Attributes        []json.RawMessage `json:"attributes"`
+	DefaultAttributes []any             `json:"default_attributes"`
+	Variations        []int64           `json:"variations"`
+	GroupedProducts   []int64           `json:"grouped_products"`
+	MenuOrder         int64             `json:"menu_order"`
+	PriceHTML         string            `json:"price_html"`
+	RelatedIDs        []int64           `json:"related_ids"`
+	MetaData          []meta            `json:"meta_data"`
+	StockStatus       string            `json:"stock_status"`
+	HasOptions        bool              `json:"has_options"`
+	PostPassword      string            `json:"post_password"`
+	GlobalUniqueID    string            `json:"global_unique_id"`
+	Links             links             `json:"_links"`
+}
+
+type termRef struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+	Slug string `json:"slug"`
+}
+
+// stockView returns manage_stock (true, false or "parent") and the effective stock quantity.
+func (s *Server) stockView(p *product) (any, *int64) {
+	if p.manageStock {
+		return true, p.stockQty
+	}
+	if p.variation {
+		if parent := s.st.products[p.parentID]; parent != nil && parent.manageStock {
+			return "parent", parent.stockQty
+		}
+	}
+	return false, nil
+}
+
+func (s *Server) renderProduct(tls bool, p *product) productJSON {
+	id := strconv.FormatInt(p.id, 10)
+	manage, qty := s.stockView(p)
+	price := p.price(s.st)
+	j := productJSON{
+		ID: p.id, Name: s.productName(p), Slug: p.slug, Permalink: s.homeFor(tls) + "/product/" + p.slug + "/",
+		DateCreated: s.localDate(p.created), DateCreatedGMT: gmtDate(p.created),
+		DateModified: s.localDate(p.modified), DateModifiedGMT: gmtDate(p.modified),
+		Type: p.typ, Status: p.status, Featured: p.featured, CatalogVisibility: p.catalogVisibility,
+		Description: p.description, ShortDescription: p.shortDescription, SKU: p.sku, Price: price,
+		RegularPrice: p.regularPrice, SalePrice: p.salePrice, OnSale: p.onSale(), Purchasable: price != "" && p.status == "publish",
+		TotalSales: p.totalSales, Virtual: p.virtual, Downloadable: p.downloadable, Downloads: []any{},
+		DownloadLimit: -1, DownloadExpiry: -1, ExternalURL: p.externalURL, ButtonText: p.buttonText,
+		TaxStatus: p.taxStatus, TaxClass: p.taxClass, ManageStock: manage, StockQuantity: qty, Backorders: p.backorders,
+		BackordersAllowed: p.backorders != "no", LowStockAmount: p.lowStock, Weight: p.weight, Dimensions: p.dims,
+		ShippingRequired: !p.virtual, ShippingTaxable: !p.virtual, ReviewsAllowed: true, AverageRating: "0.00",
+		UpsellIDs: []int64{}, CrossSellIDs: []int64{}, ParentID: p.parentID, PurchaseNote: p.purchaseNote,
+		Categories: []termRef{}, Tags: []termRef{}, Images: p.images, Attributes: p.attributes,
+		DefaultAttributes: []any{}, Variations: []int64{}, GroupedProducts: []int64{}, MenuOrder: p.menuOrder,
+		RelatedIDs: []int64{}, MetaData: metaOut(p.meta), StockStatus: p.stockStatus, GlobalUniqueID: "",
+		Links: s.links(tls, "products/"+id, "products"),
+	}
+	if price != "" {
+		j.PriceHTML = `<span class="woocommerce-Price-amount amount"><bdi>` + price + `</bdi></span>`
+	}
+	if j.Images == nil {
+		j.Images = []json.RawMessage{}
+	}
+	if j.Attributes == nil {
+		j.Attributes = []json.RawMessage{}
+	}
+	for _, cid := range p.categories {
+		if cat := s.st.categories[cid]; cat != nil {
+			j.Categories = append(j.Categories, termRef{ID: cat.id, Name: cat.name, Slug: cat.slug})
+		}
+	}
+	for _, v := range s.st.variationsOf(p.id) {
+		if !p.variation {
+			j.Variations = append(j.Variations, v.id)
+		}
+	}
+	j.HasOptions = p.typ == "variable"
+	if p.variation {
+		j.Links["up"] = []map[string]string{{"href": s.restURL(tls, "products/"+strconv.FormatInt(p.parentID, 10))}}
+	}
+	return j
+}
+
+type variationJSON struct {
+	ID                int64             `json:"id"`
+	Type              string            `json:"type"`
+	DateCreated       *string           `json:"date_created"`
+	DateCreatedGMT    *string           `json:"date_created_gmt"`
+	DateModified      *string           `json:"date_modified"`
+	DateModifiedGMT   *string           `json:"date_modified_gmt"`
+	Description       string            `json:"description"`
+	Permalink         string            `json:"permalink"`
+	SKU               string            `json:"sku"`
+	GlobalUniqueID    string            `json:"global_unique_id"`
+	Price             string            `json:"price"`
+	RegularPrice      string            `json:"regular_price"`
+	SalePrice         string            `json:"sale_price"`
+	DateOnSaleFrom    *string           `json:"date_on_sale_from"`
+	DateOnSaleFromGMT *string           `json:"date_on_sale_from_gmt"`
+	DateOnSaleTo      *string           `json:"date_on_sale_to"`
+	DateOnSaleToGMT   *string           `json:"date_on_sale_to_gmt"`
+	OnSale            bool              `json:"on_sale"`
+	Status            string            `json:"status"`
+	Purchasable       bool              `json:"purchasable"`
+	Virtual           bool              `json:"virtual"`
+	Downloadable      bool              `json:"downloadable"`
+	Downloads         []any             `json:"downloads"`
+	DownloadLimit     int               `json:"download_limit"`
+	DownloadExpiry    int               `json:"download_expiry"`
+	TaxStatus         string            `json:"tax_status"`
+	TaxClass          string            `json:"tax_class"`
+	ManageStock       any               `json:"manage_stock"`
+	StockQuantity     *int64            `json:"stock_quantity"`
+	StockStatus       string            `json:"stock_status"`
+	Backorders        string            `json:"backorders"`
+	BackordersAllowed bool              `json:"backorders_allowed"`
+	Backordered       bool              `json:"backordered"`
+	LowStockAmount    *int64            `json:"low_stock_amount"`
+	Weight            string            `json:"weight"`
+	Dimensions        dimensions        `json:"dimensions"`
+	ShippingClass     string            `json:"shipping_class"`
+	ShippingClassID   int64             `json:"shipping_class_id"`
+	Image             json.RawMessage   `json:"image"`
+	Attributes        []json.RawMessage `json:"attributes"`
+	MenuOrder         int64             `json:"menu_order"`
+	MetaData          []meta            `json:"meta_data"`
+	Name              string            `json:"name"`
+	ParentID          int64             `json:"parent_id"`
+	Links             links             `json:"_links"`
+}
+
+func (s *Server) renderVariation(tls bool, v *product) variationJSON {
+	manage, qty := s.stockView(v)
+	base := "products/" + strconv.FormatInt(v.parentID, 10)
+	price := v.price(s.st)
+	j := variationJSON{
+		ID: v.id, Type: "variation", DateCreated: s.localDate(v.created), DateCreatedGMT: gmtDate(v.created),
+		DateModified: s.localDate(v.modified), DateModifiedGMT: gmtDate(v.modified), Description: v.description,
+		Permalink: s.homeFor(tls) + "/?p=" + strconv.FormatInt(v.id, 10), SKU: v.sku, Price: price,
+		RegularPrice: v.regularPrice, SalePrice: v.salePrice, OnSale: v.onSale(), Status: v.status,
+		Purchasable: price != "", Virtual: v.virtual, Downloadable: v.downloadable, Downloads: []any{},
+		DownloadLimit: -1, DownloadExpiry: -1, TaxStatus: v.taxStatus, TaxClass: v.taxClass, ManageStock: manage,
+		StockQuantity: qty, StockStatus: v.stockStatus, Backorders: v.backorders, BackordersAllowed: v.backorders != "no",
+		LowStockAmount: v.lowStock, Weight: v.weight, Dimensions: v.dims, Image: v.image, Attributes: v.attributes,
+		MenuOrder: v.menuOrder, MetaData: metaOut(v.meta), Name: s.productName(v), ParentID: v.parentID,
+		Links: s.links(tls, base+"/variations/"+strconv.FormatInt(v.id, 10), base+"/variations", "up", base),
+	}
+	if j.Image == nil {
+		j.Image = json.RawMessage("null")
+	}
+	if j.Attributes == nil {
+		j.Attributes = []json.RawMessage{}
+	}
+	return j
+}

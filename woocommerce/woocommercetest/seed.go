@@ -1,0 +1,572 @@
+package woocommercetest
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// ErrNotFound is returned by the helpers for an id or code the store does not have.
+var ErrNotFound = errors.New("woocommercetest: not found")
+
+// Address is a billing or shipping address in the helpers.
+type Address struct {
+	FirstName, LastName, Company, Address1, Address2, City, State, Postcode, Country, Email, Phone string
+}
+
+func (a Address) input() map[string]string {
+	m := map[string]string{
+		"first_name": a.FirstName, "last_name": a.LastName, "company": a.Company, "address_1": a.Address1,
+		"address_2": a.Address2, "city": a.City, "state": a.State, "postcode": a.Postcode, "country": a.Country,
+		"email": a.Email, "phone": a.Phone,
+	}
+	for k, v := range m {
+		if v == "" {
+			delete(m, k)
+		}
+	}
+	return m
+}
+
+func addressOf(a address) Address {
+	return Address(a)
+}
+
+// Customer is a customer to seed with AddCustomer, or as Server.Customer reads it back. Read-only
+// fields are ignored when seeding.
+type Customer struct {
+	ID                  int64 // read-only
+	Email               string
+	FirstName, LastName string
+	Username            string // generated from the email when empty
+	Billing, Shipping   Address
+	IsPayingCustomer    bool // read-only: set when one of the customer's orders is paid
+}
+
+// Product is a product (or variation) to seed with AddProduct or AddVariation, or as read back.
+// Prices are decimal strings ("12.50"), as WooCommerce stores them.
+type Product struct {
+	ID            int64 // read-only
+	ParentID      int64 // read-only; the variable product of a variation
+	Name          string
+	Type          string // simple (default), variable, grouped or external
+	Status        string // publish (default), draft, pending, private
+	SKU           string
+	RegularPrice  string
+	SalePrice     string
+	ManageStock   bool
+	StockQuantity int64 // used when ManageStock is true
+	StockStatus   string
+	CategoryIDs   []int64
+	TotalSales    int64 // read-only
+}
+
+// Line is an order line item.
+type Line struct {
+	ID          int64 // read-only
+	ProductID   int64
+	VariationID int64
+	Quantity    int64  // default 1
+	Total       string // default: the product price times the quantity
+	Name        string // read-only
+}
+
+// Order is an order to seed with AddOrder, or as Server.Order reads it back. Amounts read back are
+// formatted with the store's decimals, as the REST API sends them.
+type Order struct {
+	ID            int64 // read-only
+	Status        string
+	CustomerID    int64
+	Billing       Address
+	Lines         []Line
+	ShippingTotal string
+	CouponCodes   []string
+	PaymentMethod string // e.g. "stripe" (a gateway with refunds), "bacs", "cod"; default "stripe"
+	SetPaid       bool   // payment_complete: pending → processing, date_paid set
+	Created       time.Time
+	Currency      string // read-only
+
+	Total, DiscountTotal, RefundedTotal string  // read-only
+	RefundIDs                           []int64 // read-only, oldest first
+	DatePaid, DateCompleted             time.Time
+}
+
+// Coupon is a coupon to seed with AddCoupon, or as Server.Coupon reads it back.
+type Coupon struct {
+	ID                int64 // read-only
+	Code              string
+	DiscountType      string // fixed_cart (default), percent or fixed_product
+	Amount            string
+	Status            string // publish (default)
+	Description       string
+	EmailRestrictions []string
+	UsageLimit        int64
+	UsageLimitPerUser int64
+	IndividualUse     bool
+	MinimumAmount     string
+	Expires           time.Time
+	UsageCount        int64    // read-only
+	UsedBy            []string // read-only: customer ids or billing emails
+}
+
+// Webhook is a webhook as Server.Webhook reads it, secret included.
+type Webhook struct {
+	ID           int64
+	Name         string
+	Status       string
+	Topic        string
+	DeliveryURL  string
+	Secret       string
+	FailureCount int
+}
+
+// mutate runs f under the state lock with a fresh set of events and queues their deliveries.
+func (s *Server) mutate(f func(ev *events) error) error {
+	s.mu.Lock()
+	ev := &events{}
+	err := f(ev)
+	jobs := s.jobsFor(ev)
+	s.mu.Unlock()
+	s.hooks.enqueue(jobs)
+	return err
+}
+
+func helperErr(op string, e *wpError) error {
+	if e == nil {
+		return nil
+	}
+	return fmt.Errorf("woocommercetest: %s: %w", op, e)
+}
+
+// AddCustomer creates a customer as a registration would, firing customer.created.
+func (s *Server) AddCustomer(c Customer) (int64, error) {
+	var id int64
+	err := s.mutate(func(ev *events) error {
+		email, first, last, user := c.Email, c.FirstName, c.LastName, c.Username
+		in := &customerInput{Email: &email, FirstName: &first, LastName: &last, Username: &user,
+			Billing: c.Billing.input(), Shipping: c.Shipping.input()}
+		now := s.now()
+		cu := &customer{id: s.st.nextUser, role: "customer", created: now, modified: now}
+		if err := s.applyCustomer(cu, in, true, ev); err != nil {
+			return helperErr("add customer", err)
+		}
+		s.st.newUser()
+		id = cu.id
+		return nil
+	})
+	return id, err
+}
+
+// AddCategory creates a product category.
+func (s *Server) AddCategory(name string, parent int64) (int64, error) {
+	var id int64
+	err := s.mutate(func(*events) error {
+		cat := &category{id: s.st.nextTerm, display: "default"}
+		if err := s.applyCategory(cat, &categoryInput{Name: &name, Parent: &parent}); err != nil {
+			return helperErr("add category", err)
+		}
+		s.st.newTerm()
+		id = cat.id
+		return nil
+	})
+	return id, err
+}
+
+func (p Product) input() *productInput {
+	in := &productInput{Name: &p.Name, SKU: &p.SKU, RegularPrice: &p.RegularPrice, SalePrice: &p.SalePrice}
+	if p.Type != "" {
+		in.Type = &p.Type
+	}
+	if p.Status != "" {
+		in.Status = &p.Status
+	}
+	if p.StockStatus != "" {
+		in.StockStatus = &p.StockStatus
+	}
+	in.ManageStock = json.RawMessage(strconv.FormatBool(p.ManageStock))
+	if p.ManageStock {
+		in.StockQuantity = json.RawMessage(strconv.FormatInt(p.StockQuantity, 10))
+	}
+	if p.CategoryIDs != nil {
+		cats := make([]struct {
+			ID int64 `json:"id"`
+		}, len(p.CategoryIDs))
+		for i, id := range p.CategoryIDs {
+			cats[i].ID = id
+		}
+		in.Categories = &cats
+	}
+	return in
+}
+
+// AddProduct creates a product, firing product.created.
+func (s *Server) AddProduct(p Product) (int64, error) {
+	var id int64
+	err := s.mutate(func(ev *events) error {
+		np := s.newProduct(false, 0)
+		if err := s.applyProduct(np, p.input(), true, ev); err != nil {
+			s.st.nextPost--
+			return helperErr("add product", err)
+		}
+		id = np.id
+		return nil
+	})
+	return id, err
+}
+
+// AddVariation creates a variation of a variable product, firing product.created.
+func (s *Server) AddVariation(parentID int64, p Product) (int64, error) {
+	var id int64
+	err := s.mutate(func(ev *events) error {
+		parent := s.st.products[parentID]
+		if parent == nil || parent.variation {
+			return fmt.Errorf("%w: product %d", ErrNotFound, parentID)
+		}
+		v := s.newProduct(true, parentID)
+		in := p.input()
+		in.Name = nil
+		if err := s.applyProduct(v, in, true, ev); err != nil {
+			s.st.nextPost--
+			return helperErr("add variation", err)
+		}
+		id = v.id
+		return nil
+	})
+	return id, err
+}
+
+// AddOrder creates an order as the checkout would (created_via "checkout"), firing order.created.
+// It starts pending (or Status); SetPaid completes the payment.
+func (s *Server) AddOrder(o Order) (int64, error) {
+	var id int64
+	err := s.mutate(func(ev *events) error {
+		in := &orderInput{Billing: o.Billing.input()}
+		if o.CustomerID != 0 {
+			in.CustomerID = &o.CustomerID
+		}
+		pm := o.PaymentMethod
+		if pm == "" {
+			pm = "stripe"
+		}
+		in.PaymentMethod = &pm
+		lines := make([]json.RawMessage, 0, len(o.Lines))
+		for _, l := range o.Lines {
+			m := map[string]any{"product_id": l.ProductID, "quantity": max(l.Quantity, 1)}
+			if l.VariationID != 0 {
+				m["variation_id"] = l.VariationID
+			}
+			if l.Total != "" {
+				m["total"], m["subtotal"] = l.Total, l.Total
+			}
+			b, _ := json.Marshal(m)
+			lines = append(lines, b)
+		}
+		in.LineItems = &lines
+		if o.ShippingTotal != "" {
+			in.ShippingLines = &[]shippingInput{{MethodTitle: ptr("Flat rate"), MethodID: ptr("flat_rate"), Total: &o.ShippingTotal}}
+		}
+		if len(o.CouponCodes) > 0 {
+			cls := make([]couponLineInput, len(o.CouponCodes))
+			for i := range o.CouponCodes {
+				cls[i].Code = &o.CouponCodes[i]
+			}
+			in.CouponLines = &cls
+		}
+		if o.Status != "" && o.Status != "pending" {
+			if !slices.Contains(s.orderStatuses(), o.Status) {
+				return fmt.Errorf("woocommercetest: add order: unknown status %q", o.Status)
+			}
+			in.Status = &o.Status
+		}
+		if o.SetPaid {
+			in.SetPaid = ptr(true)
+		}
+		now := s.now()
+		created := now
+		if !o.Created.IsZero() {
+			created = o.Created.UTC().Truncate(time.Second)
+		}
+		ord := &order{id: s.st.newPost(), status: "pending", currency: s.cfg.currency, orderKey: "wc_order_" + randomHex(7)[:13],
+			createdVia: "checkout", created: created, modified: created}
+		if err := s.applyOrder(ord, in, true, ev); err != nil {
+			delete(s.st.orders, ord.id)
+			return helperErr("add order", err)
+		}
+		id = ord.id
+		return nil
+	})
+	return id, err
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// SetOrderStatus moves an order to a status as the admin would, with WooCommerce's side effects
+// (paid and completed dates, coupon usage, stock, a full refund for "refunded") and order.updated.
+func (s *Server) SetOrderStatus(id int64, status string) error {
+	return s.mutate(func(ev *events) error {
+		o := s.st.orders[id]
+		if o == nil {
+			return fmt.Errorf("%w: order %d", ErrNotFound, id)
+		}
+		if !slices.Contains(s.orderStatuses(), status) {
+			return fmt.Errorf("woocommercetest: set order status: unknown status %q", status)
+		}
+		s.setStatus(o, status, ev)
+		return nil
+	})
+}
+
+// Refund refunds part of an order as the admin would (recorded without calling the gateway) and
+// returns the refund id. When nothing is left to refund the order becomes refunded. It fires
+// order.updated.
+func (s *Server) Refund(orderID int64, amount, reason string) (int64, error) {
+	var id int64
+	err := s.mutate(func(ev *events) error {
+		o := s.st.orders[orderID]
+		if o == nil {
+			return fmt.Errorf("%w: order %d", ErrNotFound, orderID)
+		}
+		d, err := decimal.NewFromString(amount)
+		if err != nil || d.IsNegative() {
+			return fmt.Errorf("woocommercetest: refund: invalid amount %q", amount)
+		}
+		if d.Add(o.refundedTotal(s.st)).GreaterThan(o.total) {
+			return fmt.Errorf("woocommercetest: refund: invalid refund amount %s (total %s, refunded %s)",
+				amount, s.money(o.total), s.money(o.refundedTotal(s.st)))
+		}
+		id = s.addRefund(o, d, reason, false, nil, ev).id
+		return nil
+	})
+	return id, err
+}
+
+// RefundFully refunds what is left of an order; the order becomes refunded.
+func (s *Server) RefundFully(orderID int64, reason string) (int64, error) {
+	s.mu.Lock()
+	o := s.st.orders[orderID]
+	left := ""
+	if o != nil {
+		left = o.total.Sub(o.refundedTotal(s.st)).String()
+	}
+	s.mu.Unlock()
+	if o == nil {
+		return 0, fmt.Errorf("%w: order %d", ErrNotFound, orderID)
+	}
+	return s.Refund(orderID, left, reason)
+}
+
+// Trash moves an order, product, variation or coupon to the trash (firing *.deleted), like
+// DELETE without force.
+func (s *Server) Trash(id int64) error {
+	return s.mutate(func(ev *events) error {
+		now := s.now()
+		switch {
+		case s.st.orders[id] != nil:
+			o := s.st.orders[id]
+			if o.status != "trash" {
+				o.prevStatus, o.status, o.modified = o.status, "trash", now
+				ev.add("order", "deleted", id)
+			}
+		case s.st.products[id] != nil:
+			p := s.st.products[id]
+			if p.status != "trash" {
+				p.prevStatus, p.status, p.modified = p.status, "trash", now
+				ev.add("product", "deleted", id)
+			}
+		case s.st.coupons[id] != nil:
+			cp := s.st.coupons[id]
+			if cp.status != "trash" {
+				cp.prevStatus, cp.status, cp.modified = cp.status, "trash", now
+				ev.add("coupon", "deleted", id)
+			}
+		default:
+			return fmt.Errorf("%w: post %d", ErrNotFound, id)
+		}
+		return nil
+	})
+}
+
+// Restore takes an order, product, variation or coupon out of the trash (firing *.restored), as
+// the admin's "Restore" link does; the REST API has no way to do it.
+func (s *Server) Restore(id int64) error {
+	return s.mutate(func(ev *events) error {
+		now := s.now()
+		restore := func(status, prev *string, modified *time.Time, def, resource string) {
+			if *status != "trash" {
+				return
+			}
+			*status, *modified = *prev, now
+			if *status == "" {
+				*status = def
+			}
+			ev.add(resource, "restored", id)
+		}
+		switch {
+		case s.st.orders[id] != nil:
+			o := s.st.orders[id]
+			restore(&o.status, &o.prevStatus, &o.modified, "pending", "order")
+		case s.st.products[id] != nil:
+			p := s.st.products[id]
+			restore(&p.status, &p.prevStatus, &p.modified, "publish", "product")
+		case s.st.coupons[id] != nil:
+			cp := s.st.coupons[id]
+			restore(&cp.status, &cp.prevStatus, &cp.modified, "publish", "coupon")
+		default:
+			return fmt.Errorf("%w: post %d", ErrNotFound, id)
+		}
+		return nil
+	})
+}
+
+// AddCoupon creates a coupon (code lowercased, unique), firing coupon.created.
+func (s *Server) AddCoupon(c Coupon) (int64, error) {
+	var id int64
+	err := s.mutate(func(ev *events) error {
+		in := &couponInput{Code: &c.Code, Amount: &c.Amount, Description: &c.Description,
+			IndividualUse: &c.IndividualUse, EmailRestrictions: &c.EmailRestrictions, MinimumAmount: &c.MinimumAmount}
+		if c.DiscountType != "" {
+			in.DiscountType = &c.DiscountType
+		}
+		if c.Status != "" {
+			in.Status = &c.Status
+		}
+		in.UsageLimit = json.RawMessage(strconv.FormatInt(c.UsageLimit, 10))
+		in.UsageLimitPerUser = json.RawMessage(strconv.FormatInt(c.UsageLimitPerUser, 10))
+		if !c.Expires.IsZero() {
+			b, _ := json.Marshal(c.Expires.UTC().Format(time.RFC3339))
+			in.DateExpiresGMT = b
+		}
+		now := s.now()
+		cp := &coupon{id: s.st.nextPost, status: "publish", discountType: "fixed_cart", created: now, modified: now}
+		if err := s.applyCoupon(cp, in, true, ev); err != nil {
+			return helperErr("add coupon", err)
+		}
+		s.st.newPost()
+		id = cp.id
+		return nil
+	})
+	return id, err
+}
+
+// AddWebhook creates an active webhook as the admin screen would (pinging the URL unless
+// WithoutPing), with the given secret.
+func (s *Server) AddWebhook(topic, deliveryURL, secret string) (int64, error) {
+	var id int64
+	err := s.mutate(func(*events) error {
+		now := s.now()
+		w := &webhook{id: s.st.nextWebhook, status: "active", created: now, modified: now, pendingDelivery: true,
+			name: "Webhook " + topic}
+		if err := s.applyWebhook(w, &webhookInput{Topic: &topic, DeliveryURL: &deliveryURL, Secret: &secret}, true); err != nil {
+			return helperErr("add webhook", err)
+		}
+		s.st.newWebhook()
+		id = w.id
+		return nil
+	})
+	if err == nil && s.cfg.pingOnCreate {
+		s.ping(s.hooks.ctx, id, deliveryURL)
+	}
+	return id, err
+}
+
+// Order returns an order as stored, or false.
+func (s *Server) Order(id int64) (Order, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.st.orders[id]
+	if o == nil {
+		return Order{}, false
+	}
+	out := Order{ID: o.id, Status: o.status, CustomerID: o.customerID, Billing: addressOf(o.billing),
+		ShippingTotal: s.money(o.shippingTotal), PaymentMethod: o.paymentMethod, Created: o.created, Currency: o.currency,
+		Total: s.money(o.total), DiscountTotal: s.money(o.discountTotal), RefundedTotal: s.money(o.refundedTotal(s.st)),
+		RefundIDs: slices.Clone(o.refunds), DatePaid: o.paid, DateCompleted: o.completed}
+	for _, l := range o.lines {
+		out.Lines = append(out.Lines, Line{ID: l.id, ProductID: l.productID, VariationID: l.variationID, Quantity: l.qty,
+			Total: s.money(l.total), Name: l.name})
+	}
+	for _, cl := range o.couponLines {
+		out.CouponCodes = append(out.CouponCodes, cl.code)
+	}
+	return out, true
+}
+
+// Coupon returns the published coupon with the code (case-insensitive), or false.
+func (s *Server) Coupon(code string) (Coupon, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cp := s.st.couponByCode(code)
+	if cp == nil {
+		return Coupon{}, false
+	}
+	return Coupon{ID: cp.id, Code: cp.code, DiscountType: cp.discountType, Amount: cp.amount.StringFixed(2),
+		Status: cp.status, Description: cp.description, EmailRestrictions: slices.Clone(cp.emailRestrictions),
+		UsageLimit: cp.usageLimit, UsageLimitPerUser: cp.usageLimitPerUser, IndividualUse: cp.individualUse,
+		MinimumAmount: cp.minimumAmount.StringFixed(2), Expires: cp.expires, UsageCount: cp.usageCount,
+		UsedBy: slices.Clone(cp.usedBy)}, true
+}
+
+// Coupons returns every coupon that is not in the trash, by id.
+func (s *Server) Coupons() []Coupon {
+	s.mu.Lock()
+	var codes []string
+	for _, cp := range sortedValues(s.st.coupons) {
+		if cp.status == "publish" {
+			codes = append(codes, cp.code)
+		}
+	}
+	s.mu.Unlock()
+	out := make([]Coupon, 0, len(codes))
+	for _, c := range codes {
+		if cp, ok := s.Coupon(c); ok {
+			out = append(out, cp)
+		}
+	}
+	return out
+}
+
+// Product returns a product or variation, or false.
+func (s *Server) Product(id int64) (Product, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.st.products[id]
+	if p == nil {
+		return Product{}, false
+	}
+	out := Product{ID: p.id, ParentID: p.parentID, Name: s.productName(p), Type: p.typ, Status: p.status, SKU: p.sku,
+		RegularPrice: p.regularPrice, SalePrice: p.salePrice, ManageStock: p.manageStock, StockStatus: p.stockStatus,
+		CategoryIDs: slices.Clone(p.categories), TotalSales: p.totalSales}
+	if p.stockQty != nil {
+		out.StockQuantity = *p.stockQty
+	}
+	return out, true
+}
+
+// Customer returns a customer, or false.
+func (s *Server) Customer(id int64) (Customer, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cu := s.st.customers[id]
+	if cu == nil {
+		return Customer{}, false
+	}
+	return Customer{ID: cu.id, Email: cu.email, FirstName: cu.firstName, LastName: cu.lastName, Username: cu.username,
+		Billing: addressOf(cu.billing), Shipping: addressOf(cu.shipping), IsPayingCustomer: cu.isPaying}, true
+}
+
+// Webhook returns a webhook with its secret and failure count, or false.
+func (s *Server) Webhook(id int64) (Webhook, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w := s.st.webhooks[id]
+	if w == nil {
+		return Webhook{}, false
+	}
+	return Webhook{ID: w.id, Name: w.name, Status: w.status, Topic: w.topic, DeliveryURL: w.deliveryURL, Secret: w.secret,
+		FailureCount: w.failureCount}, true
+}
