@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 var nullJSON = []byte("null")
@@ -15,6 +16,11 @@ var nullJSON = []byte("null")
 // whether it was quoted.
 func scalar(data []byte) (string, bool, error) {
 	data = bytes.TrimSpace(data)
+	if len(data) >= 2 && data[0] == '"' && data[len(data)-1] == '"' {
+		if inner := data[1 : len(data)-1]; bytes.IndexByte(inner, '\\') < 0 && bytes.IndexByte(inner, '"') < 0 && utf8.Valid(inner) {
+			return strings.TrimSpace(string(inner)), true, nil // no escapes: the common case, without a second parse
+		}
+	}
 	if len(data) > 0 && data[0] == '"' {
 		var s string
 		if err := json.Unmarshal(data, &s); err != nil {
