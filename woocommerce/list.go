@@ -15,6 +15,9 @@ import (
 // rest_invalid_param, so the client rejects them before sending).
 const MaxPerPage = 100
 
+// defaultPerPage is WooCommerce's page size when per_page is not sent.
+const defaultPerPage = 10
+
 // Order directions for ListOptions.Order.
 const (
 	Ascending  = "asc"
@@ -105,16 +108,23 @@ func encodeListQuery(opts any) (url.Values, error) {
 // list fetches one page of a collection.
 func list[T any](ctx context.Context, c *Client, op, path string, opts pager) ([]T, *Response, error) {
 	var q url.Values
+	perPage := defaultPerPage
 	if opts != nil {
-		if err := opts.listOptions().validate(); err != nil {
+		lo := opts.listOptions()
+		if err := lo.validate(); err != nil {
 			return nil, nil, err
+		}
+		if lo.PerPage > 0 {
+			perPage = lo.PerPage
 		}
 		var err error
 		if q, err = encodeListQuery(opts); err != nil {
 			return nil, nil, err
 		}
 	}
-	var items []T
+	// Sized for a full page: the decoder fills it in place instead of growing (and copying) a slice
+	// of large structs several times.
+	items := make([]T, 0, perPage)
 	resp, err := c.do(ctx, op, call{method: http.MethodGet, path: path, query: q}, &items)
 	if err != nil {
 		return nil, resp, err

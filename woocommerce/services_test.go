@@ -187,7 +187,10 @@ func TestServiceRequests(t *testing.T) {
 			_, _, err := c.Variations.Update(ctx, 5, 7, &VariationRequest{RegularPrice: Ptr(SomeMoney(MustMoney("9")))})
 			return err
 		}, "PUT", "/wp-json/wc/v3/products/5/variations/7", "", `{"regular_price":"9"}`, obj},
-		{"variations delete", func(ctx context.Context, c *Client) error { _, _, err := c.Variations.Delete(ctx, 5, 7, true); return err },
+		{"variations delete", func(ctx context.Context, c *Client) error {
+			_, _, err := c.Variations.Delete(ctx, 5, 7, true)
+			return err
+		},
 			"DELETE", "/wp-json/wc/v3/products/5/variations/7", "force=true", "", obj},
 		{"variations batch", func(ctx context.Context, c *Client) error {
 			_, err := c.Variations.Batch(ctx, 5, &Batch[VariationRequest]{Update: []BatchUpdate[VariationRequest]{{ID: 7, Changes: VariationRequest{}}}})

@@ -188,6 +188,9 @@ func parseDecimal(b []byte) (decimal.Decimal, error) {
 	if digits == 0 {
 		return decimal.Decimal{}, fmt.Errorf("invalid decimal %q", b)
 	}
+	if expAt < 0 && digits <= 18 && bytes.Count(b, []byte{'.'}) <= 1 {
+		return parseSmallDecimal(b), nil
+	}
 	d, err := decimal.NewFromString(string(b))
 	if err != nil {
 		return decimal.Decimal{}, err
@@ -196,4 +199,30 @@ func parseDecimal(b []byte) (decimal.Decimal, error) {
 		return decimal.Decimal{}, fmt.Errorf("decimal %q out of range: %d digits written out", b, n)
 	}
 	return d, nil
+}
+
+// parseSmallDecimal is the fast path of parseDecimal for the common case, a validated plain
+// decimal without exponent and with at most 18 digits (so it fits an int64 and its plain form is
+// never longer than maxDecimalLen). It builds the same coefficient and exponent as
+// decimal.NewFromString, without converting to a string or writing the result out again.
+func parseSmallDecimal(b []byte) decimal.Decimal {
+	var v int64
+	neg, exp, frac := false, int32(0), false
+	for _, c := range b {
+		switch {
+		case c == '-':
+			neg = true
+		case c == '.':
+			frac = true
+		case c >= '0' && c <= '9':
+			v = v*10 + int64(c-'0')
+			if frac {
+				exp--
+			}
+		}
+	}
+	if neg {
+		v = -v
+	}
+	return decimal.New(v, exp)
 }
