@@ -124,12 +124,19 @@ type Response struct {
 	Attempts int
 }
 
-type ctxKey int
+// callState is what the retry policy and the transport learn about the call they serve; it travels
+// in the request context (one allocation for both).
+type callState struct {
+	retrySafe bool         // the request may be sent again after a lost response
+	attempts  atomic.Int32 // attempts started so far
+}
 
-const (
-	keyRetrySafe ctxKey = iota
-	keyAttempts
-)
+type callStateKey struct{}
+
+func callStateFrom(ctx context.Context) *callState {
+	st, _ := ctx.Value(callStateKey{}).(*callState)
+	return st
+}
 
 // Do sends the request, retrying and pacing as configured, and decodes a 2xx JSON response into out
 // (unless out is nil or the body is empty). A non-2xx response becomes the API's error (see
@@ -168,9 +175,8 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 		contentType = "application/json"
 	}
 
-	var attempts atomic.Int32
-	ctx = context.WithValue(ctx, keyAttempts, &attempts)
-	ctx = context.WithValue(ctx, keyRetrySafe, r.RetrySafe || idempotent(method))
+	st := &callState{retrySafe: r.RetrySafe || idempotent(method)}
+	ctx = context.WithValue(ctx, callStateKey{}, st)
 	var rawBody any
 	if body != nil {
 		rawBody = body
@@ -193,7 +199,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 	}
 
 	resp, err := c.retry.Do(req)
-	n := int(attempts.Load())
+	n := int(st.attempts.Load())
 	if err != nil {
 		if resp != nil { // retryablehttp hands back the last response with a policy error
 			resp.Body.Close()
@@ -304,11 +310,11 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	c := t.client
 	ctx := req.Context()
 	attempt := 1
-	if n, ok := ctx.Value(keyAttempts).(*atomic.Int32); ok {
+	if st := callStateFrom(ctx); st != nil {
 		if req.Response == nil { // a redirect hop (Response set) belongs to the current attempt
-			n.Add(1)
+			st.attempts.Add(1)
 		}
-		attempt = int(n.Load())
+		attempt = int(st.attempts.Load())
 	}
 	if err := c.pacer.wait(ctx); err != nil {
 		return nil, err
@@ -321,7 +327,22 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	start := c.cfg.now()
 	resp, err := t.next.RoundTrip(req)
-	elapsed := c.cfg.now().Sub(start)
+	if c.cfg.Logger.Enabled(ctx, slog.LevelDebug) { // skip building the record when nobody reads it
+		c.logAttempt(ctx, req, attempt, c.cfg.now().Sub(start), resp, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if rl, ok := c.cfg.RateLimitFromHeaders(resp.Header, c.cfg.now()); ok {
+		c.pacer.observe(rl)
+	}
+	return resp, nil
+}
+
+var _ http.RoundTripper = (*attemptTransport)(nil)
+
+// logAttempt writes one debug record for an attempt, with credentials redacted from the path.
+func (c *Client) logAttempt(ctx context.Context, req *http.Request, attempt int, elapsed time.Duration, resp *http.Response, err error) {
 	attrs := []slog.Attr{
 		slog.String("api", c.cfg.API),
 		slog.String("method", req.Method),
@@ -332,17 +353,11 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if err != nil {
 		attrs = append(attrs, slog.String("error", err.Error()))
 		c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "http request failed", attrs...)
-		return nil, err
+		return
 	}
 	attrs = append(attrs, slog.Int("status", resp.StatusCode))
 	c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "http request", attrs...)
-	if rl, ok := c.cfg.RateLimitFromHeaders(resp.Header, c.cfg.now()); ok {
-		c.pacer.observe(rl)
-	}
-	return resp, nil
 }
-
-var _ http.RoundTripper = (*attemptTransport)(nil)
 
 // sameOrigin reports whether u is on the base URL's host, over the same scheme or upgraded to https.
 // Credentials are added only there, so a redirect to another host, or from https down to http,

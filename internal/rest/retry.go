@@ -26,7 +26,8 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}
-	safe, _ := ctx.Value(keyRetrySafe).(bool)
+	st := callStateFrom(ctx)
+	safe := st != nil && st.retrySafe
 	if err != nil {
 		if !safe || errors.As(err, new(*authError)) {
 			return false, err
