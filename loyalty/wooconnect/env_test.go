@@ -1,0 +1,393 @@
+package wooconnect_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+	_ "modernc.org/sqlite"
+
+	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/loyalty/storetest"
+	"github.com/loyalsync/loyalsync/loyalty/wooconnect"
+	"github.com/loyalsync/loyalsync/woocommerce"
+	"github.com/loyalsync/loyalsync/woocommerce/woocommercetest"
+)
+
+// testKey is the encryption key of the tests' connectors.
+var testKey = bytes.Repeat([]byte{7}, wooconnect.EncryptionKeySize)
+
+// recorder is a Sender that keeps every message.
+type recorder struct {
+	mu   sync.Mutex
+	msgs []wooconnect.Message
+}
+
+func (r *recorder) Send(_ context.Context, m wooconnect.Message) error {
+	r.mu.Lock()
+	r.msgs = append(r.msgs, m)
+	r.mu.Unlock()
+	return nil
+}
+
+func (r *recorder) all() []wooconnect.Message {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]wooconnect.Message(nil), r.msgs...)
+}
+
+// to returns the messages sent to an address.
+func (r *recorder) to(addr string) []wooconnect.Message {
+	var out []wooconnect.Message
+	for _, m := range r.all() {
+		if strings.EqualFold(m.To, addr) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// syncBuffer is a goroutine-safe log sink.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// env is one end-to-end set-up: a fake WooCommerce store, a connector over SQLite (the loyalty
+// store and the connection store in one database file), and an HTTP server receiving the
+// store's webhooks.
+type env struct {
+	t     *testing.T
+	ctx   context.Context
+	shop  *woocommercetest.Server
+	admin *woocommerce.Client // the shop owner's own client, to place and change orders
+	key   woocommercetest.Key // the Read/Write key the partner connects with
+	hooks *httptest.Server
+	conn  *wooconnect.Connector
+	conns wooconnect.ConnectionStore
+	db    *sql.DB
+	dbDir string
+	clock *storetest.Clock
+	mail  *recorder
+	logs  *syncBuffer
+	prog  loyalty.Program
+	c     wooconnect.Connection // the connection made by connect
+}
+
+type envOption func(*envConfig)
+
+type envConfig struct {
+	shopOpts []woocommercetest.Option
+	program  func(p *loyalty.Program)
+	connOpts []wooconnect.Option
+}
+
+func withShop(opts ...woocommercetest.Option) envOption {
+	return func(c *envConfig) { c.shopOpts = append(c.shopOpts, opts...) }
+}
+
+func withProgram(edit func(p *loyalty.Program)) envOption {
+	return func(c *envConfig) { c.program = edit }
+}
+
+func withConnector(opts ...wooconnect.Option) envOption {
+	return func(c *envConfig) { c.connOpts = append(c.connOpts, opts...) }
+}
+
+// newEnv starts a store in EUR and a program "card" in EUR with the points discount on.
+func newEnv(t *testing.T, opts ...envOption) *env {
+	t.Helper()
+	var cfg envConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	e := &env{t: t, ctx: t.Context(), clock: storetest.NewClock(time.Now()), mail: &recorder{}, logs: &syncBuffer{}}
+	e.shop = woocommercetest.NewServer(append([]woocommercetest.Option{woocommercetest.WithCurrency("EUR")}, cfg.shopOpts...)...)
+	t.Cleanup(e.shop.Close)
+	e.key = e.shop.AddKey(woocommercetest.ReadWrite)
+	owner := e.shop.AddKey(woocommercetest.ReadWrite)
+	var err error
+	e.admin, err = woocommerce.NewClient(e.shop.URL, owner.ConsumerKey, owner.ConsumerSecret, woocommerce.WithHTTPClient(e.shop.Client()))
+	require.NoError(t, err)
+
+	var handler http.Handler = http.NotFoundHandler()
+	var hmu sync.RWMutex
+	e.hooks = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hmu.RLock()
+		h := handler
+		hmu.RUnlock()
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(e.hooks.Close)
+
+	e.dbDir = t.TempDir()
+	store, db := openStores(t, filepath.Join(e.dbDir, "loyalty.db"))
+	e.db = db
+	e.conns, err = wooconnect.OpenSQLConnectionStore(e.ctx, db, "")
+	require.NoError(t, err)
+
+	logger := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	copts := []wooconnect.Option{
+		wooconnect.WithEncryptionKey(testKey),
+		wooconnect.WithWebhookURL(e.hooks.URL + "/woocommerce/webhooks"),
+		wooconnect.WithMemberURLs("https://wallet.example/redeem", "https://wallet.example/unsubscribe"),
+		wooconnect.WithBusiness(wooconnect.Business{Name: "Corner Café", Email: "hello@corner.example", FromAddress: "loyalty@platform.example"}),
+		wooconnect.WithSender(e.mail),
+		wooconnect.WithLogger(logger),
+		wooconnect.WithClock(e.clock),
+		wooconnect.WithInsecureHTTP(),
+		wooconnect.WithClientOptions(woocommerce.WithHTTPClient(e.shop.Client()), woocommerce.WithLogger(logger),
+			woocommerce.WithRetry(2, time.Millisecond, 5*time.Millisecond)),
+		wooconnect.WithEngineOptions(loyalty.WithReceiptSalt([]byte("0123456789abcdef")), loyalty.WithRecoverAfter(0)),
+	}
+	e.conn, err = wooconnect.New(store, e.conns, append(copts, cfg.connOpts...)...)
+	require.NoError(t, err)
+	hmu.Lock()
+	handler = http.StripPrefix("/woocommerce/webhooks", e.conn.Handler())
+	hmu.Unlock()
+
+	p := loyalty.DefaultProgram("card", "EUR")
+	p.Name = "Corner Café card"
+	p.Redemption.Enabled = true
+	if cfg.program != nil {
+		cfg.program(&p)
+	}
+	e.prog, err = e.conn.Engine().SaveProgram(e.ctx, p, "owner")
+	require.NoError(t, err)
+	return e
+}
+
+// openStores opens the loyalty store and the *sql.DB of the connection store on one SQLite
+// file.
+func openStores(t *testing.T, path string) (loyalty.Store, *sql.DB) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	return newLoyaltyStore(t, path), db
+}
+
+// connect connects the store with the Read/Write key and remembers the connection.
+func (e *env) connect() wooconnect.Connection {
+	e.t.Helper()
+	c, err := e.conn.Connect(e.ctx, wooconnect.ConnectRequest{ProgramID: e.prog.ID, StoreURL: e.shop.URL,
+		ConsumerKey: e.key.ConsumerKey, ConsumerSecret: e.key.ConsumerSecret})
+	require.NoError(e.t, err)
+	e.c = c
+	e.flush() // the creation ping
+	return c
+}
+
+// flush waits until the store has delivered every queued webhook.
+func (e *env) flush() {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
+	defer cancel()
+	require.NoError(e.t, e.shop.FlushWebhooks(ctx))
+}
+
+// customer is a billing identity.
+type customer struct{ first, last, email string }
+
+var (
+	ada   = customer{"Ada", "Lovelace", "ada@example.com"}
+	grace = customer{"Grace", "Hopper", "grace@example.com"}
+	guest = customer{"Walk", "In", ""}
+)
+
+// placeOrder creates an order of total (as one fee line) in status, and waits for the webhooks.
+func (e *env) placeOrder(cust customer, total string, status woocommerce.OrderStatus) *woocommerce.Order {
+	e.t.Helper()
+	amount := woocommerce.MustMoney(total)
+	o, _, err := e.admin.Orders.Create(e.ctx, &woocommerce.OrderRequest{
+		Status:   &status,
+		Billing:  &woocommerce.Address{FirstName: cust.first, LastName: cust.last, Email: cust.email},
+		FeeLines: []woocommerce.FeeLineRequest{{Name: "Goods", Total: &amount, TaxStatus: "none"}},
+	})
+	require.NoError(e.t, err)
+	e.flush()
+	return o
+}
+
+// setStatus moves an order to status and waits for the webhooks.
+func (e *env) setStatus(o *woocommerce.Order, status woocommerce.OrderStatus) *woocommerce.Order {
+	e.t.Helper()
+	o, _, err := e.admin.Orders.Update(e.ctx, o.ID, &woocommerce.OrderRequest{Status: &status})
+	require.NoError(e.t, err)
+	e.flush()
+	return o
+}
+
+// refund records a refund of amount on the order (no gateway) and waits for the webhooks.
+func (e *env) refund(o *woocommerce.Order, amount string) {
+	e.t.Helper()
+	m := woocommerce.MustMoney(amount)
+	_, _, err := e.admin.Refunds.Create(e.ctx, o.ID, &woocommerce.RefundRequest{Amount: &m, Reason: "test", APIRefund: false})
+	require.NoError(e.t, err)
+	e.flush()
+}
+
+func (e *env) wallet(email string) loyalty.Wallet {
+	e.t.Helper()
+	w, err := e.conn.Engine().Wallet(e.ctx, e.prog.ID, loyalty.MemberRef{Email: email})
+	require.NoError(e.t, err)
+	return w
+}
+
+func (e *env) balance(email string) int64 { return e.wallet(email).Balance }
+
+func (e *env) history(email string) []loyalty.Movement {
+	e.t.Helper()
+	w := e.wallet(email)
+	var out []loyalty.Movement
+	for m, err := range e.conn.Engine().AllHistory(e.ctx, e.prog.ID, w.Member.ID) {
+		require.NoError(e.t, err)
+		out = append(out, m)
+	}
+	return out
+}
+
+func (e *env) receipts() []loyalty.Receipt {
+	e.t.Helper()
+	rs, _, err := e.conn.Engine().Receipts(e.ctx, e.prog.ID, "", loyalty.PageOptions{Limit: 1000})
+	require.NoError(e.t, err)
+	return rs
+}
+
+func (e *env) activity() []loyalty.ActivityEntry {
+	e.t.Helper()
+	as, _, err := e.conn.Engine().Activity(e.ctx, e.prog.ID, loyalty.PageOptions{Limit: 1000})
+	require.NoError(e.t, err)
+	return as
+}
+
+func (e *env) overview() wooconnect.Overview {
+	e.t.Helper()
+	ov, err := e.conn.Overview(e.ctx, e.c.ID, 50)
+	require.NoError(e.t, err)
+	return ov
+}
+
+// orderReceipts returns the receipts of one order, newest first.
+func (e *env) orderReceipts(o *woocommerce.Order) []loyalty.Receipt {
+	var out []loyalty.Receipt
+	for _, r := range e.receipts() {
+		if r.OrderID == strconv.FormatInt(o.ID, 10) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// deliverTo posts a signed order.updated delivery for o to the connection's URL, as WooCommerce
+// would, with the given secret.
+func (e *env) deliverTo(url string, o any, secret string) *http.Response {
+	e.t.Helper()
+	body := mustJSON(e.t, o)
+	req, err := http.NewRequestWithContext(e.ctx, http.MethodPost, url, bytes.NewReader(body))
+	require.NoError(e.t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(woocommerce.HeaderWebhookTopic, "order.updated")
+	req.Header.Set(woocommerce.HeaderWebhookResource, "order")
+	req.Header.Set(woocommerce.HeaderWebhookEvent, "updated")
+	req.Header.Set(woocommerce.HeaderWebhookSource, e.shop.URL+"/")
+	req.Header.Set(woocommerce.HeaderWebhookSignature, woocommerce.Signature(body, secret))
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(e.t, err)
+	resp.Body.Close()
+	return resp
+}
+
+func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+func idOf(o *woocommerce.Order) string { return fmt.Sprint(o.ID) }
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return b
+}
+
+func idString(id int64) string { return strconv.FormatInt(id, 10) }
+
+// webhooks lists the store's webhooks.
+func webhooks(t *testing.T, e *env) []woocommerce.Webhook {
+	t.Helper()
+	var out []woocommerce.Webhook
+	for wh, err := range e.admin.Webhooks.All(e.ctx, nil) {
+		require.NoError(t, err)
+		out = append(out, wh)
+	}
+	return out
+}
+
+// receiptsOutcome returns the receipts with an outcome.
+func (e *env) receiptsOutcome(o loyalty.Outcome) []loyalty.Receipt {
+	var out []loyalty.Receipt
+	for _, r := range e.receipts() {
+		if r.Outcome == o {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// dumpDatabase returns every text and blob value of every table of the test database.
+func dumpDatabase(t *testing.T, e *env) string {
+	t.Helper()
+	rows, err := e.db.QueryContext(e.ctx, `SELECT name FROM sqlite_master WHERE type = 'table'`)
+	require.NoError(t, err)
+	var tables []string
+	for rows.Next() {
+		var n string
+		require.NoError(t, rows.Scan(&n))
+		tables = append(tables, n)
+	}
+	require.NoError(t, rows.Close())
+	var b strings.Builder
+	for _, tbl := range tables {
+		rows, err := e.db.QueryContext(e.ctx, `SELECT * FROM "`+tbl+`"`)
+		require.NoError(t, err)
+		cols, err := rows.Columns()
+		require.NoError(t, err)
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			require.NoError(t, rows.Scan(ptrs...))
+			for _, v := range vals {
+				fmt.Fprintf(&b, "%v|%s\n", v, v)
+			}
+		}
+		require.NoError(t, rows.Close())
+	}
+	return b.String()
+}
