@@ -30,16 +30,16 @@ type Category struct {
 // CategoryRequest is the body of a category add or (partial) update. Title is required when adding.
 type CategoryRequest struct {
 	// CategoryParentID set to a pointer to 0 is sent as null: a top-level category.
-	CategoryParentID *NullID `json:"categoryparentid,omitzero"`
-	Title            *string `json:"title,omitzero"`
-	Visible          *bool   `json:"visible,omitzero"`
-	SortOrder        *int    `json:"sortorder,omitzero"`
-	Custom1          *string `json:"custom1,omitzero"`
-	Custom2          *string `json:"custom2,omitzero"`
-	Friendly         *string `json:"friendly,omitzero"`
-	SEOTitle         *string `json:"seo_title,omitzero"`
-	SEOKeywords      *string `json:"seo_keywords,omitzero"`
-	SEODescription   *string `json:"seo_description,omitzero"`
+	CategoryParentID *NullID `json:"categoryparentid,omitempty"`
+	Title            *string `json:"title,omitempty"`
+	Visible          *bool   `json:"visible,omitempty"`
+	SortOrder        *int    `json:"sortorder,omitempty"`
+	Custom1          *string `json:"custom1,omitempty"`
+	Custom2          *string `json:"custom2,omitempty"`
+	Friendly         *string `json:"friendly,omitempty"`
+	SEOTitle         *string `json:"seo_title,omitempty"`
+	SEOKeywords      *string `json:"seo_keywords,omitempty"`
+	SEODescription   *string `json:"seo_description,omitempty"`
 }
 
 // CategoriesService manages /sites/{site}/categories. Get it from Site.Categories.

@@ -28,17 +28,17 @@ type Manufacturer struct {
 // adding; ExternalCompanyID is required in BatchUpdate and must be zero otherwise.
 type ManufacturerRequest struct {
 	ExternalCompanyID int64   `json:"externalcompanyid,omitzero"`
-	Name              *string `json:"name,omitzero"`
-	Description       *string `json:"description,omitzero"`
-	Address           *string `json:"address,omitzero"`
-	Zip               *string `json:"zip,omitzero"`
-	City              *string `json:"city,omitzero"`
-	State             *string `json:"state,omitzero"`
-	CountryID         *string `json:"countryid,omitzero"`
-	Phone             *string `json:"phone,omitzero"`
-	Email             *string `json:"email,omitzero"`
-	URL1              *string `json:"url1,omitzero"`
-	URL2              *string `json:"url2,omitzero"`
+	Name              *string `json:"name,omitempty"`
+	Description       *string `json:"description,omitempty"`
+	Address           *string `json:"address,omitempty"`
+	Zip               *string `json:"zip,omitempty"`
+	City              *string `json:"city,omitempty"`
+	State             *string `json:"state,omitempty"`
+	CountryID         *string `json:"countryid,omitempty"`
+	Phone             *string `json:"phone,omitempty"`
+	Email             *string `json:"email,omitempty"`
+	URL1              *string `json:"url1,omitempty"`
+	URL2              *string `json:"url2,omitempty"`
 }
 
 // ManufacturersService manages /sites/{site}/manufacturers. Get it from Site.Manufacturers.

@@ -173,45 +173,45 @@ type OrderLogItem struct {
 // adding. For click & collect (BOPIS) send OrderTypeOrder, PaymentStateSuccessful and the store's
 // WarehouseID without delivery address; for ship-from-store add the delivery address.
 type OrderRequest struct {
-	OrderTypeID *OrderType `json:"ordertypeid,omitzero"`
+	OrderTypeID *OrderType `json:"ordertypeid,omitempty"`
 	// ExternalID is unique for the account: [A-Za-z0-9_-], 1 to 40 characters. Create relies on
 	// it to be safe to retry (see OrdersService.Create).
-	ExternalID    *string `json:"externalid,omitzero"`
-	CreditOrderID *int64  `json:"creditorderid,omitzero"`
+	ExternalID    *string `json:"externalid,omitempty"`
+	CreditOrderID *int64  `json:"creditorderid,omitempty"`
 
-	Email      *string `json:"email,omitzero"`
-	NameFirst  *string `json:"namefirst,omitzero"`
-	NameLast   *string `json:"namelast,omitzero"`
-	PersonalID *string `json:"personalid,omitzero"`
-	Company    *string `json:"company,omitzero"`
-	Phone      *string `json:"phone,omitzero"`
+	Email      *string `json:"email,omitempty"`
+	NameFirst  *string `json:"namefirst,omitempty"`
+	NameLast   *string `json:"namelast,omitempty"`
+	PersonalID *string `json:"personalid,omitempty"`
+	Company    *string `json:"company,omitempty"`
+	Phone      *string `json:"phone,omitempty"`
 
-	InvoiceAddress    *string `json:"invoice_address,omitzero"`
-	InvoiceAddress2   *string `json:"invoice_address2,omitzero"`
-	InvoiceZip        *string `json:"invoice_zip,omitzero"`
-	InvoiceCity       *string `json:"invoice_city,omitzero"`
-	InvoiceState      *string `json:"invoice_state,omitzero"`
-	InvoiceCountryID  *string `json:"invoice_countryid,omitzero"`
-	DeliveryAddress   *string `json:"delivery_address,omitzero"`
-	DeliveryAddress2  *string `json:"delivery_address2,omitzero"`
-	DeliveryZip       *string `json:"delivery_zip,omitzero"`
-	DeliveryCity      *string `json:"delivery_city,omitzero"`
-	DeliveryState     *string `json:"delivery_state,omitzero"`
-	DeliveryCountryID *string `json:"delivery_countryid,omitzero"`
+	InvoiceAddress    *string `json:"invoice_address,omitempty"`
+	InvoiceAddress2   *string `json:"invoice_address2,omitempty"`
+	InvoiceZip        *string `json:"invoice_zip,omitempty"`
+	InvoiceCity       *string `json:"invoice_city,omitempty"`
+	InvoiceState      *string `json:"invoice_state,omitempty"`
+	InvoiceCountryID  *string `json:"invoice_countryid,omitempty"`
+	DeliveryAddress   *string `json:"delivery_address,omitempty"`
+	DeliveryAddress2  *string `json:"delivery_address2,omitempty"`
+	DeliveryZip       *string `json:"delivery_zip,omitempty"`
+	DeliveryCity      *string `json:"delivery_city,omitempty"`
+	DeliveryState     *string `json:"delivery_state,omitempty"`
+	DeliveryCountryID *string `json:"delivery_countryid,omitempty"`
 
-	Comment         *string `json:"comment,omitzero"`
-	CommentInternal *string `json:"commentinternal,omitzero"`
-	CustomerRef     *string `json:"customerref,omitzero"`
-	CheckoutRef     *string `json:"checkoutref,omitzero"`
+	Comment         *string `json:"comment,omitempty"`
+	CommentInternal *string `json:"commentinternal,omitempty"`
+	CustomerRef     *string `json:"customerref,omitempty"`
+	CheckoutRef     *string `json:"checkoutref,omitempty"`
 
 	// OrderDate defaults to now when adding.
-	OrderDate      *UnixTime     `json:"orderdate,omitzero"`
-	OrderStateID   *OrderState   `json:"orderstateid,omitzero"`
-	PaymentStateID *PaymentState `json:"paymentstateid,omitzero"`
-	WarehouseID    *NullID       `json:"warehouseid,omitzero"`
+	OrderDate      *UnixTime     `json:"orderdate,omitempty"`
+	OrderStateID   *OrderState   `json:"orderstateid,omitempty"`
+	PaymentStateID *PaymentState `json:"paymentstateid,omitempty"`
+	WarehouseID    *NullID       `json:"warehouseid,omitempty"`
 	// DateReserved is how long a stock reservation holds; a pointer to the zero time sends null.
-	DateReserved *UnixTime `json:"datereserved,omitzero"`
-	CurrencyCode *string   `json:"currencycode,omitzero"` // ISO 4217; default: the account's
+	DateReserved *UnixTime `json:"datereserved,omitempty"`
+	CurrencyCode *string   `json:"currencycode,omitempty"` // ISO 4217; default: the account's
 
 	AdditionalData   map[string]string  `json:"additionaldata,omitzero"`
 	OrderItems       []OrderItemRequest `json:"orderitems,omitzero"`
@@ -230,18 +230,18 @@ type OrderItemRequest struct {
 	ExternalInputTitle  string        `json:"externalinputtitle,omitzero"`
 	UnitLabel           string        `json:"unitlabel,omitzero"`
 	Quantity            int64         `json:"quantity"`
-	DecimalUnitQuantity *Decimal      `json:"decimalunitquantity,omitzero"`
-	MoneyPriceOrg       *Money        `json:"moneypriceorg,omitzero"`
-	VATValue            *Percent      `json:"vatvalue,omitzero"`
+	DecimalUnitQuantity *Decimal      `json:"decimalunitquantity,omitempty"`
+	MoneyPriceOrg       *Money        `json:"moneypriceorg,omitempty"`
+	VATValue            *Percent      `json:"vatvalue,omitempty"`
 	DeliveryInfo        string        `json:"deliveryinfo,omitzero"`
 	VoucherCode         string        `json:"vouchercode,omitzero"`
 	VoucherName         string        `json:"vouchername,omitzero"`
 	VoucherComment      string        `json:"vouchercomment,omitzero"`
-	VoucherValue        *Percent      `json:"vouchervalue,omitzero"`
+	VoucherValue        *Percent      `json:"vouchervalue,omitempty"`
 	// MoneyRowPrice is the row's total price.
-	MoneyRowPrice *Money `json:"moneyrowprice,omitzero"`
+	MoneyRowPrice *Money `json:"moneyrowprice,omitempty"`
 	// MoneyRowDiscount is the row's total discount.
-	MoneyRowDiscount *Money            `json:"moneyrowdiscount,omitzero"`
+	MoneyRowDiscount *Money            `json:"moneyrowdiscount,omitempty"`
 	SalesTaxes       []SalesTax        `json:"salestaxes,omitzero"`
 	AdditionalData   map[string]string `json:"additionaldata,omitzero"`
 }

@@ -26,11 +26,11 @@ type PriceList struct {
 // PriceListRequest is the body of a price list add or (partial) update. PriceListName is required
 // when adding.
 type PriceListRequest struct {
-	PriceListName        *string  `json:"pricelistname,omitzero"`
-	PriceListDescription *string  `json:"pricelistdescription,omitzero"`
-	Active               *bool    `json:"active,omitzero"`
-	ExternalID           *string  `json:"externalid,omitzero"`
-	CurrencyCode         *string  `json:"currencycode,omitzero"`
+	PriceListName        *string  `json:"pricelistname,omitempty"`
+	PriceListDescription *string  `json:"pricelistdescription,omitempty"`
+	Active               *bool    `json:"active,omitempty"`
+	ExternalID           *string  `json:"externalid,omitempty"`
+	CurrencyCode         *string  `json:"currencycode,omitempty"`
 	Tags                 []string `json:"tags,omitzero"`
 }
 

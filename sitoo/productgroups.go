@@ -19,10 +19,10 @@ type ProductGroup struct {
 // ProductGroupRequest is the body of a product group add or (partial) update.
 // ProductGroupName is required when adding.
 type ProductGroupRequest struct {
-	Value            *Percent          `json:"value,omitzero"`
-	ProductGroupType *ProductGroupType `json:"productgrouptype,omitzero"`
-	ProductGroupName *string           `json:"productgroupname,omitzero"`
-	Comment          *string           `json:"comment,omitzero"`
+	Value            *Percent          `json:"value,omitempty"`
+	ProductGroupType *ProductGroupType `json:"productgrouptype,omitempty"`
+	ProductGroupName *string           `json:"productgroupname,omitempty"`
+	Comment          *string           `json:"comment,omitempty"`
 }
 
 // ProductGroupsService manages /sites/{site}/productgroups (VAT groups). Get it from

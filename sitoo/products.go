@@ -84,32 +84,32 @@ type ProductRequest struct {
 	// ProductID identifies the product in BatchUpdate, where it is required; leave it zero for
 	// Create, BatchCreate and Update.
 	ProductID        int64   `json:"productid,omitzero"`
-	SKU              *string `json:"sku,omitzero"`
-	SKUManufacturer  *string `json:"skumanufacturer,omitzero"`
-	Title            *string `json:"title,omitzero"`
-	DescriptionShort *string `json:"descriptionshort,omitzero"`
-	Description      *string `json:"description,omitzero"`
-	MoneyPrice       *Money  `json:"moneyprice,omitzero"`
-	MoneyPriceOrg    *Money  `json:"moneypriceorg,omitzero"`
-	MoneyPriceIn     *Money  `json:"moneypricein,omitzero"`
-	UnitLabel        *string `json:"unitlabel,omitzero"`
-	AllowDecimals    *bool   `json:"allowdecimals,omitzero"`
-	DeliveryInfo     *string `json:"deliveryinfo,omitzero"`
-	Active           *bool   `json:"active,omitzero"` // deprecated by Sitoo
-	ActivePOS        *bool   `json:"activepos,omitzero"`
-	VATID            *int64  `json:"vatid,omitzero"`
+	SKU              *string `json:"sku,omitempty"`
+	SKUManufacturer  *string `json:"skumanufacturer,omitempty"`
+	Title            *string `json:"title,omitempty"`
+	DescriptionShort *string `json:"descriptionshort,omitempty"`
+	Description      *string `json:"description,omitempty"`
+	MoneyPrice       *Money  `json:"moneyprice,omitempty"`
+	MoneyPriceOrg    *Money  `json:"moneypriceorg,omitempty"`
+	MoneyPriceIn     *Money  `json:"moneypricein,omitempty"`
+	UnitLabel        *string `json:"unitlabel,omitempty"`
+	AllowDecimals    *bool   `json:"allowdecimals,omitempty"`
+	DeliveryInfo     *string `json:"deliveryinfo,omitempty"`
+	Active           *bool   `json:"active,omitempty"` // deprecated by Sitoo
+	ActivePOS        *bool   `json:"activepos,omitempty"`
+	VATID            *int64  `json:"vatid,omitempty"`
 	// DefaultCategoryID set to a pointer to 0 is sent as null, which removes the default category.
-	DefaultCategoryID *NullID  `json:"defaultcategoryid,omitzero"`
+	DefaultCategoryID *NullID  `json:"defaultcategoryid,omitempty"`
 	Categories        IDList   `json:"categories,omitzero"`
-	ManufacturerID    *NullID  `json:"manufacturerid,omitzero"`
-	ManufacturerURL   *string  `json:"manufacturerurl,omitzero"`
-	Custom1           *string  `json:"custom1,omitzero"`
-	Custom2           *string  `json:"custom2,omitzero"`
-	Custom3           *string  `json:"custom3,omitzero"`
-	Custom4           *string  `json:"custom4,omitzero"`
-	Custom5           *string  `json:"custom5,omitzero"`
-	StockCountEnable  *bool    `json:"stockcountenable,omitzero"`
-	Barcode           *string  `json:"barcode,omitzero"`
+	ManufacturerID    *NullID  `json:"manufacturerid,omitempty"`
+	ManufacturerURL   *string  `json:"manufacturerurl,omitempty"`
+	Custom1           *string  `json:"custom1,omitempty"`
+	Custom2           *string  `json:"custom2,omitempty"`
+	Custom3           *string  `json:"custom3,omitempty"`
+	Custom4           *string  `json:"custom4,omitempty"`
+	Custom5           *string  `json:"custom5,omitempty"`
+	StockCountEnable  *bool    `json:"stockcountenable,omitempty"`
+	Barcode           *string  `json:"barcode,omitempty"`
 	BarcodeAliases    []string `json:"barcodealiases,omitzero"`
 	Similar           IDList   `json:"similar,omitzero"`
 	Related           IDList   `json:"related,omitzero"`

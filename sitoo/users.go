@@ -41,29 +41,29 @@ type User struct {
 // UserID is required in BatchUpdate and must be empty otherwise.
 type UserRequest struct {
 	UserID           string   `json:"userid,omitzero"`
-	Email            *string  `json:"email,omitzero"`
-	NameFirst        *string  `json:"namefirst,omitzero"`
-	NameLast         *string  `json:"namelast,omitzero"`
-	PersonalID       *string  `json:"personalid,omitzero"`
-	ExternalID       *string  `json:"externalid,omitzero"`
-	Company          *string  `json:"company,omitzero"`
-	Department       *string  `json:"department,omitzero"`
-	CompanyID        *string  `json:"companyid,omitzero"`
-	Address          *string  `json:"address,omitzero"`
-	Address2         *string  `json:"address2,omitzero"`
-	Zip              *string  `json:"zip,omitzero"`
-	City             *string  `json:"city,omitzero"`
-	State            *string  `json:"state,omitzero"`
-	CountryID        *string  `json:"countryid,omitzero"`
-	Phone            *string  `json:"phone,omitzero"`
-	Mobile           *string  `json:"mobile,omitzero"`
-	Notes            *string  `json:"notes,omitzero"`
-	PIN              *string  `json:"pin,omitzero"` // write-only, 4 or 6 digits, unique
-	CustomerNumber   *string  `json:"customernumber,omitzero"`
+	Email            *string  `json:"email,omitempty"`
+	NameFirst        *string  `json:"namefirst,omitempty"`
+	NameLast         *string  `json:"namelast,omitempty"`
+	PersonalID       *string  `json:"personalid,omitempty"`
+	ExternalID       *string  `json:"externalid,omitempty"`
+	Company          *string  `json:"company,omitempty"`
+	Department       *string  `json:"department,omitempty"`
+	CompanyID        *string  `json:"companyid,omitempty"`
+	Address          *string  `json:"address,omitempty"`
+	Address2         *string  `json:"address2,omitempty"`
+	Zip              *string  `json:"zip,omitempty"`
+	City             *string  `json:"city,omitempty"`
+	State            *string  `json:"state,omitempty"`
+	CountryID        *string  `json:"countryid,omitempty"`
+	Phone            *string  `json:"phone,omitempty"`
+	Mobile           *string  `json:"mobile,omitempty"`
+	Notes            *string  `json:"notes,omitempty"`
+	PIN              *string  `json:"pin,omitempty"` // write-only, 4 or 6 digits, unique
+	CustomerNumber   *string  `json:"customernumber,omitempty"`
 	VoucherPasswords []string `json:"voucherpasswords,omitzero"`
-	Role             *int     `json:"role,omitzero"`
+	Role             *int     `json:"role,omitempty"`
 	Warehouses       []string `json:"warehouses,omitzero"`
-	POSRefundCard    *bool    `json:"posrefundcard,omitzero"`
+	POSRefundCard    *bool    `json:"posrefundcard,omitempty"`
 }
 
 // UserListOptions filters a user list.

@@ -51,34 +51,34 @@ type VoucherProductOption struct {
 type VoucherDiscountOption struct {
 	Num             int      `json:"num"`
 	Products        IDList   `json:"products"`
-	MoneyPrice      *Money   `json:"moneyprice,omitzero"`
-	MoneyDiscount   *Money   `json:"moneydiscount,omitzero"`
-	DecimalDiscount *Decimal `json:"decimaldiscount,omitzero"`
+	MoneyPrice      *Money   `json:"moneyprice,omitempty"`
+	MoneyDiscount   *Money   `json:"moneydiscount,omitempty"`
+	DecimalDiscount *Decimal `json:"decimaldiscount,omitempty"`
 }
 
 // VoucherRequest is the body of a voucher add or (partial) update. VoucherName and VoucherType are
 // required when adding.
 type VoucherRequest struct {
-	ActivePOS       *bool                   `json:"activepos,omitzero"`
-	VoucherCode     *string                 `json:"vouchercode,omitzero"`
-	VoucherPassword *string                 `json:"voucherpassword,omitzero"`
-	VoucherName     *string                 `json:"vouchername,omitzero"`
-	VoucherComment  *string                 `json:"vouchercomment,omitzero"`
-	DateStart       *UnixTime               `json:"datestart,omitzero"` // pointer to zero: null
-	DateEnd         *UnixTime               `json:"dateend,omitzero"`
+	ActivePOS       *bool                   `json:"activepos,omitempty"`
+	VoucherCode     *string                 `json:"vouchercode,omitempty"`
+	VoucherPassword *string                 `json:"voucherpassword,omitempty"`
+	VoucherName     *string                 `json:"vouchername,omitempty"`
+	VoucherComment  *string                 `json:"vouchercomment,omitempty"`
+	DateStart       *UnixTime               `json:"datestart,omitempty"` // pointer to zero: null
+	DateEnd         *UnixTime               `json:"dateend,omitempty"`
 	Tags            []string                `json:"tags,omitzero"`
-	VoucherType     *VoucherType            `json:"vouchertype,omitzero"`
-	ValueX          *int64                  `json:"value_x,omitzero"`
-	ValueY          *int64                  `json:"value_y,omitzero"`
-	ValueZ          *int64                  `json:"value_z,omitzero"`
-	MoneyM          *Money                  `json:"money_m,omitzero"`
-	MoneyN          *Money                  `json:"money_n,omitzero"`
-	VoucherName1    *string                 `json:"vouchername1,omitzero"`
-	VoucherCode1    *string                 `json:"vouchercode1,omitzero"`
-	VoucherName2    *string                 `json:"vouchername2,omitzero"`
-	VoucherCode2    *string                 `json:"vouchercode2,omitzero"`
-	MaxUses         *int64                  `json:"maxuses,omitzero"`
-	Priority        *int                    `json:"priority,omitzero"`
+	VoucherType     *VoucherType            `json:"vouchertype,omitempty"`
+	ValueX          *int64                  `json:"value_x,omitempty"`
+	ValueY          *int64                  `json:"value_y,omitempty"`
+	ValueZ          *int64                  `json:"value_z,omitempty"`
+	MoneyM          *Money                  `json:"money_m,omitempty"`
+	MoneyN          *Money                  `json:"money_n,omitempty"`
+	VoucherName1    *string                 `json:"vouchername1,omitempty"`
+	VoucherCode1    *string                 `json:"vouchercode1,omitempty"`
+	VoucherName2    *string                 `json:"vouchername2,omitempty"`
+	VoucherCode2    *string                 `json:"vouchercode2,omitempty"`
+	MaxUses         *int64                  `json:"maxuses,omitempty"`
+	Priority        *int                    `json:"priority,omitempty"`
 	PriceListTags   []string                `json:"pricelisttags,omitzero"`
 	Products        IDList                  `json:"products,omitzero"`
 	ProductOptions  []VoucherProductOption  `json:"productoptions,omitzero"`

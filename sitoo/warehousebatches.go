@@ -28,12 +28,12 @@ type WarehouseBatch struct {
 // adding (TransactionTypeStocktaking for a stock count).
 type WarehouseBatchRequest struct {
 	TransactionType     TransactionType      `json:"transactiontype,omitzero"`
-	WarehouseBatchState *WarehouseBatchState `json:"warehousebatchstate,omitzero"`
-	EmailOwner          *string              `json:"emailowner,omitzero"`
-	Comment             *string              `json:"comment,omitzero"`
-	ShipmentID          *int64               `json:"shipmentid,omitzero"`
-	ExternalID          *string              `json:"externalid,omitzero"`
-	ReasonCode          *string              `json:"reasoncode,omitzero"`
+	WarehouseBatchState *WarehouseBatchState `json:"warehousebatchstate,omitempty"`
+	EmailOwner          *string              `json:"emailowner,omitempty"`
+	Comment             *string              `json:"comment,omitempty"`
+	ShipmentID          *int64               `json:"shipmentid,omitempty"`
+	ExternalID          *string              `json:"externalid,omitempty"`
+	ReasonCode          *string              `json:"reasoncode,omitempty"`
 }
 
 // WarehouseBatchItem is one SKU of a batch.
@@ -54,9 +54,9 @@ type WarehouseBatchItem struct {
 type WarehouseBatchItemRequest struct {
 	SKU             string  `json:"sku"`
 	DecimalQuantity Decimal `json:"decimalquantity"`
-	MoneyPriceIn    *Money  `json:"moneypricein,omitzero"`
-	EmailOwner      *string `json:"emailowner,omitzero"`
-	Comment         *string `json:"comment,omitzero"`
+	MoneyPriceIn    *Money  `json:"moneypricein,omitempty"`
+	EmailOwner      *string `json:"emailowner,omitempty"`
+	Comment         *string `json:"comment,omitempty"`
 }
 
 // WarehouseBatchListOptions filters a batch list.

@@ -28,10 +28,10 @@ type WarehouseItem struct {
 // set in any warehouse; DecimalTotal and MoneyTotal (absolute stock) only in a Virtual one.
 type WarehouseItemRequest struct {
 	SKU              string   `json:"sku"`
-	BinLocation      *string  `json:"binlocation,omitzero"`
-	DecimalThreshold *Decimal `json:"decimalthreshold,omitzero"`
-	DecimalTotal     *Decimal `json:"decimaltotal,omitzero"`
-	MoneyTotal       *Money   `json:"moneytotal,omitzero"`
+	BinLocation      *string  `json:"binlocation,omitempty"`
+	DecimalThreshold *Decimal `json:"decimalthreshold,omitempty"`
+	DecimalTotal     *Decimal `json:"decimaltotal,omitempty"`
+	MoneyTotal       *Money   `json:"moneytotal,omitempty"`
 }
 
 // WarehouseItemListOptions filters a warehouse item list.

@@ -31,19 +31,19 @@ type Warehouse struct {
 // WarehouseRequest is the body of a warehouse add or (partial) update. UseType, CurrencyCode and
 // Name are required when adding.
 type WarehouseRequest struct {
-	WarehouseType *WarehouseType    `json:"warehousetype,omitzero"`
-	UseType       *WarehouseUseType `json:"usetype,omitzero"`
-	StoreID       *NullID           `json:"storeid,omitzero"`
-	Sellable      *bool             `json:"sellable,omitzero"`
-	CurrencyCode  *string           `json:"currencycode,omitzero"`
-	Name          *string           `json:"name,omitzero"`
-	Address       *string           `json:"address,omitzero"`
-	Address2      *string           `json:"address2,omitzero"`
-	Zip           *string           `json:"zip,omitzero"`
-	City          *string           `json:"city,omitzero"`
-	State         *string           `json:"state,omitzero"`
-	CountryID     *string           `json:"countryid,omitzero"`
-	ExternalID    *string           `json:"externalid,omitzero"`
+	WarehouseType *WarehouseType    `json:"warehousetype,omitempty"`
+	UseType       *WarehouseUseType `json:"usetype,omitempty"`
+	StoreID       *NullID           `json:"storeid,omitempty"`
+	Sellable      *bool             `json:"sellable,omitempty"`
+	CurrencyCode  *string           `json:"currencycode,omitempty"`
+	Name          *string           `json:"name,omitempty"`
+	Address       *string           `json:"address,omitempty"`
+	Address2      *string           `json:"address2,omitempty"`
+	Zip           *string           `json:"zip,omitempty"`
+	City          *string           `json:"city,omitempty"`
+	State         *string           `json:"state,omitempty"`
+	CountryID     *string           `json:"countryid,omitempty"`
+	ExternalID    *string           `json:"externalid,omitempty"`
 }
 
 // WarehousesService manages /sites/{site}/warehouses. Get it from Site.Warehouses.

@@ -53,7 +53,7 @@ type WarehouseTransactionRequest struct {
 type TransactionItem struct {
 	SKU             string  `json:"sku"`
 	DecimalQuantity Decimal `json:"decimalquantity"`
-	MoneyPriceIn    *Money  `json:"moneypricein,omitzero"`
+	MoneyPriceIn    *Money  `json:"moneypricein,omitempty"`
 }
 
 // WarehouseTransactionListOptions filters a transaction list. For an incremental sync, list with
