@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/loyalsync/loyalsync/woorewards/internal/wp"
@@ -110,22 +109,11 @@ func hint(status int, code string, auth authMethod) string {
 
 // Error returns "<status> <code>: <message>", the missing resource of a 404, and the hint.
 func (e *APIError) Error() string {
-	var b strings.Builder
-	b.WriteString(strconv.Itoa(e.StatusCode))
-	if e.Code != "" {
-		b.WriteByte(' ')
-		b.WriteString(e.Code)
-	}
-	b.WriteString(": ")
-	b.WriteString(e.Message)
+	detail := ""
 	if e.NotFound != ResourceUnknown {
-		fmt.Fprintf(&b, " (%s not found)", e.NotFound)
+		detail = string(e.NotFound) + " not found"
 	}
-	if e.Hint != "" {
-		b.WriteString(" — likely cause: ")
-		b.WriteString(e.Hint)
-	}
-	return b.String()
+	return wp.ErrorString(e.StatusCode, e.Code, e.Message, detail, e.Hint)
 }
 
 // Is matches the sentinel errors by status, code and the resource a 404 was about.

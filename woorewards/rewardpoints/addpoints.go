@@ -91,10 +91,10 @@ func (r *AddRequest) matches(op Operation) bool {
 //     otherwise, an *OutcomeUnknownError is returned and nothing is sent.
 //   - A success answer marks the operation done with its result. Calls with the same id then
 //     return that result, for as long as the store keeps the operation.
-//   - An answer that proves the add did not happen — any 4xx (invalid_user, invalid_points, 401,
-//     403, 404, 429 after retries), or a connection that failed before the request was sent (DNS,
-//     connect, TLS handshake) — deletes the operation and returns the error; the same id can then
-//     be sent again.
+//   - An answer that proves the add did not happen — any 4xx (every documented one is decided
+//     before the add: invalid_user, invalid_points, 401, 403, 404; and 429 after retries), or a
+//     connection that failed before the request was sent (DNS, connect, TLS handshake) — deletes
+//     the operation and returns the error; the same id can then be sent again.
 //   - Anything else leaves the outcome unknown: a network error after the request may have left,
 //     a timeout or cancelled context, a 5xx (WordPress may fail after adding), a 2xx that is not
 //     the documented success body (a security plugin's or cache's page). The operation stays

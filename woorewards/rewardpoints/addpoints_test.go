@@ -446,3 +446,24 @@ func apiError(t *testing.T, err error) *rewardpoints.APIError {
 	require.True(t, errors.As(err, &ae), "want *APIError, got %T: %v", err, err)
 	return ae
 }
+
+// The client checks points itself, so the server's invalid_points answer is reached here through a
+// stand-in server (a site whose rules are stricter than the documentation, say).
+func TestServerInvalidPointsIsTypedAndForgotten(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"code":"invalid_points","message":"Invalid points.","data":{"status":400}}`))
+	}))
+	defer srv.Close()
+	c, err := rewardpoints.NewClient(srv.URL, admin, adminPW, rewardpoints.WithHTTPClient(srv.Client()))
+	require.NoError(t, err)
+	_, err = c.AddPoints(t.Context(), req("m", 1))
+	require.ErrorIs(t, err, rewardpoints.ErrInvalidPoints)
+	require.ErrorIs(t, err, rewardpoints.ErrInvalidParam)
+	assert.NotErrorIs(t, err, rewardpoints.ErrInvalidUser)
+	assert.Equal(t, "400 invalid_points: Invalid points.", apiError(t, err).Error())
+	_, stored, _ := c.Operation(t.Context(), "m")
+	assert.False(t, stored)
+}

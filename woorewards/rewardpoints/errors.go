@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/loyalsync/loyalsync/woorewards/internal/wp"
 )
@@ -85,19 +83,7 @@ func newAPIError(status int, body []byte) *APIError {
 
 // Error returns "<status> <code>: <message>" and the hint.
 func (e *APIError) Error() string {
-	var b strings.Builder
-	b.WriteString(strconv.Itoa(e.StatusCode))
-	if e.Code != "" {
-		b.WriteByte(' ')
-		b.WriteString(e.Code)
-	}
-	b.WriteString(": ")
-	b.WriteString(e.Message)
-	if e.Hint != "" {
-		b.WriteString(" — likely cause: ")
-		b.WriteString(e.Hint)
-	}
-	return b.String()
+	return wp.ErrorString(e.StatusCode, e.Code, e.Message, "", e.Hint)
 }
 
 // Is matches the sentinel errors by status and code.

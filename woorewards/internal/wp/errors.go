@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -45,4 +46,27 @@ const NoRouteCode = "rest_no_route"
 // Text returns code and message lower-cased and joined, for keyword classification.
 func (e RESTError) Text() string {
 	return strings.ToLower(e.Code + " " + e.Message)
+}
+
+// ErrorString formats an API error as "<status> <code>: <message> (<detail>) — likely cause:
+// <hint>", leaving out the empty parts.
+func ErrorString(status int, code, message, detail, hint string) string {
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(status))
+	if code != "" {
+		b.WriteByte(' ')
+		b.WriteString(code)
+	}
+	b.WriteString(": ")
+	b.WriteString(message)
+	if detail != "" {
+		b.WriteString(" (")
+		b.WriteString(detail)
+		b.WriteByte(')')
+	}
+	if hint != "" {
+		b.WriteString(" — likely cause: ")
+		b.WriteString(hint)
+	}
+	return b.String()
 }
