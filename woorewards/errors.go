@@ -213,6 +213,7 @@ type ParamError struct {
 	Reason string
 }
 
+// Error names the parameter, its value and why it was rejected.
 func (e *ParamError) Error() string {
 	return fmt.Sprintf("woorewards: invalid %s %q: %s", e.Param, e.Value, e.Reason)
 }

@@ -118,6 +118,7 @@ type ParamError struct {
 	Reason string
 }
 
+// Error names the parameter, its value and why it was rejected.
 func (e *ParamError) Error() string {
 	return fmt.Sprintf("rewardpoints: invalid %s %q: %s", e.Param, e.Value, e.Reason)
 }
@@ -148,6 +149,7 @@ type OutcomeUnknownError struct {
 	Err error
 }
 
+// Error names the operation, what to do, and the cause.
 func (e *OutcomeUnknownError) Error() string {
 	msg := fmt.Sprintf("rewardpoints: outcome of operation %q (add %d points to user %d) is unknown; "+
 		"check the user's points log, then call ResolveUnknown", e.Operation.ID, e.Operation.Points, e.Operation.UserID)
@@ -175,6 +177,7 @@ type MismatchError struct {
 	Request AddRequest
 }
 
+// Error shows the stored operation next to the new request.
 func (e *MismatchError) Error() string {
 	return fmt.Sprintf("rewardpoints: operation %q was recorded as %d points for user %d (%q), not %d points for user %d (%q)",
 		e.Stored.ID, e.Stored.Points, e.Stored.UserID, e.Stored.Message, e.Request.Points, e.Request.UserID, e.Request.Message)
