@@ -220,15 +220,21 @@ var (
 	guest = customer{"Walk", "In", ""}
 )
 
-// placeOrder creates an order of total (as one fee line) in status, and waits for the webhooks.
+// placeOrder places an order of total (one fee line) the way a checkout does: created pending,
+// then updated to status (a payment gateway setting "processing", an admin putting it on hold),
+// and waits for the webhooks. WooCommerce sends order.updated for the update.
 func (e *env) placeOrder(cust customer, total string, status woocommerce.OrderStatus) *woocommerce.Order {
 	e.t.Helper()
 	amount := woocommerce.MustMoney(total)
+	pending := woocommerce.OrderPending
 	o, _, err := e.admin.Orders.Create(e.ctx, &woocommerce.OrderRequest{
-		Status:   &status,
+		Status:   &pending,
 		Billing:  &woocommerce.Address{FirstName: cust.first, LastName: cust.last, Email: cust.email},
 		FeeLines: []woocommerce.FeeLineRequest{{Name: "Goods", Total: &amount, TaxStatus: "none"}},
 	})
+	require.NoError(e.t, err)
+	note := "placed by the test"
+	o, _, err = e.admin.Orders.Update(e.ctx, o.ID, &woocommerce.OrderRequest{Status: &status, CustomerNote: &note})
 	require.NoError(e.t, err)
 	e.flush()
 	return o
@@ -390,4 +396,33 @@ func dumpDatabase(t *testing.T, e *env) string {
 		require.NoError(t, rows.Close())
 	}
 	return b.String()
+}
+
+// replay sends a recorded delivery n more times, concurrently, and requires 200 each time.
+func replay(t *testing.T, e *env, url string, header http.Header, body []byte, n int) {
+	t.Helper()
+	var wg sync.WaitGroup
+	codes := make(chan int, n)
+	for range n {
+		wg.Go(func() {
+			req, err := http.NewRequestWithContext(e.ctx, http.MethodPost, url, bytes.NewReader(body))
+			if err != nil {
+				codes <- 0
+				return
+			}
+			req.Header = header.Clone()
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				codes <- 0
+				return
+			}
+			resp.Body.Close()
+			codes <- resp.StatusCode
+		})
+	}
+	wg.Wait()
+	close(codes)
+	for c := range codes {
+		require.Equal(t, http.StatusOK, c)
+	}
 }
