@@ -1,0 +1,162 @@
+package sitoo_test
+
+import (
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/loyalsync/loyalsync/internal/faults"
+	"github.com/loyalsync/loyalsync/sitoo"
+	"github.com/loyalsync/loyalsync/sitoo/sitootest"
+)
+
+// TestRateLimitBurstReachesAllowedRate is the acceptance test of the rate-limit handling: a burst
+// of requests against a fake limited to 20 requests per second (a token bucket of 20) finishes
+// without an error reaching the caller and uses at least 95 % of what the bucket allowed.
+//
+// The client is given no client-side limit: it paces itself only from the X-Rate-Limit-* headers
+// (and Retry-After on a 429). Throughput is computed on the fake's own clock: requests admitted
+// between the first and the last admitted request, against the bucket's capacity over that
+// interval (a full bucket plus the refill). Late requests on a loaded machine do not lower the
+// ratio much, because the bucket keeps the tokens a late client did not use.
+func TestRateLimitBurstReachesAllowedRate(t *testing.T) {
+	t.Parallel()
+	const perSecond, burst, requests = 20, 20, 80 // ~3 s after the initial burst
+	for _, tc := range []struct {
+		name string
+		opts []sitootest.Option
+	}{
+		{"reset as delay seconds", nil},
+		{"reset as epoch", []sitootest.Option{sitootest.WithResetEpoch()}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv, c := newFake(t, append(tc.opts, sitootest.WithRateLimit(perSecond, burst))...)
+			srv.SeedProducts(1, requests)
+
+			n := 0
+			for _, err := range c.Site(1).Products.All(t.Context(), &sitoo.ProductListOptions{ListOptions: sitoo.ListOptions{Num: 1}}) {
+				require.NoError(t, err, "no error reaches the caller")
+				n++
+			}
+			require.Equal(t, requests, n)
+
+			st := srv.RateLimitStats()
+			assert.Equal(t, requests, st.Allowed)
+			ratio := float64(st.Allowed) / st.Capacity()
+			t.Logf("admitted %d in %v (capacity %.1f): %.1f %% of the allowed rate; %d answered 429",
+				st.Allowed, st.Last.Sub(st.First).Round(time.Millisecond), st.Capacity(), 100*ratio, st.Limited)
+			assert.GreaterOrEqual(t, ratio, 0.95)
+
+			rl, ok := c.RateLimit()
+			require.True(t, ok)
+			assert.Equal(t, burst, rl.Limit)
+			assert.GreaterOrEqual(t, rl.Remaining, 0)
+		})
+	}
+}
+
+func TestRateLimit429RetriedWithRetryAfter(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t)
+	srv.SeedProducts(1, 1)
+	h := http.Header{}
+	h.Set("Retry-After", "0")
+	h.Set("X-Rate-Limit-Limit", "100")
+	h.Set("X-Rate-Limit-Remaining", "0")
+	srv.Faults().Add(faults.Rule{Path: srv.Path("sites/1/products.json"), Times: 2, Status: http.StatusTooManyRequests,
+		Header: h, Body: `{"statuscode":429,"errortext":"Too Many Requests"}`})
+
+	list, resp, err := c.Site(1).Products.List(t.Context(), nil)
+	require.NoError(t, err)
+	assert.Len(t, list, 1)
+	assert.Equal(t, 3, resp.Attempts, "two 429s, then success")
+}
+
+func TestRateLimit429RetriedWithResetHeader(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		reset func(now time.Time) string
+	}{
+		{"delay seconds", func(time.Time) string { return "1" }},
+		{"unix epoch", func(now time.Time) string { return strconv.FormatInt(now.Unix()+1, 10) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv, c := newFake(t)
+			srv.SeedProducts(1, 1)
+			before := time.Now()
+			h := http.Header{}
+			h.Set("X-Rate-Limit-Limit", "60")
+			h.Set("X-Rate-Limit-Remaining", "0")
+			h.Set("X-Rate-Limit-Reset", tc.reset(before))
+			srv.Faults().Add(faults.Rule{Path: srv.Path("sites/1/products.json"), Times: 1, Status: http.StatusTooManyRequests, Header: h})
+
+			_, resp, err := c.Site(1).Products.List(t.Context(), nil)
+			require.NoError(t, err)
+			assert.Equal(t, 2, resp.Attempts)
+			// The reset was read as a point in time about a second after the 429, whichever form
+			// it came in. (The fake's own answer carries no rate-limit headers, so the 429's
+			// values are the latest.)
+			rl, ok := c.RateLimit()
+			require.True(t, ok)
+			assert.Equal(t, 60, rl.Limit)
+			assert.Equal(t, 0, rl.Remaining)
+			assert.False(t, rl.Reset.Before(before.Truncate(time.Second).Add(time.Second)), "reset %v", rl.Reset)
+			assert.True(t, rl.Reset.Before(time.Now().Add(2*time.Second)), "reset %v", rl.Reset)
+		})
+	}
+}
+
+func TestRateLimitTooLongWaitReturnsErrRateLimited(t *testing.T) {
+	t.Parallel()
+	srv := sitootest.NewServer()
+	t.Cleanup(srv.Close)
+	c, err := srv.NewClient(sitoo.WithMaxRetryAfter(time.Second))
+	require.NoError(t, err)
+	srv.Faults().Add(faults.Status429(time.Hour))
+
+	_, err = c.Site(1).Products.Get(t.Context(), 1)
+	require.ErrorIs(t, err, sitoo.ErrRateLimited)
+	var apiErr *sitoo.APIError
+	require.ErrorAs(t, err, &apiErr)
+	wait, ok := apiErr.RetryAfter(time.Now())
+	require.True(t, ok)
+	assert.Equal(t, time.Hour, wait)
+	assert.Equal(t, 1, srv.Faults().Injected(), "a wait beyond the limit is not slept through")
+}
+
+func TestFakeRateLimitHeaders(t *testing.T) {
+	t.Parallel()
+	srv := sitootest.NewServer(sitootest.WithRateLimit(1, 2))
+	t.Cleanup(srv.Close)
+	get := func() *http.Response {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"/sites/1/products.json", nil)
+		require.NoError(t, err)
+		req.SetBasicAuth(srv.APIID, srv.Password)
+		resp, err := srv.Client().Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp
+	}
+	r1, r2, r3 := get(), get(), get()
+	assert.Equal(t, http.StatusOK, r1.StatusCode)
+	assert.Equal(t, "2", r1.Header.Get("X-Rate-Limit-Limit"))
+	assert.Equal(t, "1", r1.Header.Get("X-Rate-Limit-Remaining"))
+	assert.Equal(t, "0", r2.Header.Get("X-Rate-Limit-Remaining"))
+	assert.Equal(t, http.StatusTooManyRequests, r3.StatusCode)
+	assert.Equal(t, "1", r3.Header.Get("Retry-After"))
+	reset, err := strconv.ParseFloat(r3.Header.Get("X-Rate-Limit-Reset"), 64)
+	require.NoError(t, err)
+	assert.Greater(t, reset, 0.0)
+	assert.LessOrEqual(t, reset, 1.0)
+	st := srv.RateLimitStats()
+	assert.Equal(t, 2, st.Allowed)
+	assert.Equal(t, 1, st.Limited)
+	assert.Equal(t, 1, srv.Stats().RateLimited)
+}
