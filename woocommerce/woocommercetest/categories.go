@@ -31,7 +31,7 @@ func (s *Server) categoryHandlers() handlers {
 			defOrderby: "name", defOrder: "asc", noDates: true,
 			extra: []field{boolean("hide_empty"), integer("parent"), integer("product"), str("slug")},
 		},
-		fields: categoryFields(), required: []string{"name"}, noTrash: true,
+		fields: categoryFields(), required: []string{"name"},
 		list: s.listCategories, create: s.createCategory, get: s.getCategory, update: s.updateCategory, del: s.deleteCategory,
 	}
 }

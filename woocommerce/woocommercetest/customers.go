@@ -47,7 +47,7 @@ func (s *Server) customerHandlers() handlers {
 			extra: []field{str("email").withFormat("email"),
 				enum("role", "all", "administrator", "editor", "author", "contributor", "subscriber", "customer", "shop_manager")},
 		},
-		fields: customerFields(), required: []string{"email"}, noTrash: true,
+		fields: customerFields(), required: []string{"email"},
 		list: s.listCustomers, create: s.createCustomer, get: s.getCustomer, update: s.updateCustomer, del: s.deleteCustomer,
 	}
 }

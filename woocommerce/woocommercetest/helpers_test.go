@@ -166,4 +166,6 @@ func oauthHeader(req *http.Request, oauth url.Values) {
 }
 
 // nonces returns a fresh nonce per call.
-func nonce() string { return strconv.FormatInt(time.Now().UnixNano(), 36) + strconv.Itoa(rand.IntN(1e6)) }
+func nonce() string {
+	return strconv.FormatInt(time.Now().UnixNano(), 36) + strconv.Itoa(rand.IntN(1e6))
+}

@@ -488,10 +488,6 @@ func (s *Server) applyOrder(o *order, in *orderInput, creating bool, ev *events)
 	} else {
 		ev.add("order", "updated", o.id)
 	}
-	if creating {
-		// A new order enters its status: pending (the default) records coupon usage like checkout.
-		s.enterStatus(o, "", o.status, ev)
-	}
 	if in.Status != nil && *in.Status != o.status {
 		s.setStatus(o, *in.Status, ev)
 	}

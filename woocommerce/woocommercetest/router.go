@@ -54,7 +54,6 @@ type handlers struct {
 	fields                         []field
 	required                       []string
 	list, create, get, update, del func(c *call) (int, any, *wpError)
-	noTrash                        bool // DELETE must send force=true
 }
 
 type route struct {
@@ -82,7 +81,7 @@ func (s *Server) routes() []route {
 		}}))
 		item := editable(&endpoint{actionEdit, writeArgs(h.fields, nil), h.update})
 		item[http.MethodGet] = &endpoint{actionView, nil, h.get}
-		item[http.MethodDelete] = &endpoint{actionDelete, deleteArgs(!h.noTrash), h.del}
+		item[http.MethodDelete] = &endpoint{actionDelete, deleteArgs(false), h.del}
 		add(base+"/#", item)
 	}
 	crud("orders", s.orderHandlers())

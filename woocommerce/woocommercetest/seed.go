@@ -297,6 +297,9 @@ func (s *Server) AddOrder(o Order) (int64, error) {
 			delete(s.st.orders, ord.id)
 			return helperErr("add order", err)
 		}
+		if ord.status == "pending" {
+			s.recordCouponUsage(ord, ev) // the checkout counts coupon usage when the order is placed
+		}
 		id = ord.id
 		return nil
 	})

@@ -36,8 +36,8 @@ func (s *Server) webhookHandlers() handlers {
 			orderby: []string{"date", "id", "title"}, defOrderby: "date",
 			extra: []field{enum("status", "all", "active", "paused", "disabled")},
 		},
-		fields: webhookFields(), noTrash: true,
-		list: s.listWebhooks, create: s.createWebhook, get: s.getWebhook, update: s.updateWebhook, del: s.deleteWebhook,
+		fields: webhookFields(),
+		list:   s.listWebhooks, create: s.createWebhook, get: s.getWebhook, update: s.updateWebhook, del: s.deleteWebhook,
 	}
 }
 
