@@ -1,0 +1,28 @@
+// Package sqlite is a loyalty.Store in an SQLite database file, through the pure-Go driver
+// modernc.org/sqlite: the embedded default, with no server to run and no cgo.
+//
+//	store, err := sqlite.Open(ctx, "loyalty.db")
+//	if err != nil { ... }
+//	defer store.Close()
+//	engine, err := loyalty.New(store, ...)
+//
+// Open puts the file in WAL mode (readers never block the writer), turns on foreign keys and a
+// busy timeout, and applies the embedded schema migrations the file lacks, inside an IMMEDIATE
+// transaction so that two instances opening the same file at once migrate it once.
+//
+// Writes go through one connection, one transaction at a time, each begun with BEGIN
+// IMMEDIATE: transactions of one Store queue in the Store instead of failing with
+// SQLITE_BUSY, and transactions of several processes sharing the file wait for each other up
+// to the busy timeout, then fail with an error wrapping loyalty.ErrConflict so that the engine
+// retries. Reads (View) run on a pool of read-only connections, each in a transaction that
+// sees one snapshot. Every statement is prepared once per connection.
+//
+// Idempotency rests on UNIQUE constraints (movement keys per program, member id, email and
+// code, accounts, order states, redemption ids and coupon codes), reported as
+// loyalty.ErrDuplicateKey; balances are compared and set (loyalty.ErrConflict when stale).
+//
+// Durability: by default a commit is written to the write-ahead log without a disk flush
+// (synchronous=NORMAL), which survives a crash of the process but may lose the last
+// transactions on a power loss; WithSynchronous(SynchronousFull) flushes at every commit.
+// Times are stored as Unix microseconds, decimals as exact decimal text.
+package sqlite

@@ -1,0 +1,268 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/loyalty/sqlstore/internal/sqlcore"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Synchronous is SQLite's synchronous setting in WAL mode: how hard a commit waits for the disk.
+type Synchronous string
+
+// Synchronous settings.
+const (
+	// SynchronousNormal (the default) writes each commit to the write-ahead log without waiting
+	// for the disk; the log is synced at checkpoints. A commit survives a crash of the process,
+	// but the last transactions before a power loss or an operating system crash may be rolled
+	// back (the database stays consistent). Deliveries whose receipts were lost this way are
+	// applied again when the store redelivers them or a reconciliation pass replays them.
+	SynchronousNormal Synchronous = "NORMAL"
+	// SynchronousFull syncs the write-ahead log at every commit: a commit survives a power loss,
+	// at the cost of one disk flush per transaction.
+	SynchronousFull Synchronous = "FULL"
+)
+
+// Option configures Open.
+type Option func(*config) error
+
+type config struct {
+	readers     int
+	busyTimeout time.Duration
+	synchronous Synchronous
+	logger      *slog.Logger
+}
+
+// WithReaders sets the number of read-only connections serving View (default GOMAXPROCS, at
+// least 2). Writes always go through one connection.
+func WithReaders(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("sqlite store: WithReaders(%d): need at least one", n)
+		}
+		c.readers = n
+		return nil
+	}
+}
+
+// WithBusyTimeout sets how long a transaction waits for another process holding the database's
+// write lock before it fails with an error wrapping loyalty.ErrConflict (default 5 s). Writers
+// within one Store never wait on each other this way: they queue for its write connection.
+func WithBusyTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("sqlite store: WithBusyTimeout(%v): negative", d)
+		}
+		c.busyTimeout = d
+		return nil
+	}
+}
+
+// WithSynchronous sets how durable a commit is (default SynchronousNormal); see Synchronous.
+func WithSynchronous(s Synchronous) Option {
+	return func(c *config) error {
+		if s != SynchronousNormal && s != SynchronousFull {
+			return fmt.Errorf("sqlite store: WithSynchronous(%q): want %q or %q", s, SynchronousNormal, SynchronousFull)
+		}
+		c.synchronous = s
+		return nil
+	}
+}
+
+// WithLogger sets the logger that reports applied migrations (default: discard).
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("sqlite store: WithLogger: nil logger")
+		}
+		c.logger = l
+		return nil
+	}
+}
+
+// Store is a loyalty.Store in an SQLite database file. It is safe for concurrent use; several
+// Stores, in one process or several, may open the same file.
+type Store struct {
+	core               *sqlcore.Store
+	writerDB, readerDB *sql.DB
+	writer, readers    *pool
+}
+
+var _ loyalty.Store = (*Store)(nil)
+
+// Open opens (creating it when needed) the SQLite database file at path, switches it to WAL
+// mode and applies the schema migrations it lacks. path is a file name, or a "file:" URI
+// without query parameters; in-memory databases are refused (use loyalty/memstore). Close the
+// Store when done.
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	cfg := config{readers: max(2, runtime.GOMAXPROCS(0)), busyTimeout: 5 * time.Second,
+		synchronous: SynchronousNormal, logger: slog.New(slog.DiscardHandler)}
+	for _, opt := range opts {
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if path == "" || strings.ContainsAny(path, "?#") || strings.Contains(path, ":memory:") {
+		return nil, fmt.Errorf("sqlite store: Open(%q): want a database file name", path)
+	}
+	dsn := func(pragmas ...string) string {
+		q := []string{fmt.Sprintf("_pragma=busy_timeout(%d)", cfg.busyTimeout.Milliseconds()), "_pragma=foreign_keys(1)"}
+		for _, p := range pragmas {
+			q = append(q, "_pragma="+p)
+		}
+		return path + "?" + strings.Join(q, "&")
+	}
+	s := &Store{}
+	var err error
+	if s.writerDB, err = sql.Open("sqlite", dsn("journal_mode(WAL)", "synchronous("+string(cfg.synchronous)+")")); err != nil {
+		return nil, fmt.Errorf("sqlite store: open %s: %w", path, err)
+	}
+	if s.writer, err = newPool(ctx, s.writerDB, 1); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite store: open %s: %w", path, err)
+	}
+	if err := s.migrate(ctx, cfg.logger); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.readerDB, err = sql.Open("sqlite", dsn("query_only(1)")); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite store: open %s: %w", path, err)
+	}
+	if s.readers, err = newPool(ctx, s.readerDB, cfg.readers); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite store: open %s: %w", path, err)
+	}
+	s.core = sqlcore.New(backend{s}, dialect)
+	return s, nil
+}
+
+// migrate applies the missing migrations in one IMMEDIATE transaction, so that a second
+// instance opening the same file waits and then finds them applied.
+func (s *Store) migrate(ctx context.Context, logger *slog.Logger) error {
+	migrations, err := sqlcore.LoadMigrations(migrationFiles, "migrations")
+	if err != nil {
+		return err
+	}
+	t, err := begin(ctx, s.writer, "BEGIN IMMEDIATE")
+	if err != nil {
+		return fmt.Errorf("sqlite store: migrate: %w", mapError(err))
+	}
+	applied, err := sqlcore.Migrate(ctx, t, migrations,
+		"CREATE TABLE IF NOT EXISTS "+sqlcore.MigrationsTable+
+			" (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')))",
+		"INSERT INTO "+sqlcore.MigrationsTable+" (version, name) VALUES ($1, $2)")
+	if err == nil {
+		err = t.Commit(ctx)
+	} else {
+		_ = t.Rollback(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite store: migrate: %w", err)
+	}
+	for _, v := range applied {
+		logger.InfoContext(ctx, "sqlite store: applied migration", "version", v)
+	}
+	return nil
+}
+
+// Update runs fn in a read-write transaction (BEGIN IMMEDIATE on the Store's one write
+// connection); see loyalty.Store.
+func (s *Store) Update(ctx context.Context, fn func(loyalty.Tx) error) error {
+	return s.core.Update(ctx, fn)
+}
+
+// View runs fn in a read-only transaction on one of the read connections; see loyalty.Store.
+func (s *Store) View(ctx context.Context, fn func(loyalty.ReadTx) error) error {
+	return s.core.View(ctx, fn)
+}
+
+// Close closes the database. Transactions still running fail.
+func (s *Store) Close() error {
+	var errs []error
+	for _, p := range []*pool{s.readers, s.writer} {
+		if p != nil {
+			errs = append(errs, p.close())
+		}
+	}
+	for _, db := range []*sql.DB{s.readerDB, s.writerDB} {
+		if db != nil {
+			errs = append(errs, db.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+type backend struct{ s *Store }
+
+func (b backend) BeginWrite(ctx context.Context) (sqlcore.Txn, error) {
+	return begin(ctx, b.s.writer, "BEGIN IMMEDIATE")
+}
+
+func (b backend) BeginRead(ctx context.Context) (sqlcore.Txn, error) {
+	return begin(ctx, b.s.readers, "BEGIN")
+}
+
+// seqBlock is how many Seq values a write transaction reserves at once.
+const seqBlock = 16
+
+var dialect = newDialect()
+
+func newDialect() *sqlcore.Dialect {
+	q := sqlcore.CommonQueries()
+	q.InsertAccount = sqlcore.Insert("loyalty_account", sqlcore.InsertAccountColumns, true)
+	q.InsertMovement = sqlcore.Insert("loyalty_movement", sqlcore.InsertMovementColumns, true)
+	q.InsertRedemption = sqlcore.Insert("loyalty_redemption", sqlcore.InsertRedemptionColumns, true)
+	q.InsertActivity = sqlcore.Insert("loyalty_activity", sqlcore.InsertActivityColumns, true)
+	q.InsertReceipt = sqlcore.Insert("loyalty_receipt", sqlcore.InsertReceiptColumns, true)
+	nextSeq := fmt.Sprintf("UPDATE loyalty_sequence SET last = last + %d WHERE id = 1 RETURNING last", seqBlock)
+	return &sqlcore.Dialect{
+		Name:     "sqlite",
+		Q:        q,
+		MapError: mapError,
+		TimeArg: func(t time.Time) any {
+			if t.IsZero() {
+				return nil
+			}
+			return t.UnixMicro()
+		},
+		DecimalArg: func(s string) any { return s },
+		NextSeqBlock: func(ctx context.Context, c sqlcore.Conn) (int64, int64, error) {
+			var last int64
+			err := c.QueryRow(ctx, nextSeq).Scan(&last)
+			return last - seqBlock + 1, seqBlock, err
+		},
+		SplitMovement: true,
+	}
+}
+
+// mapError wraps SQLite's busy and constraint errors with the loyalty sentinels.
+func mapError(err error) error {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	switch code := se.Code(); {
+	case code&0xff == sqlite3.SQLITE_BUSY, code&0xff == sqlite3.SQLITE_LOCKED:
+		return fmt.Errorf("%w: %w", loyalty.ErrConflict, err)
+	case code == sqlite3.SQLITE_CONSTRAINT_UNIQUE, code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return fmt.Errorf("%w: %w", loyalty.ErrDuplicateKey, err)
+	case code == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return fmt.Errorf("%w: a referenced record does not exist: %w", loyalty.ErrNotFound, err)
+	}
+	return err
+}
