@@ -1,0 +1,212 @@
+package sitoo_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/loyalsync/loyalsync/sitoo"
+)
+
+const orderEvent = `{"event_id":"5e9fd002119a4c5fb4de5ccb9d0b90ea","event_type":"order","event_date":1611138542,"account_id":1500,
+	"data":{"eshop_id":1,"order_id":12345,"order_event_type":"update","order_state_changed":"closed"}}`
+
+func events(n int) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = fmt.Sprintf(`{"event_id":"ev-%d","event_type":"order-delivery","event_date":1611138542,"account_id":1500,
+			"data":{"eshop_id":1,"order_id":7,"order_delivery_id":%d,"warehouse_id":3}}`, i, 100+i)
+	}
+	return "[" + strings.Join(parts, ",") + "]"
+}
+
+func post(t *testing.T, h http.Handler, body string, auth ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/sitoo/events", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if len(auth) == 2 {
+		req.SetBasicAuth(auth[0], auth[1])
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	return w
+}
+
+func TestParseEvents(t *testing.T) {
+	t.Parallel()
+	evs, err := sitoo.ParseEvents([]byte("[" + orderEvent + "]"))
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	ev := evs[0]
+	assert.Equal(t, "5e9fd002119a4c5fb4de5ccb9d0b90ea", ev.ID)
+	assert.Equal(t, sitoo.EventTypeOrder, ev.Type)
+	assert.Equal(t, int64(1611138542), ev.Date.Unix())
+	assert.Equal(t, int64(1500), ev.AccountID)
+	od, err := ev.OrderData()
+	require.NoError(t, err)
+	assert.Equal(t, int64(12345), od.OrderID)
+	assert.Equal(t, "closed", od.OrderStateChanged)
+	_, err = ev.OrderDeliveryData()
+	require.ErrorIs(t, err, sitoo.ErrInvalidEvents, "wrong type")
+
+	evs, err = sitoo.ParseEvents([]byte(events(10)))
+	require.NoError(t, err)
+	dd, err := evs[9].OrderDeliveryData()
+	require.NoError(t, err)
+	assert.Equal(t, int64(109), dd.OrderDeliveryID)
+
+	_, err = sitoo.ParseEvents([]byte(events(11)))
+	require.ErrorIs(t, err, sitoo.ErrTooManyEvents)
+	for _, bad := range []string{``, `{}`, `[]`, `[{"event_type":"order"}]`, `[1]`, `[{"event_id":"a","event_date":"x"}]`, `[`} {
+		_, err := sitoo.ParseEvents([]byte(bad))
+		assert.ErrorIs(t, err, sitoo.ErrInvalidEvents, bad)
+	}
+}
+
+func TestEventHandlerDeliversDedupesAndRetries(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var got []string
+	fail := map[string]bool{"ev-3": true}
+	h, err := sitoo.NewEventHandler(func(_ context.Context, ev sitoo.Event) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if fail[ev.ID] {
+			return errors.New("database down")
+		}
+		got = append(got, ev.ID)
+		return nil
+	}, sitoo.WithEventAuth("sitoo-hook", "hook-secret"))
+	require.NoError(t, err)
+
+	// ev-3 fails: 503, so Sitoo retries the delivery; ev-0..2 are done, ev-4 not attempted.
+	w := post(t, h, events(5), "sitoo-hook", "hook-secret")
+	assert.Equal(t, http.StatusServiceUnavailable, w.Code)
+	assert.Equal(t, []string{"ev-0", "ev-1", "ev-2"}, got)
+
+	// The retry skips what was handled.
+	mu.Lock()
+	delete(fail, "ev-3")
+	mu.Unlock()
+	w = post(t, h, events(5), "sitoo-hook", "hook-secret")
+	assert.Equal(t, http.StatusOK, w.Code)
+	assert.Equal(t, []string{"ev-0", "ev-1", "ev-2", "ev-3", "ev-4"}, got)
+
+	// A duplicate delivery is acknowledged and not handed on again.
+	w = post(t, h, events(5), "sitoo-hook", "hook-secret")
+	assert.Equal(t, http.StatusOK, w.Code)
+	assert.Len(t, got, 5)
+}
+
+func TestEventHandlerRejects(t *testing.T) {
+	t.Parallel()
+	called := false
+	h, err := sitoo.NewEventHandler(func(context.Context, sitoo.Event) error { called = true; return nil },
+		sitoo.WithEventAuth("u", "p"), sitoo.WithMaxEventBodyBytes(2048))
+	require.NoError(t, err)
+
+	assert.Equal(t, http.StatusUnauthorized, post(t, h, events(1)).Code)
+	assert.Equal(t, http.StatusUnauthorized, post(t, h, events(1), "u", "wrong").Code)
+	w := post(t, h, events(1), "U", "p")
+	assert.Equal(t, http.StatusUnauthorized, w.Code)
+	assert.NotEmpty(t, w.Header().Get("WWW-Authenticate"))
+	assert.Equal(t, http.StatusBadRequest, post(t, h, events(11), "u", "p").Code, "more than 10 events")
+	assert.Equal(t, http.StatusBadRequest, post(t, h, `{"event_id":"x"}`, "u", "p").Code)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, post(t, h, "["+strings.Repeat(" ", 4096)+"]", "u", "p").Code)
+
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	assert.Equal(t, http.StatusMethodNotAllowed, w.Code)
+	assert.False(t, called)
+
+	_, err = sitoo.NewEventHandler(nil)
+	require.ErrorIs(t, err, sitoo.ErrInvalidArgument)
+}
+
+func TestEventHandlerTimeoutAnswers503(t *testing.T) {
+	t.Parallel()
+	h, err := sitoo.NewEventHandler(func(ctx context.Context, ev sitoo.Event) error {
+		<-ctx.Done() // a callback that respects the delivery's deadline
+		return ctx.Err()
+	}, sitoo.WithEventTimeout(10*time.Millisecond))
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusServiceUnavailable, post(t, h, events(2)).Code)
+}
+
+// failingStore is a SeenStore that fails.
+type failingStore struct{}
+
+func (failingStore) Seen(context.Context, string) (bool, error) { return false, errors.New("redis down") }
+func (failingStore) MarkSeen(context.Context, string) error      { return nil }
+
+func TestEventHandlerSeenStoreFailure(t *testing.T) {
+	t.Parallel()
+	called := false
+	h, err := sitoo.NewEventHandler(func(context.Context, sitoo.Event) error { called = true; return nil },
+		sitoo.WithSeenStore(failingStore{}))
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusServiceUnavailable, post(t, h, events(1)).Code)
+	assert.False(t, called, "without knowing whether it is a duplicate the event is not handed on")
+}
+
+func TestEventHandlerConcurrentDuplicate(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	started := make(chan struct{})
+	var calls int
+	var mu sync.Mutex
+	h, err := sitoo.NewEventHandler(func(ctx context.Context, ev sitoo.Event) error {
+		mu.Lock()
+		calls++
+		first := calls == 1
+		mu.Unlock()
+		if first {
+			close(started)
+			<-release
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	done := make(chan int)
+	go func() { done <- post(t, h, events(1)).Code }()
+	<-started
+	// Sitoo resends while the first delivery still runs: the copy is told to come back later.
+	assert.Equal(t, http.StatusServiceUnavailable, post(t, h, events(1)).Code)
+	close(release)
+	assert.Equal(t, http.StatusOK, <-done)
+	assert.Equal(t, http.StatusOK, post(t, h, events(1)).Code)
+	mu.Lock()
+	assert.Equal(t, 1, calls)
+	mu.Unlock()
+}
+
+func TestMemorySeenStoreBounds(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := sitoo.NewMemorySeenStore(3, time.Hour)
+	for _, id := range []string{"a", "b", "c", "d"} {
+		require.NoError(t, s.MarkSeen(ctx, id))
+	}
+	assert.Equal(t, 3, s.Len(), "bounded")
+	seen, err := s.Seen(ctx, "a")
+	require.NoError(t, err)
+	assert.False(t, seen, "the oldest id was forgotten")
+	for _, id := range []string{"b", "c", "d"} {
+		seen, _ := s.Seen(ctx, id)
+		assert.True(t, seen, id)
+	}
+	for i := range 1000 {
+		require.NoError(t, s.MarkSeen(ctx, fmt.Sprint(i)))
+	}
+	assert.Equal(t, 3, s.Len())
+}
