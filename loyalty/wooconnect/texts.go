@@ -30,7 +30,7 @@ type catalog struct {
 	welcomeBonus             string // bonus points
 	balance                  string // points, value
 	balanceOnly              string // points
-	progress                 string // missing points, first discount value
+	progress                 string // missing points, their unit, first discount value
 	signIn                   string // email
 	couponIntro              string // points
 	couponCode               string // code
@@ -57,7 +57,7 @@ var english = catalog{
 	welcomeBonus: "That includes a welcome bonus of %s.",
 	balance:      "You now have %s = %s in store discount",
 	balanceOnly:  "You now have %s.",
-	progress:     "Only %s more until your first %s discount",
+	progress:     "Only %s more %s until your first %s discount",
 	signIn: "Your loyalty account is ready. Sign in with your email address (%s) and a one-time code we send you: " +
 		"there is no password to remember.",
 	couponIntro:  "You redeemed %s. Here is your store coupon:",
@@ -85,7 +85,7 @@ var swedish = catalog{
 	welcomeBonus: "Det inkluderar en välkomstbonus på %s.",
 	balance:      "Du har nu %s = %s i butiksrabatt",
 	balanceOnly:  "Du har nu %s.",
-	progress:     "Bara %s kvar till din första rabatt på %s",
+	progress:     "Bara %s %s kvar till din första rabatt på %s",
 	signIn: "Ditt lojalitetskonto är klart. Logga in med din e-postadress (%s) och en engångskod som vi skickar till dig: " +
 		"du behöver inget lösenord.",
 	couponIntro:  "Du har löst in %s. Här är din rabattkupong:",
@@ -121,12 +121,17 @@ func (c *catalog) localize(s string) string {
 }
 
 // pts formats a points amount with its unit: "1,200 points", "1 point", "1 200 poäng".
-func (c *catalog) pts(n int64) string {
-	unit := c.points
+func (c *catalog) pts(n int64) string { return c.num(n) + " " + c.unit(n) }
+
+// num formats a points amount: "1,200", "1 200".
+func (c *catalog) num(n int64) string { return c.localize(loyalty.FormatPoints(n)) }
+
+// unit is "point" or "points" for n.
+func (c *catalog) unit(n int64) string {
 	if n == 1 || n == -1 {
-		unit = c.point
+		return c.point
 	}
-	return c.localize(loyalty.FormatPoints(n)) + " " + unit
+	return c.points
 }
 
 // money formats an amount with the currency code: "60.00 EUR", "60,00 SEK".
@@ -215,7 +220,8 @@ func (c *catalog) balanceLines(lines *[]string, p loyalty.Program, balance int64
 	}
 	*lines = append(*lines, fmt.Sprintf(c.balance, c.pts(balance), c.localize(loyalty.FormatMoney(p.PointsValue(balance), p.Currency))))
 	if balance < r.MinPoints {
-		*lines = append(*lines, fmt.Sprintf(c.progress, c.pts(r.MinPoints-max(balance, 0)),
+		missing := r.MinPoints - max(balance, 0)
+		*lines = append(*lines, fmt.Sprintf(c.progress, c.num(missing), c.unit(missing),
 			c.localize(loyalty.FormatMoney(p.PointsValue(r.MinPoints), p.Currency))))
 	}
 }
