@@ -92,14 +92,16 @@ func (s *Server) applyCustomer(cu *customer, in *customerInput, creating bool, e
 		if !isEmail(email) {
 			return newError(400, "registration-error-invalid-email", "Please provide a valid email address.")
 		}
-		if other := s.st.customerByEmail(email); other != nil && other.id != cu.id {
-			if creating {
-				return newError(400, "registration-error-email-exists",
-					`An account is already registered with your email address. <a href="#" class="showlogin">Please log in.</a>`)
-			}
-			return newError(400, "existing_user_email", "Sorry, that email address is already used!")
+		switch other := s.st.customerByEmail(email); {
+		case other != nil && other.id != cu.id && creating:
+			return newError(400, "registration-error-email-exists",
+				`An account is already registered with your email address. <a href="#" class="showlogin">Please log in.</a>`)
+		case other != nil && other.id != cu.id:
+			// wp_update_user refuses the address, and WooCommerce ignores its error: the update
+			// answers 200 and the email stays as it was.
+		default:
+			cu.email = email
 		}
-		cu.email = email
 	}
 	if in.Username != nil && strings.TrimSpace(*in.Username) != "" {
 		name := strings.TrimSpace(*in.Username)

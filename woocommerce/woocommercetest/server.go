@@ -182,6 +182,9 @@ func (s *Server) homeFor(tls bool) string {
 	return u.String()
 }
 
+// Now returns the server's clock (see WithClock), truncated to seconds like MySQL datetimes.
+func (s *Server) Now() time.Time { return s.now() }
+
 // now returns the server's current time in UTC, truncated to seconds like MySQL datetimes.
 func (s *Server) now() time.Time { return s.cfg.now().UTC().Truncate(time.Second) }
 

@@ -20,8 +20,8 @@ func (s *Server) getSystemStatus(c *call) (int, any, *wpError) {
 			"max_upload_size": 8388608, "mysql_version": "8.0.36", "mysql_version_string": "8.0.36",
 			"default_timezone": "UTC", "fsockopen_or_curl_enabled": true, "soapclient_enabled": true,
 			"domdocument_enabled": true, "gzip_enabled": true, "mbstring_enabled": true,
-			"remote_post_successful": true, "remote_post_response": 200, "remote_get_successful": true,
-			"remote_get_response": 200,
+			"remote_post_successful": true, "remote_post_response": "200", "remote_get_successful": true,
+			"remote_get_response": "200",
 		},
 		"database": map[string]any{
 			"wc_database_version": "9.4.0", "database_prefix": "wp_", "maxmind_geoip_database": "",
