@@ -173,3 +173,19 @@ func FuzzMoneyAndDecimal(f *testing.F) {
 		}
 	})
 }
+
+func TestRequestNullsAndZeros(t *testing.T) {
+	t.Parallel()
+	// A field set through a pointer is sent even when zero; a pointer to a zero id, date or
+	// null-able value is sent as null, which is how Sitoo clears it.
+	b, err := json.Marshal(ProductRequest{MoneyPrice: Ptr(Money{}), ActivePOS: Ptr(false), DefaultCategoryID: Ptr(NullID(0)),
+		BarcodeAliases: []string{}})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"moneyprice":"0.00","activepos":false,"defaultcategoryid":null,"barcodealiases":[]}`, string(b))
+	b, err = json.Marshal(OrderRequest{DateReserved: &UnixTime{}, WarehouseID: Ptr(NullID(0))})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"datereserved":null,"warehouseid":null}`, string(b))
+	b, err = json.Marshal(ProductRequest{})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{}`, string(b), "nothing set, nothing sent")
+}
