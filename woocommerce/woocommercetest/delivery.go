@@ -193,11 +193,20 @@ func (d *dispatcher) worker() {
 	}
 }
 
+// flush delivers the queue in the caller's goroutine with WithManualDeliveries; otherwise it wakes
+// the worker and waits, so deliveries keep their order.
 func (d *dispatcher) flush(ctx context.Context) error {
 	for {
-		if j, ok := d.take(); ok {
-			d.finished(d.s.deliver(d.ctx, j))
-			continue
+		if d.done == nil {
+			if j, ok := d.take(); ok {
+				d.finished(d.s.deliver(d.ctx, j))
+				continue
+			}
+		} else {
+			select {
+			case d.wake <- struct{}{}:
+			default:
+			}
 		}
 		d.mu.Lock()
 		idle := d.inflight == 0 && len(d.queue) == 0
