@@ -21,7 +21,6 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/loyalsync/loyalsync/loyalty"
-	"github.com/loyalsync/loyalsync/loyalty/storetest"
 	"github.com/loyalsync/loyalsync/loyalty/wooconnect"
 	"github.com/loyalsync/loyalsync/woocommerce"
 	"github.com/loyalsync/loyalsync/woocommerce/woocommercetest"
@@ -92,7 +91,7 @@ type env struct {
 	conns wooconnect.ConnectionStore
 	db    *sql.DB
 	dbDir string
-	clock *storetest.Clock
+	clock *testClock
 	mail  *recorder
 	logs  *syncBuffer
 	prog  loyalty.Program
@@ -126,7 +125,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	e := &env{t: t, ctx: t.Context(), clock: storetest.NewClock(time.Now()), mail: &recorder{}, logs: &syncBuffer{}}
+	e := &env{t: t, ctx: t.Context(), clock: &testClock{}, mail: &recorder{}, logs: &syncBuffer{}}
 	e.shop = woocommercetest.NewServer(append([]woocommercetest.Option{woocommercetest.WithCurrency("EUR")}, cfg.shopOpts...)...)
 	t.Cleanup(e.shop.Close)
 	e.key = e.shop.AddKey(woocommercetest.ReadWrite)
@@ -425,4 +424,23 @@ func replay(t *testing.T, e *env, url string, header http.Header, body []byte, n
 	for c := range codes {
 		require.Equal(t, http.StatusOK, c)
 	}
+}
+
+// testClock is the wall clock moved forward by Advance, so that the connector's times stay in
+// step with the fake store's (which uses the real clock) while tests can jump ahead.
+type testClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.offset += d
+	c.mu.Unlock()
 }
