@@ -64,6 +64,12 @@ func (m Money) String() string { return fixedString(m.Decimal, 2) }
 // Equal reports whether two amounts are numerically equal.
 func (m Money) Equal(o Money) bool { return m.Decimal.Equal(o.Decimal) }
 
+// Format prints the amount like String for %v and %s (fmt.Println shows "10.50", not "10.5").
+func (m Money) Format(f fmt.State, verb rune) { formatFixed(f, verb, m.Decimal, m.String()) }
+
+// MarshalText returns String, for text encoders such as log/slog.
+func (m Money) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+
 // MarshalJSON encodes the amount as a string with exactly 2 decimals.
 func (m Money) MarshalJSON() ([]byte, error) { return marshalFixed("Money", m.Decimal, 2) }
 
@@ -114,6 +120,12 @@ func (d Decimal) String() string { return fixedString(d.Decimal, 3) }
 // Equal reports whether two numbers are numerically equal.
 func (d Decimal) Equal(o Decimal) bool { return d.Decimal.Equal(o.Decimal) }
 
+// Format prints the number like String for %v and %s (fmt.Println shows "12.000").
+func (d Decimal) Format(f fmt.State, verb rune) { formatFixed(f, verb, d.Decimal, d.String()) }
+
+// MarshalText returns String, for text encoders such as log/slog.
+func (d Decimal) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
 // MarshalJSON encodes the number as a string with exactly 3 decimals.
 func (d Decimal) MarshalJSON() ([]byte, error) { return marshalFixed("Decimal", d.Decimal, 3) }
 
@@ -157,6 +169,18 @@ func (p *Percent) UnmarshalJSON(data []byte) error {
 	}
 	p.Decimal = v.Decimal
 	return nil
+}
+
+// formatFixed prints s for %v, %s and %q, and leaves other verbs (%f, %.1f, ...) to decimal.Decimal.
+func formatFixed(f fmt.State, verb rune, d decimal.Decimal, s string) {
+	switch verb {
+	case 'v', 's':
+		_, _ = fmt.Fprint(f, s)
+	case 'q':
+		_, _ = fmt.Fprintf(f, "%q", s)
+	default:
+		d.Format(f, verb)
+	}
 }
 
 func fixedString(d decimal.Decimal, places int32) string {

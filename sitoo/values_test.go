@@ -3,6 +3,7 @@ package sitoo
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -188,4 +189,15 @@ func TestRequestNullsAndZeros(t *testing.T) {
 	b, err = json.Marshal(ProductRequest{})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{}`, string(b), "nothing set, nothing sent")
+}
+
+func TestMoneyAndDecimalPrint(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "10.50 12.000 \"1.00\" 10.5", fmt.Sprintf("%v %s %q %.1f", MustMoney("10.5"), MustDecimal("12"), MustMoney("1"), MustMoney("10.5")))
+	b, err := MustMoney("3").MarshalText()
+	require.NoError(t, err)
+	assert.Equal(t, "3.00", string(b))
+	b, err = MustDecimal("3").MarshalText()
+	require.NoError(t, err)
+	assert.Equal(t, "3.000", string(b))
 }
