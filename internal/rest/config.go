@@ -50,7 +50,9 @@ type Config struct {
 	Rate  rate.Limit
 	Burst int
 
-	// Authenticate is called on every attempt (so signatures with nonces are fresh on retries).
+	// Authenticate is called on every attempt (so signatures with nonces are fresh on retries), and
+	// only for requests to the base URL's host: a redirect to another host, or from https down to
+	// http, is followed without credentials. An error from it ends the call without retries.
 	Authenticate func(*http.Request) error
 	// DecodeError turns a non-2xx response and its raw body into the API's typed error.
 	// Default: *HTTPError.
