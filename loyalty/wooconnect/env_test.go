@@ -104,7 +104,11 @@ type envConfig struct {
 	shopOpts []woocommercetest.Option
 	program  func(p *loyalty.Program)
 	connOpts []wooconnect.Option
+	logMail  bool
 }
+
+// withLogSender sends the emails through a LogSender on the env's log instead of recording them.
+func withLogSender() envOption { return func(c *envConfig) { c.logMail = true } }
 
 func withShop(opts ...woocommercetest.Option) envOption {
 	return func(c *envConfig) { c.shopOpts = append(c.shopOpts, opts...) }
@@ -163,6 +167,9 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		wooconnect.WithClientOptions(woocommerce.WithHTTPClient(e.shop.Client()), woocommerce.WithLogger(logger),
 			woocommerce.WithRetry(2, time.Millisecond, 5*time.Millisecond)),
 		wooconnect.WithEngineOptions(loyalty.WithReceiptSalt([]byte("0123456789abcdef")), loyalty.WithRecoverAfter(0)),
+	}
+	if cfg.logMail {
+		copts = append(copts, wooconnect.WithSender(&wooconnect.LogSender{Logger: logger}))
 	}
 	e.conn, err = wooconnect.New(store, e.conns, append(copts, cfg.connOpts...)...)
 	require.NoError(t, err)
@@ -443,4 +450,14 @@ func (c *testClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	c.offset += d
 	c.mu.Unlock()
+}
+
+// hasActivity reports whether the activity log has an entry of kind.
+func (e *env) hasActivity(kind loyalty.ActivityKind) bool {
+	for _, a := range e.activity() {
+		if a.Kind == kind {
+			return true
+		}
+	}
+	return false
 }
