@@ -3,6 +3,7 @@ module github.com/loyalsync/loyalsync/woocommerce/internal/peerbench
 go 1.25.0
 
 require (
+	github.com/govalues/decimal v0.1.36
 	github.com/json-iterator/go v1.1.12
 	github.com/loyalsync/loyalsync v0.0.0
 )
