@@ -217,6 +217,7 @@ type ParamError struct {
 	Reason string
 }
 
+// Error describes the rejected parameter.
 func (e *ParamError) Error() string {
 	return fmt.Sprintf("woocommerce: invalid %s %q: %s", e.Param, e.Value, e.Reason)
 }
@@ -247,6 +248,7 @@ type BatchItemError struct {
 	Data    ErrorData
 }
 
+// Error names the item and WooCommerce's error for it.
 func (e *BatchItemError) Error() string {
 	return fmt.Sprintf("woocommerce: batch %s item %d (id %d): %s: %s", e.Op, e.Index, e.ID, e.Code, e.Message)
 }
@@ -260,6 +262,7 @@ type BatchError struct {
 	Items []*BatchItemError
 }
 
+// Error summarises the failed items.
 func (e *BatchError) Error() string {
 	if len(e.Items) == 1 {
 		return e.Items[0].Error()

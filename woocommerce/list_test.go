@@ -215,3 +215,21 @@ func TestNonJSONErrorBody(t *testing.T) {
 	assert.Contains(t, string(apiErr.Body), "ModSecurity")
 	assert.ErrorIs(t, err, ErrForbidden)
 }
+
+func TestCategoryTree(t *testing.T) {
+	t.Parallel()
+	cats := []Category{
+		{ID: 1, Name: "Clothing"}, {ID: 2, Name: "Hoodies", Parent: 1}, {ID: 3, Name: "Socks", Parent: 1},
+		{ID: 4, Name: "Wool", Parent: 3}, {ID: 5, Name: "Orphan", Parent: 99}, {ID: 6, Name: "Self", Parent: 6},
+	}
+	roots, children := CategoryTree(cats)
+	var names []string
+	for _, r := range roots {
+		names = append(names, r.Name)
+	}
+	assert.Equal(t, []string{"Clothing", "Orphan", "Self"}, names, "a missing or self parent makes a root")
+	require.Len(t, children[1], 2)
+	assert.Equal(t, "Hoodies", children[1][0].Name)
+	assert.Equal(t, "Wool", children[3][0].Name)
+	assert.Empty(t, children[2])
+}

@@ -252,6 +252,10 @@ type OrderListOptions struct {
 	Product  int64         `url:"product,omitempty"`
 	// DecimalPoints is "dp", the number of decimals in amounts (default: the store's setting).
 	DecimalPoints int `url:"dp,omitempty"`
+	// IncludeMeta and ExcludeMeta limit the meta_data keys returned (WooCommerce 8.5+); fewer
+	// meta entries make large pages smaller and faster to decode.
+	IncludeMeta []string `url:"include_meta,omitempty,comma"`
+	ExcludeMeta []string `url:"exclude_meta,omitempty,comma"`
 }
 
 // OrdersService manages orders. Create it through NewClient.

@@ -108,8 +108,7 @@ func TestMethodOverride(t *testing.T) {
 	c, _ := newTestStore(t, func(w http.ResponseWriter, r *http.Request) {
 		seen.add(r)
 		_, _ = w.Write([]byte(`{"id":1}`))
-	})
-	c.methodOverride = true
+	}, WithMethodOverride())
 	_, _, err := c.Products.Update(t.Context(), 1, &ProductRequest{Name: Ptr("x")})
 	require.NoError(t, err)
 	_, _, err = c.Products.Delete(t.Context(), 1, true)

@@ -52,7 +52,7 @@ func (rc *recorder) all() []recorded {
 
 // newTestStore starts a TLS test server that checks Basic credentials, records the request and
 // answers with reply. It returns a client for it.
-func newTestStore(t *testing.T, reply func(w http.ResponseWriter, r *http.Request)) (*Client, *recorder) {
+func newTestStore(t *testing.T, reply func(w http.ResponseWriter, r *http.Request), opts ...Option) (*Client, *recorder) {
 	t.Helper()
 	seen := &recorder{}
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -65,7 +65,8 @@ func newTestStore(t *testing.T, reply func(w http.ResponseWriter, r *http.Reques
 		reply(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := NewClient(srv.URL+"/", testKey, testSecret, WithHTTPClient(srv.Client()), WithRetry(2, time.Millisecond, 2*time.Millisecond))
+	opts = append([]Option{WithHTTPClient(srv.Client()), WithRetry(2, time.Millisecond, 2*time.Millisecond)}, opts...)
+	c, err := NewClient(srv.URL+"/", testKey, testSecret, opts...)
 	require.NoError(t, err)
 	return c, seen
 }
@@ -98,11 +99,11 @@ func TestServiceRequests(t *testing.T) {
 				ListOptions: ListOptions{Page: 2, PerPage: 50, Order: Ascending, OrderBy: "id"},
 				DateFilter:  DateFilter{After: after},
 				Status:      []OrderStatus{OrderProcessing, OrderCompleted}, Include: []int64{1, 2}, Customer: 9,
-				Search: "van der", DecimalPoints: 2,
+				Search: "van der", DecimalPoints: 2, ExcludeMeta: []string{"_a", "_b"},
 			})
 			return err
 		}, "GET", "/wp-json/wc/v3/orders",
-			"after=2025-01-02T02%3A04%3A05&customer=9&dates_are_gmt=true&dp=2&include=1%2C2&order=asc&orderby=id&page=2&per_page=50&search=van+der&status=processing%2Ccompleted", "", lst},
+			"after=2025-01-02T02%3A04%3A05&customer=9&dates_are_gmt=true&dp=2&exclude_meta=_a%2C_b&include=1%2C2&order=asc&orderby=id&page=2&per_page=50&search=van+der&status=processing%2Ccompleted", "", lst},
 		{"orders get", func(ctx context.Context, c *Client) error { _, _, err := c.Orders.Get(ctx, 7); return err },
 			"GET", "/wp-json/wc/v3/orders/7", "", "", obj},
 		{"orders create", func(ctx context.Context, c *Client) error {

@@ -102,6 +102,7 @@ const (
 	DeliveryAction
 )
 
+// String returns "ping", "resource", "deleted" or "action".
 func (k DeliveryKind) String() string {
 	switch k {
 	case DeliveryPing:
