@@ -12,7 +12,7 @@ import (
 
 // ReconcileReport counts what Reconcile did.
 type ReconcileReport struct {
-	// Since is where the walk started: the requested time, or the moment processing last
+	// Since is where the walk started: the requested time, or the second before processing last
 	// started when that is later (no back-fill of paused periods).
 	Since time.Time
 	// Orders is the number of orders read from the store.
@@ -49,8 +49,10 @@ func (c *Connector) Reconcile(ctx context.Context, connectionID string, since ti
 		return rep, err
 	}
 	rep.Since = since.UTC()
-	if rec.ProcessingSince.After(rep.Since) {
-		rep.Since = rec.ProcessingSince
+	// WooCommerce keeps modification times in whole seconds and modified_after is exclusive:
+	// start one second before the second processing started, so no order of that second is lost.
+	if floor := rec.ProcessingSince.Truncate(time.Second).Add(-time.Second); floor.After(rep.Since) {
+		rep.Since = floor
 	}
 	opts := &woocommerce.OrderListOptions{
 		ListOptions: woocommerce.ListOptions{PerPage: woocommerce.MaxPerPage, OrderBy: "id", Order: woocommerce.Ascending},

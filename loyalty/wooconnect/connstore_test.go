@@ -1,0 +1,175 @@
+package wooconnect_test
+
+import (
+	"database/sql"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/loyalsync/loyalsync/loyalty/wooconnect"
+)
+
+// testConnectionStore runs the ConnectionStore contract against a fresh, empty store.
+func testConnectionStore(t *testing.T, newStore func(t *testing.T) wooconnect.ConnectionStore) {
+	t.Run("round trip", func(t *testing.T) {
+		s, ctx := newStore(t), t.Context()
+		now := time.Date(2026, 3, 2, 9, 0, 0, 123456000, time.UTC)
+		rec := wooconnect.ConnectionRecord{ID: "wc_1", ProgramID: "card", StoreURL: "https://shop.example",
+			Credentials: []byte{1, 2, 3, 0, 255}, WebhookID: 12, ManualReason: "", Paused: true,
+			ConnectedAt: now, ProcessingSince: now.Add(time.Minute), UpdatedAt: now.Add(2 * time.Minute)}
+		require.NoError(t, s.CreateConnection(ctx, rec))
+		got, err := s.Connection(ctx, "wc_1")
+		require.NoError(t, err)
+		assert.Equal(t, rec, got)
+		got, err = s.ConnectionByStore(ctx, "card", "https://shop.example")
+		require.NoError(t, err)
+		assert.Equal(t, rec, got)
+		assert.Equal(t, wooconnect.StatePaused, got.State())
+
+		rec.Credentials, rec.Disconnected, rec.WebhookID, rec.ManualReason = nil, true, 0, "x"
+		rec.LastDeliveryAt = now.Add(time.Hour) // ignored by UpdateConnection
+		require.NoError(t, s.UpdateConnection(ctx, rec))
+		got, err = s.Connection(ctx, "wc_1")
+		require.NoError(t, err)
+		assert.Nil(t, got.Credentials)
+		assert.True(t, got.LastDeliveryAt.IsZero())
+		assert.Equal(t, wooconnect.StateDisconnected, got.State())
+	})
+	t.Run("not found and duplicates", func(t *testing.T) {
+		s, ctx := newStore(t), t.Context()
+		_, err := s.Connection(ctx, "nope")
+		assert.ErrorIs(t, err, wooconnect.ErrConnectionNotFound)
+		_, err = s.ConnectionByStore(ctx, "card", "https://shop.example")
+		assert.ErrorIs(t, err, wooconnect.ErrConnectionNotFound)
+		assert.ErrorIs(t, s.UpdateConnection(ctx, wooconnect.ConnectionRecord{ID: "nope"}), wooconnect.ErrConnectionNotFound)
+		assert.ErrorIs(t, s.RecordDelivery(ctx, "nope", time.Now()), wooconnect.ErrConnectionNotFound)
+
+		rec := wooconnect.ConnectionRecord{ID: "wc_1", ProgramID: "card", StoreURL: "https://shop.example", ConnectedAt: time.Now()}
+		require.NoError(t, s.CreateConnection(ctx, rec))
+		assert.ErrorIs(t, s.CreateConnection(ctx, rec), wooconnect.ErrConnectionExists)
+		rec.ID = "wc_2"
+		assert.ErrorIs(t, s.CreateConnection(ctx, rec), wooconnect.ErrConnectionExists, "same program and store")
+		rec.ProgramID = "other"
+		assert.NoError(t, s.CreateConnection(ctx, rec), "another program may connect the same store")
+	})
+	t.Run("list", func(t *testing.T) {
+		s, ctx := newStore(t), t.Context()
+		base := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		for i, id := range []string{"wc_c", "wc_a", "wc_b"} {
+			require.NoError(t, s.CreateConnection(ctx, wooconnect.ConnectionRecord{ID: id, ProgramID: []string{"p1", "p2", "p1"}[i],
+				StoreURL: "https://" + id + ".example", ConnectedAt: base.Add(time.Duration(i) * time.Minute)}))
+		}
+		all, err := s.Connections(ctx, "")
+		require.NoError(t, err)
+		require.Len(t, all, 3)
+		assert.Equal(t, []string{"wc_c", "wc_a", "wc_b"}, []string{all[0].ID, all[1].ID, all[2].ID})
+		p1, err := s.Connections(ctx, "p1")
+		require.NoError(t, err)
+		assert.Len(t, p1, 2)
+	})
+	t.Run("deliveries only move forward", func(t *testing.T) {
+		s, ctx := newStore(t), t.Context()
+		require.NoError(t, s.CreateConnection(ctx, wooconnect.ConnectionRecord{ID: "wc_1", ProgramID: "p", StoreURL: "https://s.example"}))
+		t1 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		var wg sync.WaitGroup
+		for i := range 20 {
+			wg.Go(func() { assert.NoError(t, s.RecordDelivery(ctx, "wc_1", t1.Add(time.Duration(i)*time.Second))) })
+		}
+		wg.Wait()
+		require.NoError(t, s.RecordDelivery(ctx, "wc_1", t1))
+		got, err := s.Connection(ctx, "wc_1")
+		require.NoError(t, err)
+		assert.Equal(t, t1.Add(19*time.Second), got.LastDeliveryAt)
+	})
+	t.Run("email opt-outs", func(t *testing.T) {
+		s, ctx := newStore(t), t.Context()
+		out, err := s.EmailOptOut(ctx, "p", "m")
+		require.NoError(t, err)
+		assert.False(t, out)
+		require.NoError(t, s.SetEmailOptOut(ctx, "p", "m", true))
+		require.NoError(t, s.SetEmailOptOut(ctx, "p", "m", true), "idempotent")
+		out, err = s.EmailOptOut(ctx, "p", "m")
+		require.NoError(t, err)
+		assert.True(t, out)
+		out, err = s.EmailOptOut(ctx, "other", "m")
+		require.NoError(t, err)
+		assert.False(t, out, "per program")
+		require.NoError(t, s.SetEmailOptOut(ctx, "p", "m", false))
+		out, err = s.EmailOptOut(ctx, "p", "m")
+		require.NoError(t, err)
+		assert.False(t, out)
+	})
+}
+
+func TestMemoryConnectionStore(t *testing.T) {
+	t.Parallel()
+	testConnectionStore(t, func(*testing.T) wooconnect.ConnectionStore { return wooconnect.NewMemoryConnectionStore() })
+}
+
+func TestSQLConnectionStore_SQLite(t *testing.T) {
+	t.Parallel()
+	testConnectionStore(t, func(t *testing.T) wooconnect.ConnectionStore {
+		db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "c.db")+"?_pragma=busy_timeout(10000)")
+		require.NoError(t, err)
+		t.Cleanup(func() { db.Close() })
+		s, err := wooconnect.OpenSQLConnectionStore(t.Context(), db, "")
+		require.NoError(t, err)
+		return s
+	})
+}
+
+// Opening twice (a restart, two processes) keeps the schema and the data.
+func TestSQLConnectionStore_ReopenKeepsData(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "c.db")
+	open := func() (*sql.DB, wooconnect.ConnectionStore) {
+		db, err := sql.Open("sqlite", "file:"+path)
+		require.NoError(t, err)
+		s, err := wooconnect.OpenSQLConnectionStore(t.Context(), db, wooconnect.SQLite)
+		require.NoError(t, err)
+		return db, s
+	}
+	db, s := open()
+	require.NoError(t, s.CreateConnection(t.Context(), wooconnect.ConnectionRecord{ID: "wc_1", ProgramID: "p", StoreURL: "https://s.example"}))
+	db.Close()
+	db, s = open()
+	defer db.Close()
+	_, err := s.Connection(t.Context(), "wc_1")
+	require.NoError(t, err)
+	var version int
+	require.NoError(t, db.QueryRow(`SELECT version FROM wooconnect_schema`).Scan(&version))
+	assert.Equal(t, 1, version)
+
+	_, err = db.Exec(`UPDATE wooconnect_schema SET version = 99`)
+	require.NoError(t, err)
+	_, err = wooconnect.OpenSQLConnectionStore(t.Context(), db, wooconnect.SQLite)
+	assert.ErrorContains(t, err, "newer than this code")
+	_, err = wooconnect.OpenSQLConnectionStore(t.Context(), db, "oracle")
+	assert.ErrorContains(t, err, "unsupported SQL dialect")
+}
+
+// With LOYALSYNC_TEST_POSTGRES set to a DSN, the same contract runs on PostgreSQL.
+func TestSQLConnectionStore_PostgreSQL(t *testing.T) {
+	dsn := os.Getenv("LOYALSYNC_TEST_POSTGRES")
+	if dsn == "" {
+		t.Skip("LOYALSYNC_TEST_POSTGRES is not set")
+	}
+	testConnectionStore(t, func(t *testing.T) wooconnect.ConnectionStore {
+		db, err := sql.Open("pgx", dsn)
+		require.NoError(t, err)
+		t.Cleanup(func() { db.Close() })
+		s, err := wooconnect.OpenSQLConnectionStore(t.Context(), db, "")
+		require.NoError(t, err)
+		for _, tbl := range []string{"wooconnect_connections", "wooconnect_email_optouts"} {
+			_, err := db.ExecContext(t.Context(), "DELETE FROM "+tbl)
+			require.NoError(t, err)
+		}
+		return s
+	})
+}

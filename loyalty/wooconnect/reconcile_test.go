@@ -1,0 +1,84 @@
+package wooconnect_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/loyalty/wooconnect"
+	"github.com/loyalsync/loyalsync/woocommerce"
+)
+
+// WooCommerce never redelivers: orders whose deliveries failed are applied by Reconcile, once,
+// and a second pass changes nothing.
+func TestReconcile_AppliesMissedDeliveriesOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.connect()
+	since := e.clock.Now().Add(-time.Minute)
+	e.placeOrder(ada, "10.00", woocommerce.OrderCompleted) // delivered
+
+	// Deliveries stop for a while (the webhook is paused in WordPress, or the receiver was down).
+	down := woocommerce.WebhookPaused
+	_, _, err := e.admin.Webhooks.Update(e.ctx, c.WebhookID, &woocommerce.WebhookRequest{Status: &down})
+	require.NoError(t, err)
+	missed := e.placeOrder(grace, "25.00", woocommerce.OrderCompleted)
+	refunded := e.placeOrder(customer{"Rob", "R", "rob@example.com"}, "30.00", woocommerce.OrderCompleted)
+	e.setStatus(refunded, woocommerce.OrderRefunded)
+	e.placeOrder(customer{"Hal", "H", "hal@example.com"}, "99.00", woocommerce.OrderOnHold)
+	assert.Empty(t, e.orderReceipts(missed))
+
+	rep, err := e.conn.Reconcile(e.ctx, c.ID, since)
+	require.NoError(t, err)
+	assert.Equal(t, 4, rep.Orders)
+	assert.Equal(t, 2, rep.Unchanged, "the delivered order and the on-hold one")
+	assert.Equal(t, map[loyalty.Outcome]int{loyalty.OutcomeProcessed: 1, loyalty.OutcomeIgnored: 1}, rep.ByOutcome)
+	assert.Equal(t, int64(25), e.balance(grace.email))
+	assert.Equal(t, int64(10), e.balance(ada.email))
+
+	rep, err = e.conn.Reconcile(e.ctx, c.ID, since)
+	require.NoError(t, err)
+	assert.Equal(t, 4, rep.Unchanged, "a second pass touches nothing")
+	assert.Equal(t, int64(25), e.balance(grace.email))
+}
+
+// Reconcile pages through many orders (more than one page of 100).
+func TestReconcile_WalksEveryPage(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("creates 120 orders")
+	}
+	e := newEnv(t)
+	c := e.connect()
+	since := e.clock.Now().Add(-time.Minute)
+	down := woocommerce.WebhookPaused
+	_, _, err := e.admin.Webhooks.Update(e.ctx, c.WebhookID, &woocommerce.WebhookRequest{Status: &down})
+	require.NoError(t, err)
+	status := woocommerce.OrderCompleted
+	amount := woocommerce.MustMoney("1.00")
+	var batch woocommerce.Batch[woocommerce.OrderRequest]
+	for range 120 {
+		batch.Create = append(batch.Create, woocommerce.OrderRequest{Status: &status,
+			Billing:  &woocommerce.Address{Email: ada.email},
+			FeeLines: []woocommerce.FeeLineRequest{{Name: "x", Total: &amount}}})
+	}
+	_, err = e.admin.Orders.Batch(e.ctx, &batch)
+	require.NoError(t, err)
+	rep, err := e.conn.Reconcile(e.ctx, c.ID, since)
+	require.NoError(t, err)
+	assert.Equal(t, 120, rep.Orders)
+	assert.Equal(t, int64(120), e.balance(ada.email))
+}
+
+// A paused connection is not reconciled.
+func TestReconcile_RefusesPaused(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.connect()
+	require.NoError(t, e.conn.Pause(e.ctx, c.ID, "owner"))
+	_, err := e.conn.Reconcile(e.ctx, c.ID, time.Time{})
+	assert.ErrorIs(t, err, wooconnect.ErrPaused)
+}
