@@ -219,3 +219,14 @@ func TestErrorBodyDecodes(t *testing.T) {
 	assert.NotErrorIs(t, err, ErrNotFound)
 	assert.Contains(t, err.Error(), "per_page: per_page must be between")
 }
+
+func TestClientDecodesBOMAndNULBodies(t *testing.T) {
+	t.Parallel()
+	body := readTestdata(t, "quirks_order.json")
+	c, _ := newTestStore(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(body) })
+	o, resp, err := c.Orders.Get(t.Context(), 901)
+	require.NoError(t, err)
+	assert.Equal(t, int64(901), o.ID)
+	assert.Equal(t, "Malmö", o.Billing.City)
+	assert.NotEqual(t, byte(0xef), resp.Body[0], "the BOM is gone from Response.Body too")
+}
