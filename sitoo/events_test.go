@@ -146,8 +146,10 @@ func TestEventHandlerTimeoutAnswers503(t *testing.T) {
 // failingStore is a SeenStore that fails.
 type failingStore struct{}
 
-func (failingStore) Seen(context.Context, string) (bool, error) { return false, errors.New("redis down") }
-func (failingStore) MarkSeen(context.Context, string) error      { return nil }
+func (failingStore) Seen(context.Context, string) (bool, error) {
+	return false, errors.New("redis down")
+}
+func (failingStore) MarkSeen(context.Context, string) error { return nil }
 
 func TestEventHandlerSeenStoreFailure(t *testing.T) {
 	t.Parallel()

@@ -101,9 +101,9 @@ func (s *Server) listOrders(w http.ResponseWriter, q url.Values, st *state, site
 		f.eshop = []int64{siteID}
 	}
 	orders := st.orders.list(lp.sort != "orderid", f.keep) // Sitoo's default sort is -orderid
-	out := make([]sitoo.Order, len(orders))
+	out := make([]*sitoo.Order, len(orders))
 	for i := range orders {
-		out[i] = orders[i].Order
+		out[i] = &orders[i].Order
 	}
 	writeEnvelope(w, lp, out)
 }

@@ -112,7 +112,7 @@ func (s *Server) Stock(siteID, warehouseID int64, sku string) sitoo.Decimal {
 func (s *Server) Transactions(siteID int64) []sitoo.WarehouseTransaction {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.site(siteID).transactions.list(false, nil)
+	return values(s.site(siteID).transactions.list(false, nil))
 }
 
 // AddOrder stores o as it is (no totals computed) and returns its id. EshopID defaults to the site.

@@ -10,6 +10,7 @@ import (
 type table[T any] struct {
 	rows map[int64]*T
 	ids  []int64 // ascending
+	vals []*T    // rows in the order of ids
 }
 
 func newTable[T any]() *table[T] { return &table[T]{rows: map[int64]*T{}} }
@@ -20,9 +21,12 @@ func (t *table[T]) get(id int64) (*T, bool) {
 }
 
 func (t *table[T]) put(id int64, v *T) {
-	if _, ok := t.rows[id]; !ok {
-		i, _ := slices.BinarySearch(t.ids, id)
+	i, found := slices.BinarySearch(t.ids, id)
+	if found {
+		t.vals[i] = v
+	} else {
 		t.ids = slices.Insert(t.ids, i, id)
+		t.vals = slices.Insert(t.vals, i, v)
 	}
 	t.rows[id] = v
 }
@@ -34,21 +38,31 @@ func (t *table[T]) remove(id int64) bool {
 	delete(t.rows, id)
 	if i, ok := slices.BinarySearch(t.ids, id); ok {
 		t.ids = slices.Delete(t.ids, i, i+1)
+		t.vals = slices.Delete(t.vals, i, i+1)
 	}
 	return true
 }
 
-// list returns copies of the rows accepted by keep, in ascending id order, or descending when
-// desc is set.
-func (t *table[T]) list(desc bool, keep func(*T) bool) []T {
-	out := make([]T, 0, len(t.ids))
-	for _, id := range t.ids {
-		if v := t.rows[id]; keep == nil || keep(v) {
-			out = append(out, *v)
+// list returns the rows accepted by keep, in ascending id order, or descending when desc is set.
+// The rows are shared: stored rows are replaced on update, never modified in place.
+func (t *table[T]) list(desc bool, keep func(*T) bool) []*T {
+	out := make([]*T, 0, len(t.vals))
+	for _, v := range t.vals {
+		if keep == nil || keep(v) {
+			out = append(out, v)
 		}
 	}
 	if desc {
 		slices.Reverse(out)
+	}
+	return out
+}
+
+// values copies rows out of the table, for the seed helpers.
+func values[T any](rows []*T) []T {
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		out[i] = *r
 	}
 	return out
 }

@@ -1,0 +1,81 @@
+package sitoo_test
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+
+	"github.com/loyalsync/loyalsync/sitoo"
+	"github.com/loyalsync/loyalsync/sitoo/sitootest"
+)
+
+// BenchmarkListAllProducts lists 10,000 products through Products.All against the fake, at page
+// sizes 100 and 1000. Besides time and allocations per listing it reports:
+//
+//   - requests/op: requests per listing, checked to be ceil(10000/num);
+//   - peak-live-KiB: the largest growth of the live heap (after a GC, sampled in every page) during
+//     one listing, outside the timed loop: what the iterator keeps, one page;
+//   - slice-of-all-MiB: for contrast, the live heap the same 10,000 products take when collected
+//     into a slice.
+func BenchmarkListAllProducts(b *testing.B) {
+	const total = 10_000
+	srv := sitootest.NewServer()
+	b.Cleanup(srv.Close)
+	srv.SeedProducts(1, total)
+	for _, num := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("num=%d", num), func(b *testing.B) {
+			c, err := srv.NewClient(sitoo.WithPageSize(num))
+			if err != nil {
+				b.Fatal(err)
+			}
+			products := c.Site(1).Products
+			wantRequests := (total + num - 1) / num
+			// list walks every product and calls atPage in the middle of each page.
+			list := func(atPage func()) {
+				before := srv.Stats().Requests
+				n := 0
+				for _, err := range products.All(b.Context(), nil) {
+					if err != nil {
+						b.Fatal(err)
+					}
+					if n++; n%num == num/2 {
+						atPage()
+					}
+				}
+				if n != total {
+					b.Fatalf("listed %d products, want %d", n, total)
+				}
+				if got := srv.Stats().Requests - before; got != wantRequests {
+					b.Fatalf("%d requests, want ceil(%d/%d) = %d", got, total, num, wantRequests)
+				}
+			}
+
+			b.ReportAllocs()
+			for b.Loop() {
+				list(func() {})
+			}
+			b.ReportMetric(float64(wantRequests), "requests/op")
+
+			var ms runtime.MemStats
+			liveHeap := func() uint64 {
+				runtime.GC()
+				runtime.GC() // a second cycle also empties the sync.Pools' victim caches
+				runtime.ReadMemStats(&ms)
+				return ms.HeapAlloc
+			}
+			base := liveHeap()
+			var peak uint64
+			list(func() {
+				if h := liveHeap(); h > base {
+					peak = max(peak, h-base)
+				}
+			})
+			b.ReportMetric(float64(peak)/(1<<10), "peak-live-KiB")
+
+			base = liveHeap()
+			all := collect(b, products.All(b.Context(), nil))
+			b.ReportMetric(float64(liveHeap()-base)/(1<<20), "slice-of-all-MiB")
+			runtime.KeepAlive(all)
+		})
+	}
+}
