@@ -245,7 +245,7 @@ func TestCoupons(t *testing.T) {
 	// The restrictions hold when the coupon is used in an order.
 	pid := mustProduct(t, srv)
 	_, _, err = c.Orders.Create(ctx, &woocommerce.OrderRequest{Billing: &woocommerce.Address{Email: "bob@example.com"},
-		LineItems: []woocommerce.LineItemRequest{{ProductID: pid, Quantity: woocommerce.Ptr(int64(4))}},
+		LineItems:   []woocommerce.LineItemRequest{{ProductID: pid, Quantity: woocommerce.Ptr(int64(4))}},
 		CouponLines: []woocommerce.CouponLineRequest{{Code: "loyal-10"}}})
 	ae = apiError(t, err)
 	assert.Equal(t, "woocommerce_rest_invalid_coupon", ae.Code)
