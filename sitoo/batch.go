@@ -69,12 +69,12 @@ type batchItem struct {
 	ErrorText  string          `json:"errortext"`
 }
 
-// DecodeBatchResponse decodes the body of a batch response for n items sent, the first of which
+// decodeBatchResponse decodes the body of a batch response for n items sent, the first of which
 // had index offset in the caller's slice. A JSON array must hold exactly n results; a bare value
 // (Sitoo's answer to a single item) is accepted when n is 1. A result whose statuscode is not 2xx
 // gets an *ItemError. An error is returned, with the results that could be read, when the
 // response does not match the request (ErrBatchMismatch) or is not valid JSON.
-func DecodeBatchResponse(body []byte, n, offset int) (BatchResults, error) {
+func decodeBatchResponse(body []byte, n, offset int) (BatchResults, error) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 || body[0] != '[' {
 		if n != 1 || len(body) == 0 || !json.Valid(body) {
@@ -143,7 +143,7 @@ func sendBatch[I any](ctx context.Context, c *Client, method, path string, items
 			}
 			return out, err
 		}
-		rs, err := DecodeBatchResponse(resp.Body, len(chunk), start)
+		rs, err := decodeBatchResponse(resp.Body, len(chunk), start)
 		out = append(out, rs...)
 		if err != nil {
 			return out, err

@@ -11,7 +11,7 @@ import (
 
 func TestDecodeBatchResponse(t *testing.T) {
 	t.Parallel()
-	rs, err := DecodeBatchResponse([]byte(`[{"statuscode":200,"return":28},{"statuscode":400,"errortext":"Invalid value"},
+	rs, err := decodeBatchResponse([]byte(`[{"statuscode":200,"return":28},{"statuscode":400,"errortext":"Invalid value"},
 		{"statuscode":200,"return":true},{"statuscode":404,"return":"No such product"},{"statuscode":200,"return":"{A-B}"}]`), 5, 10)
 	require.NoError(t, err)
 	require.Len(t, rs, 5)
@@ -39,11 +39,11 @@ func TestDecodeBatchResponse(t *testing.T) {
 	assert.NoError(t, BatchResults(rs[:1]).Err())
 
 	// A single item may come back as the bare value.
-	rs, err = DecodeBatchResponse([]byte(` 42 `), 1, 3)
+	rs, err = decodeBatchResponse([]byte(` 42 `), 1, 3)
 	require.NoError(t, err)
 	assert.Equal(t, int64(42), rs[0].ID)
 	assert.Equal(t, 3, rs[0].Index)
-	rs, err = DecodeBatchResponse([]byte(`"{GUID}"`), 1, 0)
+	rs, err = decodeBatchResponse([]byte(`"{GUID}"`), 1, 0)
 	require.NoError(t, err)
 	s, _ = rs[0].ReturnString()
 	assert.Equal(t, "{GUID}", s)
@@ -52,11 +52,11 @@ func TestDecodeBatchResponse(t *testing.T) {
 		body string
 		n    int
 	}{{`42`, 2}, {`[{"statuscode":200,"return":1}]`, 2}, {`[1,2,3]`, 2}, {``, 1}, {`{"a":`, 1}, {`[`, 1}} {
-		_, err := DecodeBatchResponse([]byte(bad.body), bad.n, 0)
+		_, err := decodeBatchResponse([]byte(bad.body), bad.n, 0)
 		assert.ErrorIs(t, err, ErrBatchMismatch, bad.body)
 	}
 	// A result that is not an object is an item error, not a panic.
-	rs, err = DecodeBatchResponse([]byte(`[7]`), 1, 0)
+	rs, err = decodeBatchResponse([]byte(`[7]`), 1, 0)
 	require.NoError(t, err)
 	require.Error(t, rs[0].Err)
 }
@@ -81,7 +81,7 @@ func FuzzDecodeBatchResponse(f *testing.F) {
 		f.Add([]byte(s), uint8(2))
 	}
 	f.Fuzz(func(t *testing.T, body []byte, n uint8) {
-		rs, err := DecodeBatchResponse(body, int(n), 5)
+		rs, err := decodeBatchResponse(body, int(n), 5)
 		if len(rs) > int(n) {
 			t.Fatalf("%d results for %d items", len(rs), n)
 		}

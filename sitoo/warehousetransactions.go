@@ -132,7 +132,7 @@ func (s *WarehouseTransactionsService) Add(ctx context.Context, txs []WarehouseT
 		if err != nil {
 			return out, fmt.Errorf("sitoo: add warehouse transactions %d..%d: %w", index[req.from], index[req.to-1], err)
 		}
-		rs, err := DecodeBatchResponse(resp.Body, req.to-req.from, req.from)
+		rs, err := decodeBatchResponse(resp.Body, req.to-req.from, req.from)
 		for i := range rs {
 			rs[i].Index = index[rs[i].Index]
 			if ie, ok := rs[i].Err.(*ItemError); ok {

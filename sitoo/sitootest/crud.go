@@ -12,7 +12,6 @@ type crud[T any, R any] struct {
 	kind    string // for error texts, e.g. "category"
 	idField string // the JSON name of the id, e.g. "categoryid"
 	table   func(*site) *table[T]
-	id      func(*T) int64
 	setID   func(*T, int64)
 	// check validates a request; create is set for an add. It may read the site.
 	check func(s *site, req *R, create bool) error
