@@ -32,7 +32,6 @@ import (
 	"github.com/loyalsync/loyalsync/woocommerce/woocommercetest"
 
 	_ "modernc.org/sqlite" // the database/sql driver of the connection store
-
 )
 
 func main() {
