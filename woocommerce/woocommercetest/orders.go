@@ -253,6 +253,7 @@ func (s *Server) orderHandlers() handlers {
 			orderby: []string{"date", "id", "include", "title", "slug", "modified"}, defOrderby: "date",
 			extra: []field{
 				arrayOf("status", enum("", statuses...)), integer("customer"), integer("product"), integer("dp"),
+				arrayOf("include_meta", str("")), arrayOf("exclude_meta", str("")),
 			},
 			idLists: []string{"parent", "parent_exclude"},
 		},
@@ -302,9 +303,14 @@ func (s *Server) listOrders(c *call) (int, any, *wpError) {
 	}
 	sortItems(q, items, (*order).sortKey)
 	dp := c.dp()
+	include, exclude := q.strs("include_meta"), q.strs("exclude_meta")
 	out := []any{}
 	for _, o := range page(c, items) {
-		out = append(out, s.renderOrder(c.tls, o, dp))
+		j := s.renderOrder(c.tls, o, dp)
+		j.MetaData = slices.DeleteFunc(j.MetaData, func(m meta) bool {
+			return (len(include) > 0 && !slices.Contains(include, m.Key)) || slices.Contains(exclude, m.Key)
+		})
+		out = append(out, j)
 	}
 	return http.StatusOK, out, nil
 }

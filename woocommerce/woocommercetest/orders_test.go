@@ -181,6 +181,38 @@ func TestOrderArgumentValidation(t *testing.T) {
 	assert.Equal(t, http.StatusCreated, resp.StatusCode)
 }
 
+func TestOrderMetaData(t *testing.T) {
+	t.Parallel()
+	_, c := store(t)
+	ctx := ctxT(t)
+	o, _, err := c.Orders.Create(ctx, &woocommerce.OrderRequest{MetaData: []woocommerce.MetaData{
+		{Key: "_points", Value: json.RawMessage(`120`)}, {Key: "channel", Value: json.RawMessage(`{"pos":"sitoo"}`)}}})
+	require.NoError(t, err)
+	require.Len(t, o.MetaData, 2)
+	assert.NotZero(t, o.MetaData[0].ID)
+	assert.JSONEq(t, `{"pos":"sitoo"}`, string(o.MetaData[1].Value))
+
+	// Updating by key replaces the value; a failed update leaves the stored meta alone.
+	o, _, err = c.Orders.Update(ctx, o.ID, &woocommerce.OrderRequest{MetaData: []woocommerce.MetaData{{Key: "_points", Value: json.RawMessage(`90`)}}})
+	require.NoError(t, err)
+	assert.JSONEq(t, `90`, string(o.MetaData[0].Value))
+	_, _, err = c.Orders.Update(ctx, o.ID, &woocommerce.OrderRequest{MetaData: []woocommerce.MetaData{{Key: "_points", Value: json.RawMessage(`1`)}},
+		CustomerID: woocommerce.Ptr(int64(777))})
+	require.Error(t, err)
+
+	list, _, err := c.Orders.List(ctx, &woocommerce.OrderListOptions{IncludeMeta: []string{"_points"}})
+	require.NoError(t, err)
+	require.Len(t, list[0].MetaData, 1)
+	assert.JSONEq(t, `90`, string(list[0].MetaData[0].Value))
+	list, _, err = c.Orders.List(ctx, &woocommerce.OrderListOptions{ExcludeMeta: []string{"_points"}})
+	require.NoError(t, err)
+	require.Len(t, list[0].MetaData, 1)
+	assert.Equal(t, "channel", list[0].MetaData[0].Key)
+	got, _, err := c.Orders.Get(ctx, o.ID)
+	require.NoError(t, err)
+	assert.Len(t, got.MetaData, 2, "filtering a list does not change the order")
+}
+
 func trimQuery(p string) string {
 	for i := range len(p) {
 		if p[i] == '?' {

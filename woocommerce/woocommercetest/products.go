@@ -766,7 +766,7 @@ func (s *Server) renderProduct(tls bool, p *product) productJSON {
 		BackordersAllowed: p.backorders != "no", LowStockAmount: p.lowStock, Weight: p.weight, Dimensions: p.dims,
 		ShippingRequired: !p.virtual, ShippingTaxable: !p.virtual, ReviewsAllowed: true, AverageRating: "0.00",
 		UpsellIDs: []int64{}, CrossSellIDs: []int64{}, ParentID: p.parentID, PurchaseNote: p.purchaseNote,
-		Categories: []termRef{}, Tags: []termRef{}, Images: p.images, Attributes: p.attributes,
+		Categories: []termRef{}, Tags: []termRef{}, Images: slices.Clone(p.images), Attributes: slices.Clone(p.attributes),
 		DefaultAttributes: []any{}, Variations: []int64{}, GroupedProducts: []int64{}, MenuOrder: p.menuOrder,
 		RelatedIDs: []int64{}, MetaData: metaOut(p.meta), StockStatus: p.stockStatus, GlobalUniqueID: "",
 		Links: s.links(tls, "products/"+id, "products"),
@@ -857,7 +857,7 @@ func (s *Server) renderVariation(tls bool, v *product) variationJSON {
 		Purchasable: price != "", Virtual: v.virtual, Downloadable: v.downloadable, Downloads: []any{},
 		DownloadLimit: -1, DownloadExpiry: -1, TaxStatus: v.taxStatus, TaxClass: v.taxClass, ManageStock: manage,
 		StockQuantity: qty, StockStatus: v.stockStatus, Backorders: v.backorders, BackordersAllowed: v.backorders != "no",
-		LowStockAmount: v.lowStock, Weight: v.weight, Dimensions: v.dims, Image: v.image, Attributes: v.attributes,
+		LowStockAmount: v.lowStock, Weight: v.weight, Dimensions: v.dims, Image: v.image, Attributes: slices.Clone(v.attributes),
 		MenuOrder: v.menuOrder, MetaData: metaOut(v.meta), Name: s.productName(v), ParentID: v.parentID,
 		Links: s.links(tls, base+"/variations/"+strconv.FormatInt(v.id, 10), base+"/variations", "up", base),
 	}

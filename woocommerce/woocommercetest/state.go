@@ -72,6 +72,10 @@ type metaInput struct {
 // updateMeta is WC_Data::update_meta_data for each input: by id when given, else the first entry
 // with the key, else a new entry.
 func (st *state) updateMeta(list []meta, in []metaInput) []meta {
+	if len(in) == 0 {
+		return list
+	}
+	list = slices.Clone(list) // the stored object keeps its own until the change is saved
 	for _, m := range in {
 		val := m.Value
 		if val == nil {
@@ -95,11 +99,12 @@ func (st *state) updateMeta(list []meta, in []metaInput) []meta {
 	return list
 }
 
+// metaOut copies meta_data for a response, which is encoded after the state lock is released.
 func metaOut(list []meta) []meta {
 	if list == nil {
 		return []meta{}
 	}
-	return list
+	return slices.Clone(list)
 }
 
 // links is the _links member of a resource.
@@ -121,5 +126,5 @@ func idsOut(ids []int64) []int64 {
 	if ids == nil {
 		return []int64{}
 	}
-	return ids
+	return slices.Clone(ids)
 }
