@@ -11,7 +11,8 @@ type PageFunc[T, C any] func(ctx context.Context, cursor C) (items []T, next C, 
 
 // Pages walks every page lazily: it fetches a page only when the previous one has been consumed,
 // stops as soon as the consumer breaks, yields (zero, err) once and stops on the first error, and
-// checks ctx between pages.
+// checks ctx between pages. An empty page ends the walk even when fetch reports more, so a server
+// that keeps announcing pages it does not deliver cannot make the loop spin forever.
 func Pages[T, C any](ctx context.Context, first C, fetch PageFunc[T, C]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
@@ -31,7 +32,7 @@ func Pages[T, C any](ctx context.Context, first C, fetch PageFunc[T, C]) iter.Se
 					return
 				}
 			}
-			if !more {
+			if !more || len(items) == 0 {
 				return
 			}
 			cursor = next

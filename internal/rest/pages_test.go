@@ -155,3 +155,22 @@ func TestPagesOverClient(t *testing.T) {
 	assert.Equal(t, totalPages, hits.count())
 	assert.True(t, slices.IsSorted(ids))
 }
+
+func TestPagesStopsOnEmptyPageThatClaimsMore(t *testing.T) {
+	t.Parallel()
+	calls := 0
+	seq := Pages(context.Background(), 1, func(_ context.Context, page int) ([]int, int, bool, error) {
+		calls++
+		if page == 1 {
+			return []int{1, 2}, 2, true, nil
+		}
+		return nil, page + 1, true, nil // a server announcing pages it never delivers
+	})
+	var got []int
+	for v, err := range seq {
+		require.NoError(t, err)
+		got = append(got, v)
+	}
+	assert.Equal(t, []int{1, 2}, got)
+	assert.Equal(t, 2, calls)
+}
