@@ -81,6 +81,16 @@ func TestBasicAuthOverPlainHTTPIsIgnored(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 	assert.Equal(t, "woocommerce_rest_cannot_view", e.Code)
 
+	// Anonymous callers learn that an id does not exist before they are refused.
+	resp = send(t, srv, newRequest(t, srv, http.MethodGet, "orders/12345", ""), &e)
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+	assert.Equal(t, "woocommerce_rest_shop_order_invalid_id", e.Code)
+	id, err := srv.AddOrder(woocommercetest.Order{})
+	require.NoError(t, err)
+	resp = send(t, srv, newRequest(t, srv, http.MethodGet, "orders/"+itoa(id), ""), &e)
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	assert.Equal(t, "Sorry, you cannot view this resource.", e.Message)
+
 	req = newRequest(t, srv, http.MethodPost, "coupons", `{"code":"x"}`)
 	req.SetBasicAuth(key.ConsumerKey, key.ConsumerSecret)
 	resp = send(t, srv, req, &e)
@@ -142,8 +152,13 @@ func TestKeyPermissions(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, ae.StatusCode)
 	assert.Equal(t, "woocommerce_rest_cannot_view", ae.Code)
 	assert.ErrorIs(t, err, woocommerce.ErrForbidden)
-	_, _, err = customer.Orders.Get(ctx, 1)
+	id, err := srv.AddOrder(woocommercetest.Order{})
+	require.NoError(t, err)
+	_, _, err = customer.Orders.Get(ctx, id)
 	assert.Equal(t, "Sorry, you cannot view this resource.", apiError(t, err).Message)
+	// The item permission callback lets a missing object through: 404, not 403.
+	_, _, err = customer.Orders.Get(ctx, id+1000)
+	assert.Equal(t, http.StatusNotFound, apiError(t, err).StatusCode)
 	_, _, err = customer.Coupons.Create(ctx, &woocommerce.CouponRequest{Code: woocommerce.Ptr("y")})
 	assert.Equal(t, "woocommerce_rest_cannot_create", apiError(t, err).Code)
 	_, err = customer.Coupons.Batch(ctx, &woocommerce.Batch[woocommerce.CouponRequest]{Delete: []int64{1}})

@@ -33,6 +33,7 @@ func (s *Server) categoryHandlers() handlers {
 		},
 		fields: categoryFields(), required: []string{"name"},
 		list: s.listCategories, create: s.createCategory, get: s.getCategory, update: s.updateCategory, del: s.deleteCategory,
+		exists: func(c *call) bool { return s.st.categories[c.idArg()] != nil },
 	}
 }
 

@@ -80,6 +80,7 @@ func (s *Server) couponHandlers() handlers {
 		},
 		fields: couponFields(), required: []string{"code"},
 		list: s.listCoupons, create: s.createCoupon, get: s.getCoupon, update: s.updateCoupon, del: s.deleteCoupon,
+		exists: func(c *call) bool { return s.st.coupons[c.idArg()] != nil },
 	}
 }
 

@@ -54,7 +54,7 @@ func (c *call) sub(body map[string]json.RawMessage, ids []int64) *call {
 	if body == nil {
 		body = map[string]json.RawMessage{}
 	}
-	return &call{s: c.s, r: c.r, method: c.method, tls: c.tls, route: c.route, ids: ids, query: newPHPArray(),
+	return &call{s: c.s, method: c.method, tls: c.tls, route: c.route, ids: ids, query: newPHPArray(),
 		body: body, header: http.Header{}, events: c.events, after: c.after}
 }
 

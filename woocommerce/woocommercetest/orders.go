@@ -259,6 +259,7 @@ func (s *Server) orderHandlers() handlers {
 		},
 		fields: s.orderFields(),
 		list:   s.listOrders, create: s.createOrder, get: s.getOrder, update: s.updateOrder, del: s.deleteOrder,
+		exists: func(c *call) bool { return s.st.orders[c.idArg()] != nil },
 	}
 }
 

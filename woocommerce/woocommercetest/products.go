@@ -221,13 +221,18 @@ func productListSpec(variations bool) listSpec {
 
 func (s *Server) productHandlers() handlers {
 	return handlers{listSpec: productListSpec(false), fields: productFields(),
-		list: s.listProducts, create: s.createProduct, get: s.getProduct, update: s.updateProduct, del: s.deleteProduct}
+		list: s.listProducts, create: s.createProduct, get: s.getProduct, update: s.updateProduct, del: s.deleteProduct,
+		exists: s.productExists}
 }
 
 func (s *Server) variationHandlers() handlers {
 	return handlers{listSpec: productListSpec(true), fields: variationFields(),
-		list: s.listVariations, create: s.createVariation, get: s.getVariation, update: s.updateVariation, del: s.deleteVariation}
+		list: s.listVariations, create: s.createVariation, get: s.getVariation, update: s.updateVariation, del: s.deleteVariation,
+		exists: s.productExists}
 }
+
+// productExists is wc_get_product(id) for the permission callbacks: variations included.
+func (s *Server) productExists(c *call) bool { return s.st.products[c.idArg()] != nil }
 
 var slugInvalid = regexp.MustCompile(`[^a-z0-9_-]+`)
 
@@ -521,15 +526,20 @@ func (s *Server) updateProduct(c *call) (int, any, *wpError) {
 	if p == nil || p.variation {
 		return 0, nil, errInvalidID("product", 400)
 	}
+	return s.saveChanges(c, p, func(p *product) any { return s.renderProduct(c.tls, p) })
+}
+
+// saveChanges applies an update to a copy of p, so a refused change leaves the store as it was.
+func (s *Server) saveChanges(c *call, p *product, render func(*product) any) (int, any, *wpError) {
 	var in productInput
 	if err := decodeInto(c.in, &in); err != nil {
-		return 0, nil, newError(400, "rest_invalid_param", "Invalid parameter(s): product")
+		return 0, nil, newError(400, "rest_invalid_json", "Invalid JSON body passed.")
 	}
 	cp := *p
 	if err := s.applyProduct(&cp, &in, false, c.events); err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, s.renderProduct(c.tls, &cp), nil
+	return http.StatusOK, render(&cp), nil
 }
 
 func (s *Server) deleteProduct(c *call) (int, any, *wpError) {
@@ -636,15 +646,7 @@ func (s *Server) updateVariation(c *call) (int, any, *wpError) {
 	if err != nil {
 		return 0, nil, err
 	}
-	var in productInput
-	if err := decodeInto(c.in, &in); err != nil {
-		return 0, nil, newError(400, "rest_invalid_param", "Invalid parameter(s): variation")
-	}
-	cp := *v
-	if err := s.applyProduct(&cp, &in, false, c.events); err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, s.renderVariation(c.tls, &cp), nil
+	return s.saveChanges(c, v, func(v *product) any { return s.renderVariation(c.tls, v) })
 }
 
 func (s *Server) deleteVariation(c *call) (int, any, *wpError) {

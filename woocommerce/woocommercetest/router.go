@@ -23,7 +23,6 @@ const (
 // call is one REST request on its way through the fake.
 type call struct {
 	s      *Server
-	r      *http.Request
 	method string // after _method / X-HTTP-Method-Override
 	tls    bool
 	route  string                     // the matched route pattern, e.g. "orders/#/refunds"
@@ -41,11 +40,15 @@ type call struct {
 }
 
 // endpoint is one method of a route. args validates the request's arguments (and stores them in
-// the call); it runs before the permission check, as in WordPress. run does the work.
+// the call); it runs before the permission check, as in WordPress. run does the work. When exists
+// is set, the permission check only runs for an object that exists: WooCommerce's item permission
+// callbacks look the object up first and let a missing one through, so the handler answers 404 (or
+// 400 on update) even to an anonymous caller.
 type endpoint struct {
 	action string
 	args   func(c *call) *wpError
 	run    func(c *call) (int, any, *wpError)
+	exists func(c *call) bool
 }
 
 // handlers are the endpoints of a CRUD resource.
@@ -54,6 +57,7 @@ type handlers struct {
 	fields                         []field
 	required                       []string
 	list, create, get, update, del func(c *call) (int, any, *wpError)
+	exists                         func(c *call) bool // see endpoint.exists
 }
 
 type route struct {
@@ -73,43 +77,46 @@ func (s *Server) routes() []route {
 	}
 	crud := func(base string, h handlers) {
 		add(base, map[string]*endpoint{
-			http.MethodGet:  {actionList, listArgs(h.listSpec), h.list},
-			http.MethodPost: {actionCreate, writeArgs(h.fields, h.required), h.create},
+			http.MethodGet:  {action: actionList, args: listArgs(h.listSpec), run: h.list},
+			http.MethodPost: {action: actionCreate, args: writeArgs(h.fields, h.required), run: h.create},
 		})
-		add(base+"/batch", editable(&endpoint{actionBatch, batchArgs, func(c *call) (int, any, *wpError) {
+		add(base+"/batch", editable(&endpoint{action: actionBatch, args: batchArgs, run: func(c *call) (int, any, *wpError) {
 			return s.runBatch(c, h)
 		}}))
-		item := editable(&endpoint{actionEdit, writeArgs(h.fields, nil), h.update})
-		item[http.MethodGet] = &endpoint{actionView, nil, h.get}
-		item[http.MethodDelete] = &endpoint{actionDelete, deleteArgs(false), h.del}
+		item := editable(&endpoint{action: actionEdit, args: writeArgs(h.fields, nil), run: h.update, exists: h.exists})
+		item[http.MethodGet] = &endpoint{action: actionView, run: h.get, exists: h.exists}
+		item[http.MethodDelete] = &endpoint{action: actionDelete, args: deleteArgs(false), run: h.del, exists: h.exists}
 		add(base+"/#", item)
 	}
 	crud("orders", s.orderHandlers())
 	add("orders/#/refunds", map[string]*endpoint{
-		http.MethodGet:  {actionList, listArgs(refundListSpec()), s.listRefunds},
-		http.MethodPost: {actionCreate, writeArgs(refundFields(), nil), s.createRefund},
+		http.MethodGet:  {action: actionList, args: listArgs(refundListSpec()), run: s.listRefunds},
+		http.MethodPost: {action: actionCreate, args: writeArgs(refundFields(), nil), run: s.createRefund},
 	})
+	refundExists := func(c *call) bool { return s.st.refunds[c.ids[1]] != nil }
 	add("orders/#/refunds/#", map[string]*endpoint{
-		http.MethodGet:    {actionView, nil, s.getRefund},
-		http.MethodDelete: {actionDelete, deleteArgs(true), s.deleteRefund},
+		http.MethodGet:    {action: actionView, run: s.getRefund, exists: refundExists},
+		http.MethodDelete: {action: actionDelete, args: deleteArgs(true), run: s.deleteRefund, exists: refundExists},
 	})
+	// The notes controller checks permissions against the order, and only when it exists.
+	orderExists := func(c *call) bool { return s.st.orders[c.ids[0]] != nil }
 	add("orders/#/notes", map[string]*endpoint{
-		http.MethodGet:  {actionList, noteListArgs, s.listNotes},
-		http.MethodPost: {actionCreate, writeArgs(noteFields(), []string{"note"}), s.createNote},
+		http.MethodGet:  {action: actionList, args: noteListArgs, run: s.listNotes, exists: orderExists},
+		http.MethodPost: {action: actionCreate, args: writeArgs(noteFields(), []string{"note"}), run: s.createNote, exists: orderExists},
 	})
 	add("orders/#/notes/#", map[string]*endpoint{
-		http.MethodGet:    {actionView, nil, s.getNote},
-		http.MethodDelete: {actionDelete, deleteArgs(false), s.deleteNote},
+		http.MethodGet:    {action: actionView, run: s.getNote, exists: orderExists},
+		http.MethodDelete: {action: actionDelete, args: deleteArgs(false), run: s.deleteNote, exists: orderExists},
 	})
-	add("refunds", map[string]*endpoint{http.MethodGet: {actionList, listArgs(refundListSpec()), s.listAllRefunds}})
+	add("refunds", map[string]*endpoint{http.MethodGet: {action: actionList, args: listArgs(refundListSpec()), run: s.listAllRefunds}})
 	crud("products/categories", s.categoryHandlers())
 	crud("products/#/variations", s.variationHandlers())
 	crud("products", s.productHandlers())
 	crud("coupons", s.couponHandlers())
 	crud("customers", s.customerHandlers())
 	crud("webhooks", s.webhookHandlers())
-	add("customers/#/downloads", map[string]*endpoint{http.MethodGet: {actionList, nil, s.customerDownloads}})
-	add("system_status", map[string]*endpoint{http.MethodGet: {actionList, nil, s.getSystemStatus}})
+	add("customers/#/downloads", map[string]*endpoint{http.MethodGet: {action: actionList, run: s.customerDownloads}})
+	add("system_status", map[string]*endpoint{http.MethodGet: {action: actionList, run: s.getSystemStatus}})
 	return r
 }
 
@@ -181,13 +188,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost && ct == "application/x-www-form-urlencoded" {
 		post = parseStr(string(raw))
 	}
-	c := &call{s: s, r: r, method: r.Method, tls: r.TLS != nil, query: get, header: w.Header()}
-	if r.Method == http.MethodPost {
-		if m, ok := get.str("_method"); ok && m != "" {
-			c.method = strings.ToUpper(m)
-		} else if m := r.Header.Get("X-HTTP-Method-Override"); m != "" {
-			c.method = strings.ToUpper(m)
-		}
+	c := &call{s: s, method: r.Method, tls: r.TLS != nil, query: get, header: w.Header()}
+	// WP_REST_Server honours ?_method= and X-HTTP-Method-Override on any request; the signature
+	// still covers the real method.
+	if m, ok := get.str("_method"); ok && m != "" {
+		c.method = strings.ToUpper(m)
+	} else if m := r.Header.Get("X-HTTP-Method-Override"); m != "" {
+		c.method = strings.ToUpper(m)
 	}
 
 	// Only WooCommerce's namespaces are authenticated by API keys.
@@ -246,7 +253,7 @@ func (s *Server) runEndpoint(c *call, ep *endpoint, key *apiKey) (int, any, *wpE
 			return 0, nil, err
 		}
 	}
-	if key == nil || !key.Privileged {
+	if (key == nil || !key.Privileged) && (ep.exists == nil || ep.exists(c)) {
 		return 0, nil, errPermission(ep.action, key != nil)
 	}
 	status, body, err := ep.run(c)
