@@ -55,7 +55,8 @@ type ConnectionRecord struct {
 	// ProcessingSince is when processing last started (connect or resume). Reconcile never
 	// looks further back, so orders from a paused period are not back-filled.
 	ProcessingSince time.Time
-	// LastDeliveryAt is when the latest correctly signed delivery arrived (zero: none yet).
+	// LastDeliveryAt is when the latest correctly signed delivery arrived, to the second (zero:
+	// none yet).
 	LastDeliveryAt time.Time
 	// UpdatedAt is when the record last changed.
 	UpdatedAt time.Time

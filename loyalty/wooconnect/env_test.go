@@ -81,7 +81,7 @@ func (s *syncBuffer) String() string {
 // store and the connection store in one database file), and an HTTP server receiving the
 // store's webhooks.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	shop  *woocommercetest.Server
 	admin *woocommerce.Client // the shop owner's own client, to place and change orders
@@ -123,7 +123,7 @@ func withConnector(opts ...wooconnect.Option) envOption {
 }
 
 // newEnv starts a store in EUR and a program "card" in EUR with the points discount on.
-func newEnv(t *testing.T, opts ...envOption) *env {
+func newEnv(t testing.TB, opts ...envOption) *env {
 	t.Helper()
 	var cfg envConfig
 	for _, o := range opts {
@@ -190,7 +190,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 
 // openStores opens the loyalty store and the *sql.DB of the connection store on one SQLite
 // file.
-func openStores(t *testing.T, path string) (loyalty.Store, *sql.DB) {
+func openStores(t testing.TB, path string) (loyalty.Store, *sql.DB) {
 	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
 	require.NoError(t, err)
@@ -339,7 +339,7 @@ func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
 func idOf(o *woocommerce.Order) string { return fmt.Sprint(o.ID) }
 
-func mustJSON(t *testing.T, v any) []byte {
+func mustJSON(t testing.TB, v any) []byte {
 	t.Helper()
 	b, err := json.Marshal(v)
 	require.NoError(t, err)

@@ -70,3 +70,15 @@ func FuzzSealOpen(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkSealOpen(b *testing.B) {
+	s, _ := newSealer(bytes.Repeat([]byte{3}, EncryptionKeySize), nil)
+	rec := ConnectionRecord{ID: "wc_1", ProgramID: "card", StoreURL: "https://shop.example"}
+	rec.Credentials, _ = s.seal(&rec, credentials{ConsumerKey: "ck_0123456789", ConsumerSecret: "cs_0123456789", WebhookSecret: "whsec"})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.open(&rec); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

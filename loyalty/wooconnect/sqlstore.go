@@ -59,11 +59,13 @@ var migrations = [...][]string{
 type SQLConnectionStore struct {
 	db      *sql.DB
 	dialect SQLDialect
+	// Statements of the webhook hot path, prepared once.
+	byID, touch *sql.Stmt
 }
 
 // OpenSQLConnectionStore creates or upgrades the tables in db and returns the store. dialect may
 // be empty to detect it from the driver (modernc.org/sqlite, mattn/go-sqlite3, pgx, lib/pq).
-// The caller keeps ownership of db.
+// The caller keeps ownership of db; Close releases the store's prepared statements.
 func OpenSQLConnectionStore(ctx context.Context, db *sql.DB, dialect SQLDialect) (*SQLConnectionStore, error) {
 	if db == nil {
 		return nil, errors.New("wooconnect: OpenSQLConnectionStore: nil *sql.DB")
@@ -77,6 +79,14 @@ func OpenSQLConnectionStore(ctx context.Context, db *sql.DB, dialect SQLDialect)
 	s := &SQLConnectionStore{db: db, dialect: dialect}
 	if err := s.migrate(ctx); err != nil {
 		return nil, fmt.Errorf("wooconnect: migrate connection store: %w", err)
+	}
+	var err error
+	if s.byID, err = db.PrepareContext(ctx, s.q(`SELECT `+connectionColumns+` FROM wooconnect_connections WHERE id = ?`)); err != nil {
+		return nil, fmt.Errorf("wooconnect: prepare: %w", err)
+	}
+	if s.touch, err = db.PrepareContext(ctx, s.q(`UPDATE wooconnect_connections SET last_delivery_at = ?
+		WHERE id = ? AND last_delivery_at < ?`)); err != nil {
+		return nil, fmt.Errorf("wooconnect: prepare: %w", err)
 	}
 	return s, nil
 }
@@ -205,8 +215,7 @@ func sealedColumn(b []byte) sql.NullString {
 	return sql.NullString{String: base64.StdEncoding.EncodeToString(b), Valid: true}
 }
 
-func (s *SQLConnectionStore) one(ctx context.Context, what, where string, args ...any) (ConnectionRecord, error) {
-	row := s.db.QueryRowContext(ctx, s.q(`SELECT `+connectionColumns+` FROM wooconnect_connections WHERE `+where), args...)
+func (s *SQLConnectionStore) one(ctx context.Context, what string, row *sql.Row) (ConnectionRecord, error) {
 	r, err := scanConnection(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ConnectionRecord{}, fmt.Errorf("%w: %s", ErrConnectionNotFound, what)
@@ -219,12 +228,14 @@ func (s *SQLConnectionStore) one(ctx context.Context, what, where string, args .
 
 // Connection implements ConnectionStore.
 func (s *SQLConnectionStore) Connection(ctx context.Context, id string) (ConnectionRecord, error) {
-	return s.one(ctx, strconv.Quote(id), `id = ?`, id)
+	return s.one(ctx, strconv.Quote(id), s.byID.QueryRowContext(ctx, id))
 }
 
 // ConnectionByStore implements ConnectionStore.
 func (s *SQLConnectionStore) ConnectionByStore(ctx context.Context, programID, storeURL string) (ConnectionRecord, error) {
-	return s.one(ctx, fmt.Sprintf("program %q, store %s", programID, storeURL), `program_id = ? AND store_url = ?`, programID, storeURL)
+	row := s.db.QueryRowContext(ctx, s.q(`SELECT `+connectionColumns+` FROM wooconnect_connections
+		WHERE program_id = ? AND store_url = ?`), programID, storeURL)
+	return s.one(ctx, fmt.Sprintf("program %q, store %s", programID, storeURL), row)
 }
 
 // Connections implements ConnectionStore.
@@ -287,8 +298,7 @@ func (s *SQLConnectionStore) UpdateConnection(ctx context.Context, r ConnectionR
 
 // RecordDelivery implements ConnectionStore.
 func (s *SQLConnectionStore) RecordDelivery(ctx context.Context, id string, at time.Time) error {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE wooconnect_connections SET last_delivery_at = ?
-		WHERE id = ? AND last_delivery_at < ?`), micros(at), id, micros(at))
+	res, err := s.touch.ExecContext(ctx, micros(at), id, micros(at))
 	if err != nil {
 		return fmt.Errorf("wooconnect: record delivery on %q: %w", id, err)
 	}
@@ -325,4 +335,9 @@ func (s *SQLConnectionStore) EmailOptOut(ctx context.Context, programID, memberI
 		return false, fmt.Errorf("wooconnect: read email opt-out: %w", err)
 	}
 	return n > 0, nil
+}
+
+// Close releases the prepared statements; it does not close the *sql.DB.
+func (s *SQLConnectionStore) Close() error {
+	return errors.Join(s.byID.Close(), s.touch.Close())
 }

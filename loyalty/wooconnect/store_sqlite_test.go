@@ -12,7 +12,7 @@ import (
 
 // newLoyaltyStore opens the loyalty store of the end-to-end tests: SQLite in the file at path
 // (a new temporary file when path is empty).
-func newLoyaltyStore(t *testing.T, path string) loyalty.Store {
+func newLoyaltyStore(t testing.TB, path string) loyalty.Store {
 	t.Helper()
 	if path == "" {
 		path = filepath.Join(t.TempDir(), "loyalty.db")

@@ -9,6 +9,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -110,8 +111,11 @@ func (c *Connector) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		writeDelivery(w, http.StatusBadRequest, loyalty.OutcomeFailed, reason)
 		return
 	}
-	if err := c.conns.RecordDelivery(ctx, rec.ID, c.now()); err != nil {
-		c.log.WarnContext(ctx, "wooconnect: record delivery time", "connection", rec.ID, "err", err)
+	// The last delivery time is kept to the second: one write per second at most.
+	if now := c.now(); now.Sub(rec.LastDeliveryAt) >= time.Second {
+		if err := c.conns.RecordDelivery(ctx, rec.ID, now); err != nil {
+			c.log.WarnContext(ctx, "wooconnect: record delivery time", "connection", rec.ID, "err", err)
+		}
 	}
 	if d.Order == nil {
 		// Another topic (a webhook someone added by hand) or an order deletion: nothing to do.

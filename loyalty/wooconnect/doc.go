@@ -1,0 +1,71 @@
+// Package wooconnect connects loyalty programs to WooCommerce stores the way seed 001 describes
+// it: one REST API key, one order.updated webhook, no WordPress plugin. Orders placed in the
+// store earn points, refunds take them back, and members turn points into single-use store
+// coupons.
+//
+// The name says what it is: the WooCommerce connection of the loyalty engine. It is the only
+// package that knows both sides: it translates woocommerce types into the engine's own
+// (loyalty.OrderEvent, loyalty.Coupon) and implements the engine's loyalty.CouponIssuer and
+// loyalty.Mailer, so the engine stays free of vendor code.
+//
+// # Setting up
+//
+//	conns, err := wooconnect.OpenSQLConnectionStore(ctx, db, wooconnect.SQLite) // or NewMemoryConnectionStore()
+//	woo, err := wooconnect.New(loyaltyStore, conns,
+//		wooconnect.WithEncryptionKey(key32),                          // from your secret manager
+//		wooconnect.WithWebhookURL("https://loyalty.example.com/woocommerce/webhooks"),
+//		wooconnect.WithBusiness(wooconnect.Business{Name: "Corner Café", Email: "hello@corner.example"}),
+//		wooconnect.WithSender(&wooconnect.SMTPSender{Addr: "smtp.example.com:587", Auth: auth}))
+//	http.Handle("/woocommerce/webhooks/", http.StripPrefix("/woocommerce/webhooks", woo.Handler()))
+//	conn, err := woo.Connect(ctx, wooconnect.ConnectRequest{ProgramID: "card",
+//		StoreURL: "https://your-store.com", ConsumerKey: "ck_…", ConsumerSecret: "cs_…"})
+//
+// The Connector owns its loyalty.Engine (Engine returns it): the connector is the engine's coupon
+// issuer and mailer.
+//
+// # Connections
+//
+// Connect verifies the key with a cheap read, keeps the consumer key, consumer secret and a
+// generated webhook secret sealed with AES-256-GCM (the associated data binds each blob to its
+// connection, program and store), and registers one order.updated webhook. A read-only key still
+// connects; the Connection then carries ManualSetup instructions (delivery URL, secret, topic
+// Order updated). Keys are accepted over HTTPS only, as WooCommerce accepts them; WithInsecureHTTP
+// allows OAuth 1.0a over http:// for tests. There is one connection per program and store URL,
+// and a program is linked to one store at a time: connecting the same store again resumes the
+// same connection (same id and delivery URL) and updates or adopts its webhook rather than
+// creating another.
+//
+// Pause and Resume stop and restart processing (deliveries are recorded and skipped, redemptions
+// refused; nothing from the paused period is back-filled). Disconnect deletes the webhook from
+// the store and the stored keys; members keep every point.
+//
+// # Deliveries
+//
+// Handler verifies X-WC-Webhook-Signature with the connection's secret, answers the creation
+// ping, limits the body, and hands orders (status, total, currency, billing name and email,
+// refunded total) to loyalty.Engine.ProcessOrder. Every delivery gets a receipt; a signature
+// mismatch is answered 401 and its receipt says to recreate the webhook with the secret shown in
+// the Overview. Duplicate, ignored and skipped deliveries answer 200 so WooCommerce never disables
+// the webhook over them; engine failures answer 500. WooCommerce never redelivers, so run
+// Reconcile after an outage or periodically: it walks the orders modified since a time and
+// applies each idempotently.
+//
+// # Coupons and emails
+//
+// IssueCoupon creates the redemption's fixed_cart coupon (deterministic code, usage limit 1 and 1
+// per user, restricted to the member's email, expiring after the program's validity) and never
+// creates two: after a timeout or a lost response it looks the coupon up by code before trying
+// again. RedeemForMember redeems on a member's behalf by email, member code or member number.
+//
+// SendEmail renders the engine's emails (welcome, points earned, coupon issued) in the program's
+// language (English or Swedish), from the business name with the business email as reply-to,
+// each with a signed "Redeem my points" link (HMAC-SHA256, purpose-bound, valid seven days;
+// SignInWithLink tells an expired link, ErrTokenExpired, from a forged one) and an opt-out link.
+// A Sender delivers them: LogSender (the default) or SMTPSender.
+//
+// # Monitoring
+//
+// Overview returns the webhook status, the last delivery (or a hint to place a test order), the
+// 24-hour processed/ignored/failed counts, the latest failure with a hint, recent receipts and
+// the activity log. Nothing logged by the package contains a key, a secret or a sign-in token.
+package wooconnect
