@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -197,6 +198,9 @@ func (d *dispatcher) worker() {
 // the worker and waits, so deliveries keep their order.
 func (d *dispatcher) flush(ctx context.Context) error {
 	for {
+		if d.ctx.Err() != nil {
+			return errClosed
+		}
 		if d.done == nil {
 			if j, ok := d.take(); ok {
 				d.finished(d.s.deliver(d.ctx, j))
@@ -218,10 +222,15 @@ func (d *dispatcher) flush(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-d.ctx.Done():
+			return errClosed
 		case <-ch:
 		}
 	}
 }
+
+// errClosed is returned by FlushWebhooks after Close: queued deliveries are dropped.
+var errClosed = errors.New("woocommercetest: server closed")
 
 func (d *dispatcher) close() {
 	d.cancel()

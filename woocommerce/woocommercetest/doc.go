@@ -18,7 +18,11 @@
 //   - Arguments are validated like WordPress validates them against the controllers' schemas: a JSON
 //     number sent for a string field, an unknown status, per_page above 100 all answer 400
 //     rest_invalid_param with data.params, before the permission check runs.
-//   - Errors have WordPress's shape {"code","message","data":{"status"}} and WooCommerce's codes.
+//   - Errors have WordPress's shape {"code","message","data":{"status"}} and WooCommerce's codes,
+//     in WordPress's order: authentication errors, then the key's read/write permission, then an
+//     unknown route (404 rest_no_route), then invalid arguments, then the permission callback (401
+//     anonymous, 403 without the capability). Like WooCommerce's item permission callbacks, a
+//     missing order, product, coupon or category answers its 404 even to an anonymous caller.
 //
 // # What it stores
 //
@@ -28,7 +32,8 @@
 // manage_stock "parent"), categories, coupons (code lowercased and unique, email restrictions, usage
 // limits, expiry, usage count), customers, webhooks (secret write-only) and system_status. Lists
 // paginate with X-WP-Total, X-WP-TotalPages and Link headers carrying only prev and next, one header
-// line each, built from the request's own query. Batches accept at most 100 items (413 beyond) and
+// line each, rebuilt from the request's own query (OAuth parameters included, as WordPress does, so
+// a client must not follow them verbatim). Batches accept at most 100 items (413 beyond) and
 // report failed items in place inside a 200. Dates are site-local "date_*" without a zone next to
 // "*_gmt" in UTC (WithTimezone).
 //

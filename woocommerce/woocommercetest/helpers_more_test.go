@@ -135,3 +135,19 @@ func TestWebhookOverTLSWithCustomClient(t *testing.T) {
 	defer mu.Unlock()
 	assert.Contains(t, string(got), `"id":`+itoa(id))
 }
+
+func TestFlushAfterClose(t *testing.T) {
+	t.Parallel()
+	rcv := newReceiver(t, nil)
+	for _, opts := range [][]woocommercetest.Option{{woocommercetest.WithoutPing()}, {woocommercetest.WithoutPing(), woocommercetest.WithManualDeliveries()}} {
+		srv := woocommercetest.NewServer(opts...)
+		_, err := srv.AddWebhook("coupon.created", rcv.URL, "k")
+		require.NoError(t, err)
+		srv.Close()
+		_, err = srv.AddCoupon(woocommercetest.Coupon{Code: "late"})
+		require.NoError(t, err)
+		if srv.PendingDeliveries() > 0 {
+			assert.Error(t, srv.FlushWebhooks(ctxT(t)))
+		}
+	}
+}

@@ -190,7 +190,8 @@ func (s *Server) now() time.Time { return s.cfg.now().UTC().Truncate(time.Second
 
 // FlushWebhooks delivers every queued webhook delivery and waits until none is queued or in
 // flight. Deliveries queued by requests that completed before the call are therefore done when it
-// returns nil. It returns ctx.Err() if ctx ends first.
+// returns nil, in the order they were queued. It returns ctx.Err() if ctx ends first, and an error
+// after Close.
 func (s *Server) FlushWebhooks(ctx context.Context) error { return s.hooks.flush(ctx) }
 
 // Flush is FlushWebhooks without a deadline.
