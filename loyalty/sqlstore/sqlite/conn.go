@@ -3,13 +3,13 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"fmt"
+	"errors"
 
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/internal/sqlcore"
 )
 
-// conn is one SQLite connection with its prepared statements. A pool hands a conn to one
-// transaction at a time, so a conn is never used concurrently.
+// conn is one SQLite connection with its prepared statements. It is used by one transaction
+// at a time.
 type conn struct {
 	c     *sql.Conn
 	stmts map[string]*sql.Stmt
@@ -30,11 +30,11 @@ func (c *conn) stmt(q string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// run checks ctx, then returns a context without cancellation for the statement: SQLite
-// statements of this store take microseconds, and a cancellable context makes database/sql and
-// the driver each start a goroutine per statement to watch it. A cancelled transaction stops at
-// its next statement.
-func run(ctx context.Context) (context.Context, error) {
+// statementContext checks ctx, then returns a context without cancellation for one statement:
+// the statements of this store take microseconds, and a cancellable context makes
+// database/sql and the driver each start a goroutine per statement to watch it. A cancelled
+// transaction stops at its next statement.
+func statementContext(ctx context.Context) (context.Context, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -42,7 +42,7 @@ func run(ctx context.Context) (context.Context, error) {
 }
 
 func (c *conn) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	ctx, err := run(ctx)
+	ctx, err := statementContext(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func (c *conn) Query(ctx context.Context, q string, args ...any) (*sql.Rows, err
 }
 
 func (c *conn) QueryRow(ctx context.Context, q string, args ...any) sqlcore.Row {
-	ctx, err := run(ctx)
+	ctx, err := statementContext(ctx)
 	if err != nil {
 		return errRow{err}
 	}
@@ -66,7 +66,7 @@ func (c *conn) QueryRow(ctx context.Context, q string, args ...any) sqlcore.Row 
 }
 
 func (c *conn) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	ctx, err := run(ctx)
+	ctx, err := statementContext(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -75,6 +75,16 @@ func (c *conn) Exec(ctx context.Context, q string, args ...any) (sql.Result, err
 		return nil, err
 	}
 	return st.ExecContext(ctx, args...)
+}
+
+// run executes a statement without arguments, such as BEGIN or COMMIT, under ctx.
+func (c *conn) run(ctx context.Context, q string) error {
+	st, err := c.stmt(q)
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(ctx)
+	return err
 }
 
 func (c *conn) close() error {
@@ -88,98 +98,73 @@ type errRow struct{ err error }
 
 func (r errRow) Scan(...any) error { return r.err }
 
-// pool is a fixed set of connections handed out one transaction at a time, first come first
-// served.
-type pool struct {
-	conns chan *conn
-	all   []*conn
-}
-
-func newPool(ctx context.Context, db *sql.DB, n int) (*pool, error) {
-	p := &pool{conns: make(chan *conn, n)}
+// openConns takes n connections from db for the store's own use.
+func openConns(ctx context.Context, db *sql.DB, n int) ([]*conn, error) {
+	var out []*conn
 	for range n {
 		c, err := db.Conn(ctx)
 		if err != nil {
-			p.close()
+			closeConns(out)
 			return nil, err
 		}
-		cn := &conn{c: c, stmts: map[string]*sql.Stmt{}}
-		p.all = append(p.all, cn)
-		p.conns <- cn
+		out = append(out, &conn{c: c, stmts: map[string]*sql.Stmt{}})
 	}
-	return p, nil
+	return out, nil
 }
 
-func (p *pool) get(ctx context.Context) (*conn, error) {
+func closeConns(cs []*conn) error {
+	var errs []error
+	for _, c := range cs {
+		errs = append(errs, c.close())
+	}
+	return errors.Join(errs...)
+}
+
+// readers hands the read-only connections to one View at a time each, first come first
+// served.
+type readers struct {
+	free chan *conn
+}
+
+func newReaders(cs []*conn) *readers {
+	r := &readers{free: make(chan *conn, len(cs))}
+	for _, c := range cs {
+		r.free <- c
+	}
+	return r
+}
+
+// begin starts a read transaction: its snapshot is taken at its first read.
+func (r *readers) begin(ctx context.Context) (*readTxn, error) {
+	var c *conn
 	select {
-	case c := <-p.conns:
-		return c, nil
+	case c = <-r.free:
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-}
-
-func (p *pool) put(c *conn) { p.conns <- c }
-
-func (p *pool) close() error {
-	var first error
-	for _, c := range p.all {
-		if err := c.close(); err != nil && first == nil {
-			first = err
-		}
+	if err := c.run(ctx, "BEGIN"); err != nil {
+		r.free <- c
+		return nil, err
 	}
-	return first
+	return &readTxn{conn: c, r: r}, nil
 }
 
-// txn is a transaction on a pooled conn, begun and ended with plain statements.
-type txn struct {
+// readTxn is a read transaction on a reader connection.
+type readTxn struct {
 	*conn
-	p    *pool
+	r    *readers
 	done bool
 }
 
-func begin(ctx context.Context, p *pool, stmt string) (*txn, error) {
-	c, err := p.get(ctx)
-	if err != nil {
-		return nil, err
-	}
-	// BEGIN IMMEDIATE may wait for another process's write lock (busy_timeout): it runs under
-	// ctx so that a cancellation interrupts the wait.
-	st, err := c.stmt(stmt)
-	if err == nil {
-		_, err = st.ExecContext(ctx)
-	}
-	if err != nil {
-		p.put(c)
-		return nil, err
-	}
-	return &txn{conn: c, p: p}, nil
-}
-
-func (t *txn) end(ctx context.Context, stmt string) error {
-	if t.done {
-		return fmt.Errorf("sqlite store: transaction already ended")
-	}
-	t.done = true
-	st, err := t.stmt(stmt)
-	if err == nil {
-		_, err = st.ExecContext(context.WithoutCancel(ctx))
-	}
-	if err != nil && stmt == "COMMIT" {
-		// A failed COMMIT may leave the transaction open: end it before the conn is reused.
-		if rst, rerr := t.stmt("ROLLBACK"); rerr == nil {
-			_, _ = rst.ExecContext(context.WithoutCancel(ctx))
-		}
-	}
-	t.p.put(t.conn)
-	return err
-}
-
-func (t *txn) Commit(ctx context.Context) error { return t.end(ctx, "COMMIT") }
-
-func (t *txn) Rollback(ctx context.Context) error {
+func (t *readTxn) end(ctx context.Context) error {
 	if t.done {
 		return nil
 	}
-	return t.end(ctx, "ROLLBACK")
+	t.done = true
+	err := t.run(context.WithoutCancel(ctx), "COMMIT")
+	t.r.free <- t.conn
+	return err
 }
+
+func (t *readTxn) Commit(ctx context.Context) error   { return t.end(ctx) }
+func (t *readTxn) Rollback(ctx context.Context) error { return t.end(ctx) }

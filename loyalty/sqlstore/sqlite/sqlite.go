@@ -42,6 +42,7 @@ type Option func(*config) error
 
 type config struct {
 	readers     int
+	maxGroup    int
 	busyTimeout time.Duration
 	synchronous Synchronous
 	logger      *slog.Logger
@@ -99,7 +100,9 @@ func WithLogger(l *slog.Logger) Option {
 type Store struct {
 	core               *sqlcore.Store
 	writerDB, readerDB *sql.DB
-	writer, readers    *pool
+	conns              []*conn
+	writer             *writer
+	readers            *readers
 }
 
 var _ loyalty.Store = (*Store)(nil)
@@ -109,7 +112,7 @@ var _ loyalty.Store = (*Store)(nil)
 // without query parameters; in-memory databases are refused (use loyalty/memstore). Close the
 // Store when done.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
-	cfg := config{readers: max(2, runtime.GOMAXPROCS(0)), busyTimeout: 5 * time.Second,
+	cfg := config{readers: max(2, runtime.GOMAXPROCS(0)), maxGroup: 64, busyTimeout: 5 * time.Second,
 		synchronous: SynchronousNormal, logger: slog.New(slog.DiscardHandler)}
 	for _, opt := range opts {
 		if err := opt(&cfg); err != nil {
@@ -120,7 +123,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("sqlite store: Open(%q): want a database file name", path)
 	}
 	dsn := func(pragmas ...string) string {
-		q := []string{fmt.Sprintf("_pragma=busy_timeout(%d)", cfg.busyTimeout.Milliseconds()), "_pragma=foreign_keys(1)"}
+		q := []string{fmt.Sprintf("_pragma=busy_timeout(%d)", cfg.busyTimeout.Milliseconds()), "_pragma=foreign_keys(1)",
+			// Pages are read through a memory map and kept in a larger cache: reads then
+			// cost no system call.
+			"_pragma=mmap_size(268435456)", "_pragma=cache_size(-32768)"}
 		for _, p := range pragmas {
 			q = append(q, "_pragma="+p)
 		}
@@ -131,10 +137,13 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if s.writerDB, err = sql.Open("sqlite", dsn("journal_mode(WAL)", "synchronous("+string(cfg.synchronous)+")")); err != nil {
 		return nil, fmt.Errorf("sqlite store: open %s: %w", path, err)
 	}
-	if s.writer, err = newPool(ctx, s.writerDB, 1); err != nil {
+	w, err := openConns(ctx, s.writerDB, 1)
+	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("sqlite store: open %s: %w", path, err)
 	}
+	s.conns = w
+	s.writer = newWriter(w[0], cfg.maxGroup)
 	if err := s.migrate(ctx, cfg.logger); err != nil {
 		s.Close()
 		return nil, err
@@ -143,10 +152,13 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("sqlite store: open %s: %w", path, err)
 	}
-	if s.readers, err = newPool(ctx, s.readerDB, cfg.readers); err != nil {
+	r, err := openConns(ctx, s.readerDB, cfg.readers)
+	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("sqlite store: open %s: %w", path, err)
 	}
+	s.conns = append(s.conns, r...)
+	s.readers = newReaders(r)
 	s.core = sqlcore.New(backend{s}, dialect)
 	return s, nil
 }
@@ -158,7 +170,7 @@ func (s *Store) migrate(ctx context.Context, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	t, err := begin(ctx, s.writer, "BEGIN IMMEDIATE")
+	t, err := s.writer.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("sqlite store: migrate: %w", mapError(err))
 	}
@@ -193,12 +205,7 @@ func (s *Store) View(ctx context.Context, fn func(loyalty.ReadTx) error) error {
 
 // Close closes the database. Transactions still running fail.
 func (s *Store) Close() error {
-	var errs []error
-	for _, p := range []*pool{s.readers, s.writer} {
-		if p != nil {
-			errs = append(errs, p.close())
-		}
-	}
+	errs := []error{closeConns(s.conns)}
 	for _, db := range []*sql.DB{s.readerDB, s.writerDB} {
 		if db != nil {
 			errs = append(errs, db.Close())
@@ -209,16 +216,9 @@ func (s *Store) Close() error {
 
 type backend struct{ s *Store }
 
-func (b backend) BeginWrite(ctx context.Context) (sqlcore.Txn, error) {
-	return begin(ctx, b.s.writer, "BEGIN IMMEDIATE")
-}
+func (b backend) BeginWrite(ctx context.Context) (sqlcore.Txn, error) { return b.s.writer.begin(ctx) }
 
-func (b backend) BeginRead(ctx context.Context) (sqlcore.Txn, error) {
-	return begin(ctx, b.s.readers, "BEGIN")
-}
-
-// seqBlock is how many Seq values a write transaction reserves at once.
-const seqBlock = 16
+func (b backend) BeginRead(ctx context.Context) (sqlcore.Txn, error) { return b.s.readers.begin(ctx) }
 
 var dialect = newDialect()
 
@@ -229,7 +229,6 @@ func newDialect() *sqlcore.Dialect {
 	q.InsertRedemption = sqlcore.Insert("loyalty_redemption", sqlcore.InsertRedemptionColumns, true)
 	q.InsertActivity = sqlcore.Insert("loyalty_activity", sqlcore.InsertActivityColumns, true)
 	q.InsertReceipt = sqlcore.Insert("loyalty_receipt", sqlcore.InsertReceiptColumns, true)
-	nextSeq := fmt.Sprintf("UPDATE loyalty_sequence SET last = last + %d WHERE id = 1 RETURNING last", seqBlock)
 	return &sqlcore.Dialect{
 		Name:     "sqlite",
 		Q:        q,
@@ -241,10 +240,8 @@ func newDialect() *sqlcore.Dialect {
 			return t.UnixMicro()
 		},
 		DecimalArg: func(s string) any { return s },
-		NextSeqBlock: func(ctx context.Context, c sqlcore.Conn) (int64, int64, error) {
-			var last int64
-			err := c.QueryRow(ctx, nextSeq).Scan(&last)
-			return last - seqBlock + 1, seqBlock, err
+		NextSeq: func(ctx context.Context, c sqlcore.Conn) (int64, error) {
+			return c.(*writeTxn).nextSeq(ctx)
 		},
 		SplitMovement: true,
 	}

@@ -18,7 +18,7 @@ const (
 
 // Queries holds the SQL texts of a dialect. Placeholders are $1, $2, ... in both SQLite and
 // PostgreSQL. The comments give the arguments in order; "seq" marks the argument that is only
-// passed when Dialect.NextSeqBlock is set.
+// passed when Dialect.NextSeq is set.
 type Queries struct {
 	// Program (id) → doc; Programs () → doc, ordered by id; PutProgram (id, doc) upserts.
 	Program, Programs, PutProgram string

@@ -67,24 +67,42 @@ func pageArgs(p loyalty.Page) (before int64, limit int64) {
 	return before, limit
 }
 
-func scanProgram(r scanner) (loyalty.Program, error) {
-	var doc []byte
+// scanProgram returns a function that scans a program's JSON document and decodes it, or
+// takes the decoded program from the Store's cache when the document is unchanged: every
+// order event reads its program, and decoding JSON costs more than the read.
+func (s *Store) scanProgram(r scanner) (loyalty.Program, error) {
+	var doc string
 	if err := r.Scan(&doc); err != nil {
 		return loyalty.Program{}, err
 	}
+	s.programsMu.Lock()
+	c, ok := s.programs[doc]
+	s.programsMu.Unlock()
+	if ok {
+		return c, nil
+	}
 	var p loyalty.Program
-	if err := json.Unmarshal(doc, &p); err != nil {
+	if err := json.Unmarshal([]byte(doc), &p); err != nil {
 		return p, fmt.Errorf("sqlstore: stored program: %w", err)
 	}
+	s.programsMu.Lock()
+	if len(s.programs) >= maxCachedPrograms {
+		clear(s.programs)
+	}
+	s.programs[doc] = p
+	s.programsMu.Unlock()
 	return p, nil
 }
 
+// maxCachedPrograms bounds the decoded program cache.
+const maxCachedPrograms = 256
+
 func (t *readTx) Program(ctx context.Context, id string) (loyalty.Program, error) {
-	return one(ctx, t, fmt.Sprintf("program %q", id), scanProgram, t.s.d.Q.Program, id)
+	return one(ctx, t, fmt.Sprintf("program %q", id), t.s.scanProgram, t.s.d.Q.Program, id)
 }
 
 func (t *readTx) Programs(ctx context.Context) ([]loyalty.Program, error) {
-	return list(ctx, t, "programs", scanProgram, t.s.d.Q.Programs)
+	return list(ctx, t, "programs", t.s.scanProgram, t.s.d.Q.Programs)
 }
 
 func (t *readTx) Member(ctx context.Context, id string) (loyalty.Member, error) {

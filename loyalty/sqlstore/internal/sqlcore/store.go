@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/loyalsync/loyalsync/loyalty"
@@ -55,10 +56,10 @@ type Dialect struct {
 	TimeArg func(t time.Time) any
 	// DecimalArg encodes a decimal string for a statement argument.
 	DecimalArg func(s string) any
-	// NextSeqBlock, when set, reserves a block of Seq values inside a write transaction and
-	// returns the first; the store then passes Seq as the last argument of the Insert*
-	// statements. When nil, the database assigns Seq and the Insert* statements return it.
-	NextSeqBlock func(ctx context.Context, c Conn) (first int64, n int64, err error)
+	// NextSeq, when set, returns the next Seq value inside the write transaction c; the store
+	// then passes Seq as the last argument of the Insert* statements. When nil, the database
+	// assigns Seq and the Insert* statements return it.
+	NextSeq func(ctx context.Context, c Conn) (int64, error)
 	// SplitMovement makes AppendMovement run Q.UpdateBalance and then Q.InsertMovement
 	// instead of the single statement Q.AppendMovement.
 	SplitMovement bool
@@ -68,10 +69,15 @@ type Dialect struct {
 type Store struct {
 	b Backend
 	d *Dialect
+
+	programsMu sync.Mutex
+	programs   map[string]loyalty.Program // decoded programs by JSON document
 }
 
 // New returns a Store.
-func New(b Backend, d *Dialect) *Store { return &Store{b: b, d: d} }
+func New(b Backend, d *Dialect) *Store {
+	return &Store{b: b, d: d, programs: map[string]loyalty.Program{}}
+}
 
 var _ loyalty.Store = (*Store)(nil)
 

@@ -13,8 +13,6 @@ import (
 // tx implements loyalty.Tx.
 type tx struct {
 	readTx
-	// seqNext and seqEnd delimit the block of Seq values reserved by Dialect.NextSeqBlock.
-	seqNext, seqEnd int64
 }
 
 var _ loyalty.Tx = (*tx)(nil)
@@ -25,7 +23,7 @@ func (t *tx) insertSeq(ctx context.Context, what, q string, args ...any) (seq in
 	if t.done {
 		return 0, false, ErrTxDone
 	}
-	if t.s.d.NextSeqBlock == nil {
+	if t.s.d.NextSeq == nil {
 		err := t.c.QueryRow(ctx, q, args...).Scan(&seq)
 		if errors.Is(err, sql.ErrNoRows) {
 			return 0, false, nil
@@ -35,18 +33,10 @@ func (t *tx) insertSeq(ctx context.Context, what, q string, args ...any) (seq in
 		}
 		return seq, true, nil
 	}
-	if t.seqNext == t.seqEnd {
-		first, n, err := t.s.d.NextSeqBlock(ctx, t.c)
-		if err != nil {
-			return 0, false, t.s.wrap("reserve sequence numbers", err)
-		}
-		t.seqNext, t.seqEnd = first, first+n
+	if seq, err = t.s.d.NextSeq(ctx, t.c); err != nil {
+		return 0, false, t.s.wrap("next sequence number", err)
 	}
-	seq = t.seqNext
 	ok, err = t.exec(ctx, what, q, append(args, seq)...)
-	if ok {
-		t.seqNext++
-	}
 	return seq, ok, err
 }
 
@@ -229,13 +219,19 @@ func (t *tx) UpdateRedemption(ctx context.Context, r loyalty.Redemption, from lo
 }
 
 func (t *tx) AppendActivity(ctx context.Context, a loyalty.ActivityEntry) error {
-	_, _, err := t.insertSeq(ctx, "append activity", t.s.d.Q.InsertActivity,
+	seq, ok, err := t.insertSeq(ctx, "append activity", t.s.d.Q.InsertActivity,
 		a.ProgramID, string(a.Kind), a.Actor, a.Message, a.MemberID, a.Store, a.OrderID, a.RedemptionID, t.s.timeArg(a.At))
+	if err == nil && !ok {
+		err = fmt.Errorf("%s store: append activity: Seq %d is taken", t.s.d.Name, seq)
+	}
 	return err
 }
 
 func (t *tx) AppendReceipt(ctx context.Context, r loyalty.Receipt) error {
-	_, _, err := t.insertSeq(ctx, "append receipt", t.s.d.Q.InsertReceipt,
+	seq, ok, err := t.insertSeq(ctx, "append receipt", t.s.d.Q.InsertReceipt,
 		r.ProgramID, r.Store, r.OrderID, r.Status, string(r.Outcome), r.Reason, r.EmailHash, t.s.timeArg(r.ReceivedAt))
+	if err == nil && !ok {
+		err = fmt.Errorf("%s store: append receipt: Seq %d is taken", t.s.d.Name, seq)
+	}
 	return err
 }

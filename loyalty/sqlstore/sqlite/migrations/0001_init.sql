@@ -1,14 +1,9 @@
 -- loyalsync schema for SQLite. Times are Unix microseconds (NULL is the zero time), decimals
 -- are TEXT in their exact decimal form, booleans are 0/1.
 
--- loyalty_sequence hands out the Seq values of accounts, movements, redemptions, activity and
--- receipts: one increasing sequence for the whole store, reserved in small blocks by each
--- write transaction (so Seq has gaps).
-CREATE TABLE loyalty_sequence (
-	id   INTEGER PRIMARY KEY CHECK (id = 1),
-	last INTEGER NOT NULL
-);
-INSERT INTO loyalty_sequence (id, last) VALUES (1, 0);
+-- Seq values (accounts, movements, redemptions, activity, receipts) come from one increasing
+-- sequence for the whole store: each write transaction continues from the highest Seq of
+-- these tables, which are all rowid tables keyed by seq so that the highest is cheap to find.
 
 -- A program is kept as the JSON of loyalty.Program, so new settings need no migration.
 CREATE TABLE loyalty_program (
