@@ -483,8 +483,12 @@ func (s *Server) applyOrder(o *order, in *orderInput, creating bool, ev *events)
 			codes = append(codes, cl.code)
 		}
 	}
-	if err := s.calculateTotals(o, codes, couponsGiven); err != nil {
-		return err
+	// Like the controller, totals are only recalculated when something they depend on was sent.
+	if creating || couponsGiven || in.LineItems != nil || in.ShippingLines != nil || in.FeeLines != nil ||
+		in.Billing != nil || in.Shipping != nil {
+		if err := s.calculateTotals(o, codes, couponsGiven); err != nil {
+			return err
+		}
 	}
 	if !creating {
 		o.modified = s.now()
