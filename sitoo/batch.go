@@ -121,6 +121,15 @@ func decodeBatchResponse(body []byte, n, offset int) (BatchResults, error) {
 	return out, nil
 }
 
+// keyed builds the body of a batch delete: [{"field": key}, ...].
+func keyed[K any](field string, keys []K) []map[string]K {
+	out := make([]map[string]K, len(keys))
+	for i, k := range keys {
+		out[i] = map[string]K{field: k}
+	}
+	return out
+}
+
 // sendBatch sends items in requests of at most size items each (always as JSON arrays) and
 // collects the per-item results. When a request fails as a whole, it returns the results of the
 // requests before it and the error; the items of that request and after it were not applied by a

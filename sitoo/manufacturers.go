@@ -100,13 +100,6 @@ func (s *ManufacturersService) Delete(ctx context.Context, externalCompanyID int
 
 // BatchDelete removes manufacturers by ExternalCompanyID.
 func (s *ManufacturersService) BatchDelete(ctx context.Context, externalCompanyIDs []int64) (BatchResults, error) {
-	type ref struct {
-		ExternalCompanyID int64 `json:"externalcompanyid"`
-	}
-	refs := make([]ref, len(externalCompanyIDs))
-	for i, id := range externalCompanyIDs {
-		refs[i] = ref{id}
-	}
-	rs, err := sendBatch(ctx, s.c, http.MethodDelete, sitePath(s.site, "manufacturers"), refs, 0, false)
+	rs, err := sendBatch(ctx, s.c, http.MethodDelete, sitePath(s.site, "manufacturers"), keyed("externalcompanyid", externalCompanyIDs), 0, false)
 	return rs, wrapErr("batch delete manufacturers", err)
 }

@@ -117,13 +117,6 @@ func (s *PriceListsService) SetItems(ctx context.Context, priceListID int64, ite
 
 // DeleteItems removes the prices of the given SKUs from a price list.
 func (s *PriceListsService) DeleteItems(ctx context.Context, priceListID int64, skus []string) (BatchResults, error) {
-	type ref struct {
-		SKU string `json:"sku"`
-	}
-	refs := make([]ref, len(skus))
-	for i, sku := range skus {
-		refs[i] = ref{sku}
-	}
-	rs, err := sendBatch(ctx, s.c, http.MethodDelete, sitePath(s.site, "pricelists", itoa(priceListID), "pricelistitems"), refs, 0, false)
+	rs, err := sendBatch(ctx, s.c, http.MethodDelete, sitePath(s.site, "pricelists", itoa(priceListID), "pricelistitems"), keyed("sku", skus), 0, false)
 	return rs, wrapErr(fmt.Sprintf("delete items of price list %d", priceListID), err)
 }

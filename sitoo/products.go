@@ -228,14 +228,7 @@ func (s *ProductsService) Delete(ctx context.Context, productID int64) error {
 
 // BatchDelete removes products by id.
 func (s *ProductsService) BatchDelete(ctx context.Context, productIDs []int64) (BatchResults, error) {
-	type ref struct {
-		ProductID int64 `json:"productid"`
-	}
-	refs := make([]ref, len(productIDs))
-	for i, id := range productIDs {
-		refs[i] = ref{id}
-	}
-	rs, err := sendBatch(ctx, s.c, http.MethodDelete, sitePath(s.site, "products"), refs, 0, false)
+	rs, err := sendBatch(ctx, s.c, http.MethodDelete, sitePath(s.site, "products"), keyed("productid", productIDs), 0, false)
 	return rs, wrapErr("batch delete products", err)
 }
 

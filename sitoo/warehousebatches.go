@@ -149,14 +149,7 @@ func (s *WarehouseBatchesService) SetItems(ctx context.Context, warehouseID, bat
 
 // DeleteItems removes items of an open batch, by SKU.
 func (s *WarehouseBatchesService) DeleteItems(ctx context.Context, warehouseID, batchID int64, skus []string) (BatchResults, error) {
-	type ref struct {
-		SKU string `json:"sku"`
-	}
-	refs := make([]ref, len(skus))
-	for i, sku := range skus {
-		refs[i] = ref{sku}
-	}
-	rs, err := sendBatch(ctx, s.c, http.MethodDelete, s.path(warehouseID, itoa(batchID), "warehousebatchitems"), refs, 0, false)
+	rs, err := sendBatch(ctx, s.c, http.MethodDelete, s.path(warehouseID, itoa(batchID), "warehousebatchitems"), keyed("sku", skus), 0, false)
 	return rs, wrapErr(fmt.Sprintf("delete items of warehouse batch %d", batchID), err)
 }
 

@@ -22,12 +22,7 @@ type crud[T any, R any] struct {
 }
 
 func (c *crud[T, R]) list(w http.ResponseWriter, r *http.Request, _ *state, s *site, _ params) {
-	p, err := c.srv.listParams(r.URL.Query())
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	writeEnvelope(w, p, c.table(s).list(false, nil))
+	writeEnvelope(w, c.srv.query(r), c.table(s).list(false, nil))
 }
 
 func (c *crud[T, R]) get(w http.ResponseWriter, r *http.Request, _ *state, s *site, p params) {
@@ -40,36 +35,16 @@ func (c *crud[T, R]) get(w http.ResponseWriter, r *http.Request, _ *state, s *si
 }
 
 func (c *crud[T, R]) add(w http.ResponseWriter, r *http.Request, st *state, s *site, _ params) {
-	items, isArray, err := readBody(r)
-	if err != nil {
-		fail(w, err)
-		return
+	shape := objectOnly
+	if c.batch {
+		shape = objectOrArray
 	}
-	if isArray && !c.batch {
-		fail(w, badRequest("Expected an object"))
-		return
-	}
-	rs := make([]result, len(items))
-	for i, raw := range items {
-		id, err := c.create(st, s, raw)
-		if err != nil {
-			rs[i] = errResult(err)
-			continue
-		}
-		rs[i] = okResult(id)
-	}
-	writeResults(w, isArray, rs)
+	eachItem(w, r, shape, func(raw json.RawMessage) (any, error) { return c.create(st, s, raw) })
 }
 
 func (c *crud[T, R]) create(st *state, s *site, raw json.RawMessage) (int64, error) {
-	var req R
-	if err := decodeStrict(raw, &req); err != nil {
+	if err := c.validate(s, raw, true); err != nil {
 		return 0, err
-	}
-	if c.check != nil {
-		if err := c.check(s, &req, true); err != nil {
-			return 0, err
-		}
 	}
 	v := new(T)
 	if err := json.Unmarshal(raw, v); err != nil {
@@ -84,17 +59,19 @@ func (c *crud[T, R]) create(st *state, s *site, raw json.RawMessage) (int64, err
 	return id, nil
 }
 
+func (c *crud[T, R]) validate(s *site, raw json.RawMessage, create bool) error {
+	var req R
+	if err := decodeStrict(raw, &req); err != nil {
+		return err
+	}
+	if c.check != nil {
+		return c.check(s, &req, create)
+	}
+	return nil
+}
+
 func (c *crud[T, R]) update(w http.ResponseWriter, r *http.Request, _ *state, s *site, p params) {
-	raw, err := readObject(r)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	if err := c.patch(s, p.ids[0], raw); err != nil {
-		fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, true)
+	eachItem(w, r, objectOnly, func(raw json.RawMessage) (any, error) { return true, c.patch(s, p.ids[0], raw) })
 }
 
 // patch applies a partial update: only the fields present in raw change.
@@ -103,14 +80,8 @@ func (c *crud[T, R]) patch(s *site, id int64, raw json.RawMessage) error {
 	if !ok {
 		return notFound("No %s with id %d", c.kind, id)
 	}
-	var req R
-	if err := decodeStrict(raw, &req); err != nil {
+	if err := c.validate(s, raw, false); err != nil {
 		return err
-	}
-	if c.check != nil {
-		if err := c.check(s, &req, false); err != nil {
-			return err
-		}
 	}
 	next := *cur
 	if err := json.Unmarshal(raw, &next); err != nil {
@@ -125,61 +96,38 @@ func (c *crud[T, R]) patch(s *site, id int64, raw json.RawMessage) error {
 }
 
 func (c *crud[T, R]) batchUpdate(w http.ResponseWriter, r *http.Request, _ *state, s *site, _ params) {
-	items, isArray, err := readBody(r)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	if !isArray {
-		fail(w, badRequest("Expected an array"))
-		return
-	}
-	rs := make([]result, len(items))
-	for i, raw := range items {
+	eachItem(w, r, arrayOnly, func(raw json.RawMessage) (any, error) {
 		id, err := idOf(raw, c.idField)
-		if err == nil {
-			err = c.patch(s, id, raw)
-		}
 		if err != nil {
-			rs[i] = errResult(err)
-			continue
+			return nil, err
 		}
-		rs[i] = okResult(true)
-	}
-	writeResults(w, true, rs)
+		return true, c.patch(s, id, raw)
+	})
 }
 
 func (c *crud[T, R]) remove(w http.ResponseWriter, _ *http.Request, _ *state, s *site, p params) {
-	if !c.table(s).remove(p.ids[0]) {
-		fail(w, notFound("No %s with id %d", c.kind, p.ids[0]))
+	if err := c.delete(s, p.ids[0]); err != nil {
+		fail(w, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, true)
 }
 
+func (c *crud[T, R]) delete(s *site, id int64) error {
+	if !c.table(s).remove(id) {
+		return notFound("No %s with id %d", c.kind, id)
+	}
+	return nil
+}
+
 func (c *crud[T, R]) batchRemove(w http.ResponseWriter, r *http.Request, _ *state, s *site, _ params) {
-	items, isArray, err := readBody(r)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	if !isArray {
-		fail(w, badRequest("Expected an array"))
-		return
-	}
-	rs := make([]result, len(items))
-	for i, raw := range items {
+	eachItem(w, r, arrayOnly, func(raw json.RawMessage) (any, error) {
 		id, err := idOf(raw, c.idField)
-		if err == nil && !c.table(s).remove(id) {
-			err = notFound("No %s with id %d", c.kind, id)
-		}
 		if err != nil {
-			rs[i] = errResult(err)
-			continue
+			return nil, err
 		}
-		rs[i] = okResult(true)
-	}
-	writeResults(w, true, rs)
+		return true, c.delete(s, id)
+	})
 }
 
 // idOf reads an integer id field from an object.

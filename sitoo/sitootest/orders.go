@@ -3,7 +3,6 @@ package sitootest
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strconv"
 
@@ -16,12 +15,12 @@ import (
 var externalIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
 
 func (s *Server) listAllOrders(w http.ResponseWriter, r *http.Request, st *state, _ *site, _ params) {
-	s.listOrders(w, r.URL.Query(), st, 0)
+	s.listOrders(w, s.query(r), st, 0)
 }
 
 // listSiteOrders serves the deprecated site-level list.
 func (s *Server) listSiteOrders(w http.ResponseWriter, r *http.Request, st *state, site *site, _ params) {
-	s.listOrders(w, r.URL.Query(), st, site.id)
+	s.listOrders(w, s.query(r), st, site.id)
 }
 
 // orderFilter holds the filters of GET /orders.json.
@@ -33,30 +32,16 @@ type orderFilter struct {
 	hasCredit, hasFrom, hasTo, hasDateFrom, hasDateTo     bool
 }
 
-func parseOrderFilter(q url.Values) (f orderFilter, err error) {
-	lists := []struct {
-		name string
-		dst  *[]int64
-	}{{"eshopid", &f.eshop}, {"orderid", &f.orderIDs}, {"orderstate", &f.states}, {"paymentstate", &f.payStates},
-		{"ordertype", &f.types}, {"warehouseid", &f.warehouses}}
-	for _, l := range lists {
-		if *l.dst, err = queryInts(q, l.name); err != nil {
-			return f, err
-		}
-	}
-	ints := []struct {
-		name string
-		dst  *int64
-		has  *bool
-	}{{"creditorderid", &f.creditOrderID, &f.hasCredit}, {"orderidfrom", &f.idFrom, &f.hasFrom}, {"orderidto", &f.idTo, &f.hasTo},
-		{"orderdatefrom", &f.dateFrom, &f.hasDateFrom}, {"orderdateto", &f.dateTo, &f.hasDateTo}}
-	for _, i := range ints {
-		if *i.dst, *i.has, err = queryInt(q, i.name); err != nil {
-			return f, err
-		}
-	}
-	f.externalIDs, f.receiptID, f.email = queryList(q, "externalid"), q.Get("receiptid"), q.Get("email")
-	return f, nil
+func parseOrderFilter(q *query) (f orderFilter) {
+	f.eshop, f.orderIDs, f.states = q.ints("eshopid"), q.ints("orderid"), q.ints("orderstate")
+	f.payStates, f.types, f.warehouses = q.ints("paymentstate"), q.ints("ordertype"), q.ints("warehouseid")
+	f.creditOrderID, f.hasCredit = q.int("creditorderid")
+	f.idFrom, f.hasFrom = q.int("orderidfrom")
+	f.idTo, f.hasTo = q.int("orderidto")
+	f.dateFrom, f.hasDateFrom = q.int("orderdatefrom")
+	f.dateTo, f.hasDateTo = q.int("orderdateto")
+	f.externalIDs, f.receiptID, f.email = q.list("externalid"), q.Get("receiptid"), q.Get("email")
+	return f
 }
 
 func (f *orderFilter) keep(o *order) bool {
@@ -86,26 +71,17 @@ func (f *orderFilter) keep(o *order) bool {
 		(!f.hasDateFrom || date >= f.dateFrom) && (!f.hasDateTo || date <= f.dateTo)
 }
 
-func (s *Server) listOrders(w http.ResponseWriter, q url.Values, st *state, siteID int64) {
-	lp, err := s.listParams(q)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	f, err := parseOrderFilter(q)
-	if err != nil {
-		fail(w, err)
-		return
-	}
+func (s *Server) listOrders(w http.ResponseWriter, q *query, st *state, siteID int64) {
+	f := parseOrderFilter(q)
 	if siteID != 0 {
 		f.eshop = []int64{siteID}
 	}
-	orders := st.orders.list(lp.sort != "orderid", f.keep) // Sitoo's default sort is -orderid
+	orders := st.orders.list(q.page.sort != "orderid", f.keep) // Sitoo's default sort is -orderid
 	out := make([]*sitoo.Order, len(orders))
 	for i := range orders {
 		out[i] = &orders[i].Order
 	}
-	writeEnvelope(w, lp, out)
+	writeEnvelope(w, q, out)
 }
 
 func (s *Server) siteOrder(st *state, site *site, id int64) (*order, error) {
@@ -126,29 +102,23 @@ func (s *Server) getOrder(w http.ResponseWriter, r *http.Request, st *state, sit
 }
 
 func (s *Server) addOrder(w http.ResponseWriter, r *http.Request, st *state, site *site, _ params) {
-	raw, err := readObject(r)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	var req sitoo.OrderRequest
-	if err := decodeStrict(raw, &req); err != nil {
-		fail(w, err)
-		return
-	}
-	if req.OrderTypeID == nil {
-		fail(w, badRequest("Missing required argument: ordertypeid"))
-		return
-	}
-	o := &order{Order: sitoo.Order{EshopID: site.id, OrderDate: sitoo.NewUnixTime(s.now()), CurrencyCode: "USD"}}
-	if err := s.applyOrder(st, site, o, raw, &req); err != nil {
-		fail(w, err)
-		return
-	}
-	o.OrderID = st.id("order")
-	o.OrderLogItems = []sitoo.OrderLogItem{{DateLog: o.OrderDate, OrderID: o.OrderID}}
-	st.orders.put(o.OrderID, o)
-	writeJSON(w, http.StatusOK, o.OrderID)
+	eachItem(w, r, objectOnly, func(raw json.RawMessage) (any, error) {
+		var req sitoo.OrderRequest
+		if err := decodeStrict(raw, &req); err != nil {
+			return nil, err
+		}
+		if req.OrderTypeID == nil {
+			return nil, badRequest("Missing required argument: ordertypeid")
+		}
+		o := &order{Order: sitoo.Order{EshopID: site.id, OrderDate: sitoo.NewUnixTime(s.now()), CurrencyCode: "USD"}}
+		if err := s.applyOrder(st, site, o, raw, &req); err != nil {
+			return nil, err
+		}
+		o.OrderID = st.id("order")
+		o.OrderLogItems = []sitoo.OrderLogItem{{DateLog: o.OrderDate, OrderID: o.OrderID}}
+		st.orders.put(o.OrderID, o)
+		return o.OrderID, nil
+	})
 }
 
 // applyOrder merges a request into an order, validating it and computing the totals.
@@ -259,30 +229,24 @@ func (o *order) totals() {
 }
 
 func (s *Server) updateOrder(w http.ResponseWriter, r *http.Request, st *state, site *site, p params) {
-	o, err := s.siteOrder(st, site, p.ids[0])
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	raw, err := readObject(r)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	var req sitoo.OrderRequest
-	if err := decodeStrict(raw, &req); err != nil {
-		fail(w, err)
-		return
-	}
-	next := *o
-	next.AdditionalData = cloneMap(o.AdditionalData)
-	if err := s.applyOrder(st, site, &next, raw, &req); err != nil {
-		fail(w, err)
-		return
-	}
-	next.OrderID, next.EshopID = o.OrderID, o.EshopID
-	st.orders.put(o.OrderID, &next)
-	writeJSON(w, http.StatusOK, true)
+	eachItem(w, r, objectOnly, func(raw json.RawMessage) (any, error) {
+		o, err := s.siteOrder(st, site, p.ids[0])
+		if err != nil {
+			return nil, err
+		}
+		var req sitoo.OrderRequest
+		if err := decodeStrict(raw, &req); err != nil {
+			return nil, err
+		}
+		next := *o
+		next.AdditionalData = cloneMap(o.AdditionalData)
+		if err := s.applyOrder(st, site, &next, raw, &req); err != nil {
+			return nil, err
+		}
+		next.OrderID, next.EshopID = o.OrderID, o.EshopID
+		st.orders.put(o.OrderID, &next)
+		return true, nil
+	})
 }
 
 func (o *order) itemSKU(orderItemID int64) string {
@@ -313,12 +277,7 @@ func (s *Server) listDeliveries(w http.ResponseWriter, r *http.Request, st *stat
 		fail(w, err)
 		return
 	}
-	lp, err := s.listParams(r.URL.Query())
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	writeEnvelope(w, lp, o.deliveries)
+	writeEnvelope(w, s.query(r), o.deliveries)
 }
 
 // addDelivery records a delivery of order items. Unless ?ignorestock=true or the order's
@@ -326,39 +285,33 @@ func (s *Server) listDeliveries(w http.ResponseWriter, r *http.Request, st *stat
 // in a FIFO warehouse through a warehouse transaction carrying the delivery id, in a Virtual one by
 // lowering the stock level directly (Virtual warehouses take no transactions).
 func (s *Server) addDelivery(w http.ResponseWriter, r *http.Request, st *state, site *site, p params) {
-	o, err := s.siteOrder(st, site, p.ids[0])
+	ignore, _ := strconv.ParseBool(r.URL.Query().Get("ignorestock"))
+	eachItem(w, r, objectOnly, func(raw json.RawMessage) (any, error) { return s.deliver(st, site, p.ids[0], raw, ignore) })
+}
+
+func (s *Server) deliver(st *state, site *site, orderID int64, raw json.RawMessage, ignore bool) (int64, error) {
+	o, err := s.siteOrder(st, site, orderID)
 	if err != nil {
-		fail(w, err)
-		return
-	}
-	raw, err := readObject(r)
-	if err != nil {
-		fail(w, err)
-		return
+		return 0, err
 	}
 	var req sitoo.OrderDeliveryRequest
 	if err := decodeStrict(raw, &req); err != nil {
-		fail(w, err)
-		return
+		return 0, err
 	}
 	wh, err := site.warehouse(req.WarehouseID)
 	if err != nil {
-		fail(w, badRequest("Invalid value in warehouseid"))
-		return
+		return 0, badRequest("Invalid value in warehouseid")
 	}
 	if len(req.OrderDeliveryItems) == 0 {
-		fail(w, badRequest("Missing required argument: orderdeliveryitems"))
-		return
+		return 0, badRequest("Missing required argument: orderdeliveryitems")
 	}
 	left := sitoo.Undelivered(&o.Order, o.deliveries)
 	for _, it := range req.OrderDeliveryItems {
 		if it.Quantity <= 0 || it.Quantity > left[it.OrderItemID] {
-			fail(w, badRequest("Invalid value in orderdeliveryitems (item %d: %d to deliver, %d left)", it.OrderItemID, it.Quantity, left[it.OrderItemID]))
-			return
+			return 0, badRequest("Invalid value in orderdeliveryitems (item %d: %d to deliver, %d left)", it.OrderItemID, it.Quantity, left[it.OrderItemID])
 		}
 		left[it.OrderItemID] -= it.Quantity
 	}
-	ignore, _ := strconv.ParseBool(r.URL.Query().Get("ignorestock"))
 	ignore = ignore || o.AdditionalData[sitoo.AdditionalDataDeliveryIgnoreStock] == "true"
 	d := sitoo.OrderDelivery{OrderDeliveryID: st.id("orderdelivery"), OrderID: o.OrderID, WarehouseID: wh.WarehouseID,
 		OrderDeliveryRef: req.OrderDeliveryRef, DateDelivery: sitoo.NewUnixTime(s.now())}
@@ -386,5 +339,5 @@ func (s *Server) addDelivery(w http.ResponseWriter, r *http.Request, st *state, 
 	next := *o
 	next.deliveries = append(append([]sitoo.OrderDelivery(nil), o.deliveries...), d)
 	st.orders.put(o.OrderID, &next)
-	writeJSON(w, http.StatusOK, d.OrderDeliveryID)
+	return d.OrderDeliveryID, nil
 }

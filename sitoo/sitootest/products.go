@@ -19,25 +19,11 @@ import (
 var skuPattern = regexp.MustCompile(`^[A-Za-z0-9_+\-/]+$`)
 
 func (s *Server) listProducts(w http.ResponseWriter, r *http.Request, _ *state, site *site, _ params) {
-	q := r.URL.Query()
-	p, err := s.listParams(q)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	skus := queryList(q, "sku")
-	ids, err := queryInts(q, "productid")
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	since, hasSince, err := queryInt(q, "datelastmodified")
-	if err != nil {
-		fail(w, err)
-		return
-	}
+	q := s.query(r)
+	skus, ids := q.list("sku"), q.ints("productid")
+	since, hasSince := q.int("datelastmodified")
 	inactive := q.Get("includeinactive") == "true"
-	writeEnvelope(w, p, site.products.list(p.sort == "-productid", func(pr *sitoo.Product) bool {
+	writeEnvelope(w, q, site.products.list(q.page.sort == "-productid", func(pr *sitoo.Product) bool {
 		return (inactive || pr.Active || pr.ActivePOS) &&
 			(len(skus) == 0 || containsStr(skus, pr.SKU)) &&
 			(len(ids) == 0 || containsInt(ids, pr.ProductID)) &&
@@ -55,21 +41,7 @@ func (s *Server) getProduct(w http.ResponseWriter, r *http.Request, _ *state, si
 }
 
 func (s *Server) addProducts(w http.ResponseWriter, r *http.Request, st *state, site *site, _ params) {
-	items, isArray, err := readBody(r)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	rs := make([]result, len(items))
-	for i, raw := range items {
-		id, err := s.createProduct(st, site, raw)
-		if err != nil {
-			rs[i] = errResult(err)
-			continue
-		}
-		rs[i] = okResult(id)
-	}
-	writeResults(w, isArray, rs)
+	eachItem(w, r, objectOrArray, func(raw json.RawMessage) (any, error) { return s.createProduct(st, site, raw) })
 }
 
 func (s *Server) createProduct(st *state, site *site, raw json.RawMessage) (int64, error) {
@@ -117,16 +89,7 @@ func (s *Server) checkProduct(site *site, pr *sitoo.Product) error {
 }
 
 func (s *Server) updateProduct(w http.ResponseWriter, r *http.Request, _ *state, site *site, p params) {
-	raw, err := readObject(r)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	if err := s.patchProduct(site, p.ids[0], raw); err != nil {
-		fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, true)
+	eachItem(w, r, objectOnly, func(raw json.RawMessage) (any, error) { return true, s.patchProduct(site, p.ids[0], raw) })
 }
 
 // patchProduct is a partial update: only the fields present change.
@@ -154,28 +117,13 @@ func (s *Server) patchProduct(site *site, id int64, raw json.RawMessage) error {
 }
 
 func (s *Server) updateProducts(w http.ResponseWriter, r *http.Request, _ *state, site *site, _ params) {
-	items, isArray, err := readBody(r)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	if !isArray {
-		fail(w, badRequest("Expected an array"))
-		return
-	}
-	rs := make([]result, len(items))
-	for i, raw := range items {
+	eachItem(w, r, arrayOnly, func(raw json.RawMessage) (any, error) {
 		id, err := idOf(raw, "productid")
-		if err == nil {
-			err = s.patchProduct(site, id, raw)
-		}
 		if err != nil {
-			rs[i] = errResult(err)
-			continue
+			return nil, err
 		}
-		rs[i] = okResult(true)
-	}
-	writeResults(w, true, rs)
+		return true, s.patchProduct(site, id, raw)
+	})
 }
 
 func (s *Server) deleteProduct(w http.ResponseWriter, _ *http.Request, _ *state, site *site, p params) {
@@ -195,28 +143,13 @@ func removeProduct(site *site, id int64) error {
 }
 
 func (s *Server) deleteProducts(w http.ResponseWriter, r *http.Request, _ *state, site *site, _ params) {
-	items, isArray, err := readBody(r)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	if !isArray {
-		fail(w, badRequest("Expected an array"))
-		return
-	}
-	rs := make([]result, len(items))
-	for i, raw := range items {
+	eachItem(w, r, arrayOnly, func(raw json.RawMessage) (any, error) {
 		id, err := idOf(raw, "productid")
-		if err == nil {
-			err = removeProduct(site, id)
-		}
 		if err != nil {
-			rs[i] = errResult(err)
-			continue
+			return nil, err
 		}
-		rs[i] = okResult(true)
-	}
-	writeResults(w, true, rs)
+		return true, removeProduct(site, id)
+	})
 }
 
 // mainVariant returns the id of the main variant of a product's set (the product itself when it
@@ -263,19 +196,16 @@ func (s *Server) replaceVariants(w http.ResponseWriter, r *http.Request, st *sta
 		fail(w, notFound("No product with id %d", p.ids[0]))
 		return
 	}
-	raw, err := readObject(r)
-	if err != nil {
-		fail(w, err)
-		return
-	}
+	eachItem(w, r, objectOnly, func(raw json.RawMessage) (any, error) { return true, s.setVariants(st, site, pr, raw) })
+}
+
+func (s *Server) setVariants(st *state, site *site, pr *sitoo.Product, raw json.RawMessage) error {
 	var set sitoo.ProductVariants
 	if err := decodeStrict(raw, &set); err != nil {
-		fail(w, err)
-		return
+		return err
 	}
 	if err := set.Validate(); err != nil {
-		fail(w, badRequest("%v", err))
-		return
+		return badRequest("%v", err)
 	}
 	main := mainVariant(pr)
 	inSet := func(id int64) bool {
@@ -286,12 +216,10 @@ func (s *Server) replaceVariants(w http.ResponseWriter, r *http.Request, st *sta
 	skus := map[string]bool{}
 	for _, v := range set.Variants {
 		if v.ProductID != 0 && !inSet(v.ProductID) {
-			fail(w, badRequest("Invalid value in productid (%d is not a variant of product %d)", v.ProductID, main))
-			return
+			return badRequest("Invalid value in productid (%d is not a variant of product %d)", v.ProductID, main)
 		}
 		if skus[v.SKU] {
-			fail(w, badRequest("Invalid value in sku (%s is used twice)", v.SKU))
-			return
+			return badRequest("Invalid value in sku (%s is used twice)", v.SKU)
 		}
 		skus[v.SKU] = true
 		listed[v.ProductID] = true
@@ -299,8 +227,7 @@ func (s *Server) replaceVariants(w http.ResponseWriter, r *http.Request, st *sta
 	for _, id := range site.products.ids {
 		// A SKU may be taken over from a variant the request deletes, not from any other product.
 		if o := site.products.rows[id]; skus[o.SKU] && !listed[id] && (id == main || !inSet(id)) {
-			fail(w, badRequest("Invalid value in sku (%s already exists)", o.SKU))
-			return
+			return badRequest("Invalid value in sku (%s already exists)", o.SKU)
 		}
 	}
 	// Apply: delete the set's unlisted variants, then add or update the listed ones.
@@ -340,7 +267,7 @@ func (s *Server) replaceVariants(w http.ResponseWriter, r *http.Request, st *sta
 		site.products.put(main, &cp)
 	}
 	site.variantGroups[main] = set.Groups
-	writeJSON(w, http.StatusOK, true)
+	return nil
 }
 
 func (s *Server) listImages(w http.ResponseWriter, r *http.Request, _ *state, site *site, p params) {
@@ -348,12 +275,7 @@ func (s *Server) listImages(w http.ResponseWriter, r *http.Request, _ *state, si
 		fail(w, notFound("No product with id %d", p.ids[0]))
 		return
 	}
-	lp, err := s.listParams(r.URL.Query())
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	writeEnvelope(w, lp, site.images[p.ids[0]])
+	writeEnvelope(w, s.query(r), site.images[p.ids[0]])
 }
 
 func (s *Server) getImage(w http.ResponseWriter, r *http.Request, _ *state, site *site, p params) {
@@ -370,35 +292,31 @@ func (s *Server) addImage(w http.ResponseWriter, r *http.Request, _ *state, site
 		fail(w, notFound("No product with id %d", p.ids[0]))
 		return
 	}
-	raw, err := readObject(r)
-	if err != nil {
-		fail(w, err)
-		return
-	}
+	eachItem(w, r, objectOnly, func(raw json.RawMessage) (any, error) { return true, s.storeImage(site, p.ids[0], raw) })
+}
+
+func (s *Server) storeImage(site *site, productID int64, raw json.RawMessage) error {
 	var body struct {
 		ResourceID string `json:"resourceid"`
 		FileData   string `json:"filedata"`
 	}
 	if err := decodeStrict(raw, &body); err != nil {
-		fail(w, err)
-		return
+		return err
 	}
 	if body.ResourceID == "" {
-		fail(w, badRequest("Missing required argument: resourceid"))
-		return
+		return badRequest("Missing required argument: resourceid")
 	}
 	data, err := base64.StdEncoding.DecodeString(body.FileData)
 	if err != nil {
-		fail(w, badRequest("Invalid value in filedata (not base64)"))
-		return
+		return badRequest("Invalid value in filedata (not base64)")
 	}
 	res := sitoo.Resource{ResourceID: body.ResourceID, MimeType: http.DetectContentType(data), FileSize: int64(len(data)),
 		DateCreated: sitoo.NewUnixTime(s.now())}
 	if cfg, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
 		res.Width, res.Height = cfg.Width, cfg.Height
 	}
-	site.images[p.ids[0]] = append(site.images[p.ids[0]], res)
-	writeJSON(w, http.StatusOK, true)
+	site.images[productID] = append(site.images[productID], res)
+	return nil
 }
 
 func (s *Server) deleteImage(w http.ResponseWriter, _ *http.Request, _ *state, site *site, p params) {

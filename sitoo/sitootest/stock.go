@@ -63,31 +63,18 @@ func (s *Server) listWarehouseItems(w http.ResponseWriter, r *http.Request, _ *s
 		fail(w, err)
 		return
 	}
-	q := r.URL.Query()
-	lp, err := s.listParams(q)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	from, hasFrom, err := queryInt(q, "datelastmodifiedfrom")
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	to, hasTo, err := queryInt(q, "datelastmodifiedto")
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	skus := queryList(q, "sku")
-	var out []sitoo.WarehouseItem
+	q := s.query(r)
+	from, hasFrom := q.int("datelastmodifiedfrom")
+	to, hasTo := q.int("datelastmodifiedto")
+	skus := q.list("sku")
+	var out []*sitoo.WarehouseItem
 	for _, it := range site.warehouseItems[p.ids[0]] {
 		mod := it.DateLastModified.Unix()
 		if (len(skus) == 0 || containsStr(skus, it.SKU)) && (!hasFrom || mod >= from) && (!hasTo || mod <= to) {
-			out = append(out, *it)
+			out = append(out, it)
 		}
 	}
-	writeEnvelope(w, lp, out)
+	writeEnvelope(w, q, out)
 }
 
 func (s *Server) setWarehouseItems(w http.ResponseWriter, r *http.Request, _ *state, site *site, p params) {
@@ -96,26 +83,17 @@ func (s *Server) setWarehouseItems(w http.ResponseWriter, r *http.Request, _ *st
 		fail(w, err)
 		return
 	}
-	items, isArray, err := readBody(r)
-	if err != nil {
-		fail(w, err)
-		return
-	}
 	now := sitoo.NewUnixTime(s.now())
-	rs := make([]result, len(items))
-	for i, raw := range items {
+	eachItem(w, r, objectOrArray, func(raw json.RawMessage) (any, error) {
 		var req sitoo.WarehouseItemRequest
-		err := decodeStrict(raw, &req)
-		switch {
-		case err != nil:
-		case req.SKU == "" || !site.hasSKU(req.SKU):
-			err = badRequest("Invalid value in sku")
-		case !wh.WarehouseType.IsVirtual() && (req.DecimalTotal != nil || req.MoneyTotal != nil):
-			err = badRequest("decimaltotal and moneytotal are read only for warehouses that are not of type Virtual (20)")
+		if err := decodeStrict(raw, &req); err != nil {
+			return nil, err
 		}
-		if err != nil {
-			rs[i] = errResult(err)
-			continue
+		switch {
+		case req.SKU == "" || !site.hasSKU(req.SKU):
+			return nil, badRequest("Invalid value in sku")
+		case !wh.WarehouseType.IsVirtual() && (req.DecimalTotal != nil || req.MoneyTotal != nil):
+			return nil, badRequest("decimaltotal and moneytotal are read only for warehouses that are not of type Virtual (20)")
 		}
 		it := site.item(wh.WarehouseID, req.SKU, true)
 		if req.BinLocation != nil {
@@ -132,9 +110,8 @@ func (s *Server) setWarehouseItems(w http.ResponseWriter, r *http.Request, _ *st
 		if req.MoneyTotal != nil {
 			it.MoneyTotal = *req.MoneyTotal
 		}
-		rs[i] = okResult(true)
-	}
-	writeResults(w, isArray, rs)
+		return true, nil
+	})
 }
 
 // stockChange is one SKU's change in a transaction.
@@ -247,24 +224,12 @@ func (s *Server) checkTransaction(site *site, req *sitoo.WarehouseTransactionReq
 }
 
 func (s *Server) listWarehouseTransactions(w http.ResponseWriter, r *http.Request, _ *state, site *site, p params) {
-	q := r.URL.Query()
-	lp, err := s.listParams(q)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	ids, err := queryInts(q, "warehousetransactionid")
-	if err != nil {
-		fail(w, err)
-		return
-	}
+	q := s.query(r)
+	ids := q.ints("warehousetransactionid")
 	var bounds [6]int64
 	var has [6]bool
 	for i, name := range []string{"warehousetransactionidfrom", "warehousetransactionidto", "datecreatedfrom", "datecreatedto", "warehouseid", "transactiontype"} {
-		if bounds[i], has[i], err = queryInt(q, name); err != nil {
-			fail(w, err)
-			return
-		}
+		bounds[i], has[i] = q.int(name)
 	}
 	if len(p.ids) > 0 { // per-warehouse endpoint
 		if _, err := site.warehouse(p.ids[0]); err != nil {
@@ -273,8 +238,8 @@ func (s *Server) listWarehouseTransactions(w http.ResponseWriter, r *http.Reques
 		}
 		bounds[4], has[4] = p.ids[0], true
 	}
-	desc := lp.sort != "warehousetransactionid"
-	writeEnvelope(w, lp, site.transactions.list(desc, func(t *sitoo.WarehouseTransaction) bool {
+	desc := q.page.sort != "warehousetransactionid"
+	writeEnvelope(w, q, site.transactions.list(desc, func(t *sitoo.WarehouseTransaction) bool {
 		created := t.DateCreated.Unix()
 		return (len(ids) == 0 || containsInt(ids, t.WarehouseTransactionID)) &&
 			(!has[0] || t.WarehouseTransactionID >= bounds[0]) && (!has[1] || t.WarehouseTransactionID < bounds[1]) &&
@@ -305,23 +270,10 @@ func (s *Server) listBatches(w http.ResponseWriter, r *http.Request, _ *state, s
 		fail(w, err)
 		return
 	}
-	q := r.URL.Query()
-	lp, err := s.listParams(q)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	kind, hasKind, err := queryInt(q, "transactiontype")
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	state, hasState, err := queryInt(q, "warehousebatchstate")
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	writeEnvelope(w, lp, site.batches.list(false, func(b *sitoo.WarehouseBatch) bool {
+	q := s.query(r)
+	kind, hasKind := q.int("transactiontype")
+	state, hasState := q.int("warehousebatchstate")
+	writeEnvelope(w, q, site.batches.list(false, func(b *sitoo.WarehouseBatch) bool {
 		return b.WarehouseID == p.ids[0] && (!hasKind || int64(b.TransactionType) == kind) &&
 			(!hasState || int64(b.WarehouseBatchState) == state)
 	}))
@@ -342,66 +294,50 @@ func (s *Server) addBatch(w http.ResponseWriter, r *http.Request, st *state, sit
 		fail(w, err)
 		return
 	}
-	raw, err := readObject(r)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	var req sitoo.WarehouseBatchRequest
-	if err := decodeStrict(raw, &req); err != nil {
-		fail(w, err)
-		return
-	}
-	switch {
-	case req.TransactionType == 0:
-		fail(w, badRequest("Missing required argument: transactiontype"))
-		return
-	case wh.WarehouseType.IsVirtual():
-		fail(w, badRequest("Transactions cannot be added to warehouses with warehousetype Virtual (20)"))
-		return
-	}
-	b := &sitoo.WarehouseBatch{}
-	if err := json.Unmarshal(raw, b); err != nil {
-		fail(w, badRequest("Invalid value: %v", err))
-		return
-	}
-	b.WarehouseBatchID, b.WarehouseID = st.id("warehousebatch"), wh.WarehouseID
-	b.WarehouseBatchState, b.DateCreated = sitoo.WarehouseBatchStateOpen, sitoo.NewUnixTime(s.now())
-	site.batches.put(b.WarehouseBatchID, b)
-	writeJSON(w, http.StatusOK, b.WarehouseBatchID)
+	eachItem(w, r, objectOnly, func(raw json.RawMessage) (any, error) {
+		var req sitoo.WarehouseBatchRequest
+		if err := decodeStrict(raw, &req); err != nil {
+			return nil, err
+		}
+		switch {
+		case req.TransactionType == 0:
+			return nil, badRequest("Missing required argument: transactiontype")
+		case wh.WarehouseType.IsVirtual():
+			return nil, badRequest("Transactions cannot be added to warehouses with warehousetype Virtual (20)")
+		}
+		b := &sitoo.WarehouseBatch{}
+		if err := json.Unmarshal(raw, b); err != nil {
+			return nil, badRequest("Invalid value: %v", err)
+		}
+		b.WarehouseBatchID, b.WarehouseID = st.id("warehousebatch"), wh.WarehouseID
+		b.WarehouseBatchState, b.DateCreated = sitoo.WarehouseBatchStateOpen, sitoo.NewUnixTime(s.now())
+		site.batches.put(b.WarehouseBatchID, b)
+		return b.WarehouseBatchID, nil
+	})
 }
 
 // updateBatch changes a batch; moving it from Open (10) to Closed (20) commits its items as one
 // warehouse transaction: a stocktaking batch sets the counted stock, any other adds its quantities.
 func (s *Server) updateBatch(w http.ResponseWriter, r *http.Request, st *state, site *site, p params) {
-	b, err := s.batch(site, p)
+	eachItem(w, r, objectOnly, func(raw json.RawMessage) (any, error) { return true, s.patchBatch(st, site, p, raw) })
+}
+
+func (s *Server) patchBatch(st *state, site *site, p params, raw json.RawMessage) error {
+	b, err := s.openBatch(site, p)
 	if err != nil {
-		fail(w, err)
-		return
-	}
-	raw, err := readObject(r)
-	if err != nil {
-		fail(w, err)
-		return
+		return err
 	}
 	var req sitoo.WarehouseBatchRequest
 	if err := decodeStrict(raw, &req); err != nil {
-		fail(w, err)
-		return
-	}
-	if b.WarehouseBatchState != sitoo.WarehouseBatchStateOpen {
-		fail(w, badRequest("The warehouse batch is closed"))
-		return
+		return err
 	}
 	if req.WarehouseBatchState != nil && *req.WarehouseBatchState != sitoo.WarehouseBatchStateOpen &&
 		*req.WarehouseBatchState != sitoo.WarehouseBatchStateClosed {
-		fail(w, badRequest("Invalid value in warehousebatchstate"))
-		return
+		return badRequest("Invalid value in warehousebatchstate")
 	}
 	next := *b
 	if err := json.Unmarshal(raw, &next); err != nil {
-		fail(w, badRequest("Invalid value: %v", err))
-		return
+		return badRequest("Invalid value: %v", err)
 	}
 	next.WarehouseBatchID, next.WarehouseID = b.WarehouseBatchID, b.WarehouseID
 	if next.WarehouseBatchState == sitoo.WarehouseBatchStateClosed {
@@ -417,7 +353,7 @@ func (s *Server) updateBatch(w http.ResponseWriter, r *http.Request, st *state, 
 		next.WarehouseTransactionID = &tid
 	}
 	site.batches.put(b.WarehouseBatchID, &next)
-	writeJSON(w, http.StatusOK, true)
+	return nil
 }
 
 func (s *Server) listBatchItems(w http.ResponseWriter, r *http.Request, _ *state, site *site, p params) {
@@ -426,12 +362,7 @@ func (s *Server) listBatchItems(w http.ResponseWriter, r *http.Request, _ *state
 		fail(w, err)
 		return
 	}
-	lp, err := s.listParams(r.URL.Query())
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	writeEnvelope(w, lp, site.batchItems[b.WarehouseBatchID])
+	writeEnvelope(w, s.query(r), site.batchItems[b.WarehouseBatchID])
 }
 
 func (s *Server) openBatch(site *site, p params) (*sitoo.WarehouseBatch, error) {
@@ -451,21 +382,13 @@ func (s *Server) setBatchItems(w http.ResponseWriter, r *http.Request, st *state
 		fail(w, err)
 		return
 	}
-	items, isArray, err := readBody(r)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	rs := make([]result, len(items))
-	for i, raw := range items {
+	eachItem(w, r, objectOrArray, func(raw json.RawMessage) (any, error) {
 		var req sitoo.WarehouseBatchItemRequest
 		if err := decodeStrict(raw, &req); err != nil {
-			rs[i] = errResult(err)
-			continue
+			return nil, err
 		}
 		if req.SKU == "" || !site.hasSKU(req.SKU) {
-			rs[i] = errResult(badRequest("Invalid value in sku"))
-			continue
+			return nil, badRequest("Invalid value in sku")
 		}
 		list := site.batchItems[b.WarehouseBatchID]
 		k := slices.IndexFunc(list, func(it sitoo.WarehouseBatchItem) bool { return it.SKU == req.SKU })
@@ -489,9 +412,8 @@ func (s *Server) setBatchItems(w http.ResponseWriter, r *http.Request, st *state
 			it.Comment = *req.Comment
 		}
 		site.batchItems[b.WarehouseBatchID] = list
-		rs[i] = okResult(true)
-	}
-	writeResults(w, isArray, rs)
+		return true, nil
+	})
 }
 
 func (s *Server) deleteBatchItems(w http.ResponseWriter, r *http.Request, _ *state, site *site, p params) {
@@ -500,30 +422,19 @@ func (s *Server) deleteBatchItems(w http.ResponseWriter, r *http.Request, _ *sta
 		fail(w, err)
 		return
 	}
-	items, isArray, err := readBody(r)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	rs := make([]result, len(items))
-	for i, raw := range items {
-		var ref struct {
-			SKU string `json:"sku"`
-		}
-		if err := decodeStrict(raw, &ref); err != nil {
-			rs[i] = errResult(err)
-			continue
+	eachItem(w, r, arrayOnly, func(raw json.RawMessage) (any, error) {
+		sku, err := skuOf(raw)
+		if err != nil {
+			return nil, err
 		}
 		list := site.batchItems[b.WarehouseBatchID]
-		k := slices.IndexFunc(list, func(it sitoo.WarehouseBatchItem) bool { return it.SKU == ref.SKU })
+		k := slices.IndexFunc(list, func(it sitoo.WarehouseBatchItem) bool { return it.SKU == sku })
 		if k < 0 {
-			rs[i] = errResult(notFound("No item %s in the batch", ref.SKU))
-			continue
+			return nil, notFound("No item %s in the batch", sku)
 		}
 		site.batchItems[b.WarehouseBatchID] = slices.Delete(list, k, k+1)
-		rs[i] = okResult(true)
-	}
-	writeResults(w, isArray, rs)
+		return true, nil
+	})
 }
 
 func (s *Server) priceList(site *site, id int64) error {
@@ -539,11 +450,6 @@ func (s *Server) listPriceListItems(w http.ResponseWriter, r *http.Request, _ *s
 		fail(w, err)
 		return
 	}
-	lp, err := s.listParams(r.URL.Query())
-	if err != nil {
-		fail(w, err)
-		return
-	}
 	items := site.priceListItems[p.ids[0]]
 	if p.ids[0] == sitoo.DefaultPriceListID {
 		items = nil
@@ -551,7 +457,7 @@ func (s *Server) listPriceListItems(w http.ResponseWriter, r *http.Request, _ *s
 			items = append(items, sitoo.PriceListItem{ProductID: pr.ProductID, SKU: pr.SKU, MoneyPrice: pr.MoneyPrice})
 		}
 	}
-	writeEnvelope(w, lp, items)
+	writeEnvelope(w, s.query(r), items)
 }
 
 // product finds a product by id, or by SKU when id is 0.
@@ -570,22 +476,14 @@ func (s *Server) setPriceListItems(w http.ResponseWriter, r *http.Request, _ *st
 		fail(w, err)
 		return
 	}
-	items, isArray, err := readBody(r)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	rs := make([]result, len(items))
-	for i, raw := range items {
+	eachItem(w, r, objectOrArray, func(raw json.RawMessage) (any, error) {
 		var it sitoo.PriceListItem
 		if err := decodeStrict(raw, &it); err != nil {
-			rs[i] = errResult(err)
-			continue
+			return nil, err
 		}
 		pr, ok := site.product(it.SKU, it.ProductID)
 		if !ok {
-			rs[i] = errResult(notFound("No product %q/%d", it.SKU, it.ProductID))
-			continue
+			return nil, notFound("No product %q/%d", it.SKU, it.ProductID)
 		}
 		it.ProductID, it.SKU = pr.ProductID, pr.SKU
 		if p.ids[0] == sitoo.DefaultPriceListID {
@@ -601,9 +499,8 @@ func (s *Server) setPriceListItems(w http.ResponseWriter, r *http.Request, _ *st
 			}
 			site.priceListItems[p.ids[0]] = list
 		}
-		rs[i] = okResult(true)
-	}
-	writeResults(w, isArray, rs)
+		return true, nil
+	})
 }
 
 func (s *Server) deletePriceListItems(w http.ResponseWriter, r *http.Request, _ *state, site *site, p params) {
@@ -615,28 +512,17 @@ func (s *Server) deletePriceListItems(w http.ResponseWriter, r *http.Request, _ 
 		fail(w, badRequest("Items of the default price list cannot be deleted"))
 		return
 	}
-	items, isArray, err := readBody(r)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	rs := make([]result, len(items))
-	for i, raw := range items {
-		var ref struct {
-			SKU string `json:"sku"`
-		}
-		if err := decodeStrict(raw, &ref); err != nil {
-			rs[i] = errResult(err)
-			continue
+	eachItem(w, r, arrayOnly, func(raw json.RawMessage) (any, error) {
+		sku, err := skuOf(raw)
+		if err != nil {
+			return nil, err
 		}
 		list := site.priceListItems[p.ids[0]]
-		k := slices.IndexFunc(list, func(x sitoo.PriceListItem) bool { return x.SKU == ref.SKU })
+		k := slices.IndexFunc(list, func(x sitoo.PriceListItem) bool { return x.SKU == sku })
 		if k < 0 {
-			rs[i] = errResult(notFound("No item %s in the price list", ref.SKU))
-			continue
+			return nil, notFound("No item %s in the price list", sku)
 		}
 		site.priceListItems[p.ids[0]] = slices.Delete(list, k, k+1)
-		rs[i] = okResult(true)
-	}
-	writeResults(w, isArray, rs)
+		return true, nil
+	})
 }

@@ -11,23 +11,18 @@ import (
 // Users are common to all sites of the account, so every site's /users shows the same ones.
 
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, st *state, _ *site, _ params) {
-	q := r.URL.Query()
-	lp, err := s.listParams(q)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	var out []sitoo.User
+	q := s.query(r)
+	var out []*sitoo.User
 	for _, id := range st.userIDs {
 		u := st.users[id]
 		if (q.Get("email") == "" || u.Email == q.Get("email")) &&
 			(q.Get("customernumber") == "" || u.CustomerNumber == q.Get("customernumber")) &&
 			(q.Get("personalid") == "" || u.PersonalID == q.Get("personalid")) &&
 			(q.Get("mobile") == "" || u.Mobile == q.Get("mobile")) {
-			out = append(out, *u)
+			out = append(out, u)
 		}
 	}
-	writeEnvelope(w, lp, out)
+	writeEnvelope(w, q, out)
 }
 
 func (s *Server) getUser(w http.ResponseWriter, r *http.Request, st *state, _ *site, p params) {
@@ -40,21 +35,7 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request, st *state, _ *s
 }
 
 func (s *Server) addUsers(w http.ResponseWriter, r *http.Request, st *state, _ *site, _ params) {
-	items, isArray, err := readBody(r)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	rs := make([]result, len(items))
-	for i, raw := range items {
-		id, err := s.createUser(st, raw)
-		if err != nil {
-			rs[i] = errResult(err)
-			continue
-		}
-		rs[i] = okResult(id)
-	}
-	writeResults(w, isArray, rs)
+	eachItem(w, r, objectOrArray, func(raw json.RawMessage) (any, error) { return s.createUser(st, raw) })
 }
 
 func (s *Server) createUser(st *state, raw json.RawMessage) (string, error) {
@@ -117,44 +98,19 @@ func (s *Server) patchUser(st *state, id string, raw json.RawMessage) error {
 }
 
 func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, st *state, _ *site, p params) {
-	raw, err := readObject(r)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	if err := s.patchUser(st, p.strs[0], raw); err != nil {
-		fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, true)
+	eachItem(w, r, objectOnly, func(raw json.RawMessage) (any, error) { return true, s.patchUser(st, p.strs[0], raw) })
 }
 
 func (s *Server) updateUsers(w http.ResponseWriter, r *http.Request, st *state, _ *site, _ params) {
-	items, isArray, err := readBody(r)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	if !isArray {
-		fail(w, badRequest("Expected an array"))
-		return
-	}
-	rs := make([]result, len(items))
-	for i, raw := range items {
+	eachItem(w, r, arrayOnly, func(raw json.RawMessage) (any, error) {
 		var ref struct {
 			UserID string `json:"userid"`
 		}
-		err := json.Unmarshal(raw, &ref)
-		if err == nil {
-			err = s.patchUser(st, ref.UserID, raw)
+		if err := json.Unmarshal(raw, &ref); err != nil {
+			return nil, badRequest("Invalid syntax")
 		}
-		if err != nil {
-			rs[i] = errResult(err)
-			continue
-		}
-		rs[i] = okResult(true)
-	}
-	writeResults(w, true, rs)
+		return true, s.patchUser(st, ref.UserID, raw)
+	})
 }
 
 func (s *Server) deleteUser(w http.ResponseWriter, _ *http.Request, st *state, _ *site, p params) {

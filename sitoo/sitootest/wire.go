@@ -80,18 +80,6 @@ func readBody(r *http.Request) (items []json.RawMessage, isArray bool, err error
 	return []json.RawMessage{data}, false, nil
 }
 
-// readObject reads a body that must be one JSON object.
-func readObject(r *http.Request) (json.RawMessage, error) {
-	items, isArray, err := readBody(r)
-	if err != nil {
-		return nil, err
-	}
-	if isArray {
-		return nil, badRequest("Expected an object")
-	}
-	return items[0], nil
-}
-
 // decodeStrict decodes an object into v, refusing unknown fields the way Sitoo refuses invalid
 // ones, so that a client sending a misspelt field finds out.
 func decodeStrict(raw json.RawMessage, v any) error {
@@ -134,6 +122,54 @@ func writeResults(w http.ResponseWriter, isArray bool, rs []result) {
 	writeJSON(w, http.StatusOK, rs[0].Return)
 }
 
+// bodyShape says which request bodies an endpoint accepts.
+type bodyShape int
+
+const (
+	objectOrArray bodyShape = iota
+	arrayOnly
+	objectOnly
+)
+
+// eachItem answers a request whose body is one object or an array of objects by calling fn for
+// each: an array gets a batch envelope with one result per item, a single object the bare value
+// fn returns, or its error.
+func eachItem(w http.ResponseWriter, r *http.Request, shape bodyShape, fn func(raw json.RawMessage) (any, error)) {
+	items, isArray, err := readBody(r)
+	switch {
+	case err != nil:
+	case shape == arrayOnly && !isArray:
+		err = badRequest("Expected an array")
+	case shape == objectOnly && isArray:
+		err = badRequest("Expected an object")
+	}
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	rs := make([]result, len(items))
+	for i, raw := range items {
+		v, err := fn(raw)
+		if err != nil {
+			rs[i] = errResult(err)
+			continue
+		}
+		rs[i] = okResult(v)
+	}
+	writeResults(w, isArray, rs)
+}
+
+// skuOf reads the {"sku": ...} reference of a batch delete.
+func skuOf(raw json.RawMessage) (string, error) {
+	var ref struct {
+		SKU string `json:"sku"`
+	}
+	if err := decodeStrict(raw, &ref); err != nil {
+		return "", err
+	}
+	return ref.SKU, nil
+}
+
 // listParams are the paging parameters of a collection request.
 type listParams struct {
 	start, num int
@@ -141,30 +177,87 @@ type listParams struct {
 	sort       string
 }
 
-func (s *Server) listParams(q url.Values) (listParams, error) {
-	p := listParams{num: 10, sort: q.Get("sort")} // Sitoo's default page size is 10
-	var err error
-	if v := q.Get("start"); v != "" {
-		if p.start, err = strconv.Atoi(v); err != nil || p.start < 0 {
-			return p, badRequest("Invalid value in start")
-		}
-	}
-	if v := q.Get("num"); v != "" {
-		if p.num, err = strconv.Atoi(v); err != nil || p.num < 0 {
-			return p, badRequest("Invalid value in num")
-		}
-	}
-	if s.cfg.maxNum > 0 && p.num > s.cfg.maxNum {
-		p.num = s.cfg.maxNum
-	}
-	if v := q.Get("fields"); v != "" {
-		p.fields = strings.Split(v, ",")
-	}
-	return p, nil
+// query reads a collection request: its paging parameters and its filters. The first malformed
+// parameter is kept in err, so a handler reads every filter and checks once.
+type query struct {
+	url.Values
+	page listParams
+	err  error
 }
 
-// writeEnvelope answers a collection request with one page of items.
-func writeEnvelope[T any](w http.ResponseWriter, p listParams, items []T) {
+func (s *Server) query(r *http.Request) *query {
+	q := &query{Values: r.URL.Query(), page: listParams{num: 10}} // Sitoo's default page size is 10
+	q.page.sort = q.Get("sort")
+	if n, ok := q.int("start"); ok {
+		q.page.start = int(n)
+	}
+	if n, ok := q.int("num"); ok {
+		q.page.num = int(n)
+	}
+	if q.page.start < 0 || q.page.num < 0 {
+		q.fail("start/num")
+	}
+	if s.cfg.maxNum > 0 && q.page.num > s.cfg.maxNum {
+		q.page.num = s.cfg.maxNum
+	}
+	q.page.fields = q.list("fields")
+	return q
+}
+
+func (q *query) fail(name string) {
+	if q.err == nil {
+		q.err = badRequest("Invalid value in %s", name)
+	}
+}
+
+// list reads a filter given as a comma-separated list (or repeated parameters).
+func (q *query) list(name string) []string {
+	var out []string
+	for _, v := range q.Values[name] {
+		for _, part := range strings.Split(v, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, part)
+			}
+		}
+	}
+	return out
+}
+
+// ints reads a list filter of integers.
+func (q *query) ints(name string) []int64 {
+	var out []int64
+	for _, v := range q.list(name) {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			q.fail(name)
+			return nil
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// int reads an integer filter; ok is false when it is absent or malformed.
+func (q *query) int(name string) (n int64, ok bool) {
+	v := q.Get(name)
+	if v == "" {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		q.fail(name)
+		return 0, false
+	}
+	return n, true
+}
+
+// writeEnvelope answers a collection request with one page of items, or with the query's error.
+func writeEnvelope[T any](w http.ResponseWriter, q *query, items []T) {
+	if q.err != nil {
+		fail(w, q.err)
+		return
+	}
+	p := q.page
 	total := len(items)
 	start := min(p.start, total)
 	end := min(start+p.num, total)
@@ -215,45 +308,6 @@ func project(v any, fields []string) (any, error) {
 		}
 	}
 	return out, nil
-}
-
-// queryList reads a filter given as a comma-separated list (or repeated parameters).
-func queryList(q url.Values, name string) []string {
-	var out []string
-	for _, v := range q[name] {
-		for _, part := range strings.Split(v, ",") {
-			if part = strings.TrimSpace(part); part != "" {
-				out = append(out, part)
-			}
-		}
-	}
-	return out
-}
-
-// queryInts reads a list filter of integers.
-func queryInts(q url.Values, name string) ([]int64, error) {
-	var out []int64
-	for _, v := range queryList(q, name) {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return nil, badRequest("Invalid value in %s", name)
-		}
-		out = append(out, n)
-	}
-	return out, nil
-}
-
-// queryInt reads an integer filter; ok is false when absent.
-func queryInt(q url.Values, name string) (n int64, ok bool, err error) {
-	v := q.Get(name)
-	if v == "" {
-		return 0, false, nil
-	}
-	n, err = strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		return 0, false, badRequest("Invalid value in %s", name)
-	}
-	return n, true, nil
 }
 
 func parseID(seg string) (int64, error) {
