@@ -20,6 +20,9 @@ func (s *Server) getSystemStatus(c *call) (int, any, *wpError) {
 			"max_upload_size": 8388608, "mysql_version": "8.0.36", "mysql_version_string": "8.0.36",
 			"default_timezone": "UTC", "fsockopen_or_curl_enabled": true, "soapclient_enabled": true,
 			"domdocument_enabled": true, "gzip_enabled": true, "mbstring_enabled": true,
+			// WooCommerce sends the response code as $response['response']['code'], a JSON number, when
+			// it runs the check, and as a string (or an error message) in other versions and when the
+			// result comes from its transient cache. The fake sends the docs' string form.
 			"remote_post_successful": true, "remote_post_response": "200", "remote_get_successful": true,
 			"remote_get_response": "200",
 		},
