@@ -198,21 +198,21 @@ type Site struct {
 
 	common service
 
-	Products              *ProductsService
-	ProductVariants       *ProductVariantsService
-	ProductImages         *ProductImagesService
-	Categories            *CategoriesService
-	Manufacturers         *ManufacturersService
-	ProductGroups         *ProductGroupsService
-	PriceLists            *PriceListsService
-	Warehouses            *WarehousesService
-	WarehouseItems        *WarehouseItemsService
-	WarehouseTransactions *WarehouseTransactionsService
-	WarehouseBatches      *WarehouseBatchesService
-	Orders                *OrdersService
-	OrderDeliveries       *OrderDeliveriesService
-	Vouchers              *VouchersService
-	Users                 *UsersService
+	Products              *ProductsService              // products: get, list, add, update, delete, in batches too
+	ProductVariants       *ProductVariantsService       // a product's variant set (PUT replaces it whole)
+	ProductImages         *ProductImagesService         // a product's images
+	Categories            *CategoriesService            // the category tree
+	Manufacturers         *ManufacturersService         // manufacturers and brands
+	ProductGroups         *ProductGroupsService         // product groups, which set the VAT
+	PriceLists            *PriceListsService            // price lists and their items
+	Warehouses            *WarehousesService            // warehouses and their types
+	WarehouseItems        *WarehouseItemsService        // stock levels; absolute stock on Virtual warehouses
+	WarehouseTransactions *WarehouseTransactionsService // stock changes of FIFO warehouses
+	WarehouseBatches      *WarehouseBatchesService      // stock counts and moves committed as one transaction
+	Orders                *OrdersService                // the site's orders (no delete: cancel)
+	OrderDeliveries       *OrderDeliveriesService       // deliveries of order items
+	Vouchers              *VouchersService              // vouchers (campaigns)
+	Users                 *UsersService                 // users, common to all sites
 }
 
 func newSite(c *Client, id int64) *Site {

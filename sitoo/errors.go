@@ -59,6 +59,7 @@ type APIError struct {
 	Header http.Header
 }
 
+// Error describes the response: "sitoo: http 404: Resource not found".
 func (e *APIError) Error() string {
 	return fmt.Sprintf("sitoo: http %d: %s", e.StatusCode, e.Message)
 }
@@ -135,6 +136,7 @@ type ItemError struct {
 	Raw json.RawMessage
 }
 
+// Error names the item, its status and Sitoo's text.
 func (e *ItemError) Error() string {
 	if e.Message == "" {
 		return fmt.Sprintf("sitoo: batch item %d: status %d", e.Index, e.StatusCode)
@@ -156,6 +158,7 @@ type WarehouseTypeError struct {
 	Err         error         // ErrVirtualWarehouse or ErrNotVirtualWarehouse
 }
 
+// Error says what was refused and why.
 func (e *WarehouseTypeError) Error() string {
 	if errors.Is(e.Err, ErrVirtualWarehouse) {
 		return fmt.Sprintf("sitoo: %s: warehouse %d is Virtual (type %d); Sitoo accepts no transactions there, set its stock with WarehouseItems.Set",
@@ -165,6 +168,7 @@ func (e *WarehouseTypeError) Error() string {
 		e.Op, e.WarehouseID, e.Type)
 }
 
+// Unwrap returns ErrVirtualWarehouse or ErrNotVirtualWarehouse.
 func (e *WarehouseTypeError) Unwrap() error { return e.Err }
 
 // TransportError is a request that got no HTTP response after the retries allowed (a network

@@ -70,7 +70,7 @@ func listAll[T any, O any, PO interface {
 	if p.Num <= 0 {
 		p.Num = c.pageSize
 	}
-	p.Fields = append([]string(nil), p.Fields...)
+	num := p.Num
 	return rest.Pages(ctx, p.Start, func(ctx context.Context, start int) ([]T, int, bool, error) {
 		page := q // each page gets its own copy of the options
 		PO(&page).page().Start = start
@@ -79,7 +79,8 @@ func listAll[T any, O any, PO interface {
 			return nil, 0, false, err
 		}
 		next := start + len(items)
-		more := len(items) > 0 && (next < resp.TotalCount || (resp.TotalCount == 0 && len(items) >= PO(&page).page().Num))
+		// Without a totalcount, a short page is the last one.
+		more := len(items) > 0 && (next < resp.TotalCount || (resp.TotalCount == 0 && len(items) >= num))
 		return items, next, more, nil
 	})
 }

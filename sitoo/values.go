@@ -24,6 +24,7 @@ type PrecisionError struct {
 	Places int32  // the number of decimals Sitoo accepts
 }
 
+// Error names the value and the decimals Sitoo accepts.
 func (e *PrecisionError) Error() string {
 	return fmt.Sprintf("sitoo: %s %s has more than %d decimals; round it first", e.Type, e.Value, e.Places)
 }

@@ -21,6 +21,7 @@ type apiError struct {
 	text   string
 }
 
+// Error returns the status and text.
 func (e *apiError) Error() string { return fmt.Sprintf("%d: %s", e.status, e.text) }
 
 func badRequest(format string, args ...any) *apiError {
