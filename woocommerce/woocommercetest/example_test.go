@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 
-	"github.com/loyalsync/loyalsync/internal/faults"
 	"github.com/loyalsync/loyalsync/woocommerce"
 	"github.com/loyalsync/loyalsync/woocommerce/woocommercetest"
 )
@@ -93,7 +92,7 @@ func ExampleServer_Faults() {
 	key := srv.AddKey(woocommercetest.ReadWrite)
 	client, _ := woocommerce.NewClient(srv.URL, key.ConsumerKey, key.ConsumerSecret, woocommerce.WithHTTPClient(srv.Client()))
 
-	srv.Faults().Add(faults.Rule{Method: http.MethodPost, Path: "/wp-json/wc/v3/coupons", Times: 1, ApplyThenDrop: true})
+	srv.Faults().Add(woocommercetest.FaultRule{Method: http.MethodPost, Path: "/wp-json/wc/v3/coupons", Times: 1, ApplyThenDrop: true})
 	code := "points-100"
 	_, _, err := client.Coupons.Create(context.Background(), &woocommerce.CouponRequest{Code: &code})
 	fmt.Println(err != nil, len(srv.Coupons()))

@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/loyalsync/loyalsync/internal/faults"
 	"github.com/loyalsync/loyalsync/woocommerce"
 	"github.com/loyalsync/loyalsync/woocommerce/woocommercetest"
 )
@@ -20,8 +19,8 @@ func TestFaultsStatusAndRetries(t *testing.T) {
 	t.Parallel()
 	srv, c := store(t)
 	ctx := ctxT(t)
-	srv.Faults().Add(faults.Rule{Method: http.MethodGet, Path: "/wp-json/wc/v3/orders", Times: 1, Status: http.StatusServiceUnavailable})
-	tooMany := faults.Status429(0)
+	srv.Faults().Add(woocommercetest.FaultRule{Method: http.MethodGet, Path: "/wp-json/wc/v3/orders", Times: 1, Status: http.StatusServiceUnavailable})
+	tooMany := woocommercetest.Status429(0)
 	tooMany.Times = 1
 	srv.Faults().Add(tooMany)
 	_, resp, err := c.Orders.List(ctx, nil)
@@ -31,7 +30,7 @@ func TestFaultsStatusAndRetries(t *testing.T) {
 
 	// Per route: only the coupons route fails.
 	srv.Faults().Reset()
-	srv.Faults().Add(faults.Rule{Path: "/wp-json/wc/v3/coupons*", Status: http.StatusBadGateway,
+	srv.Faults().Add(woocommercetest.FaultRule{Path: "/wp-json/wc/v3/coupons*", Status: http.StatusBadGateway,
 		Body: `{"code":"bad_gateway","message":"upstream","data":{"status":502}}`})
 	_, _, err = c.Orders.List(ctx, nil)
 	require.NoError(t, err)
@@ -42,12 +41,12 @@ func TestFaultsStatusAndRetries(t *testing.T) {
 	srv.Faults().Reset()
 
 	before := srv.Faults().Injected()
-	srv.Faults().Add(faults.Rule{Drop: true, Times: 1})
+	srv.Faults().Add(woocommercetest.FaultRule{Drop: true, Times: 1})
 	_, _, err = c.Orders.List(ctx, nil)
 	require.NoError(t, err, "a dropped GET is retried")
 	assert.Equal(t, before+1, srv.Faults().Injected())
 
-	srv.Faults().Add(faults.Rule{Drop: true})
+	srv.Faults().Add(woocommercetest.FaultRule{Drop: true})
 	_, _, err = c.Orders.List(ctx, nil)
 	require.Error(t, err)
 	var ae2 *woocommerce.APIError
@@ -57,7 +56,7 @@ func TestFaultsStatusAndRetries(t *testing.T) {
 func TestFaultLatency(t *testing.T) {
 	t.Parallel()
 	srv, c := store(t)
-	srv.Faults().Add(faults.Rule{Latency: time.Hour})
+	srv.Faults().Add(woocommercetest.FaultRule{Latency: time.Hour})
 	ctx, cancel := context.WithTimeout(ctxT(t), 50*time.Millisecond)
 	defer cancel()
 	_, _, err := c.Orders.List(ctx, nil)
@@ -72,7 +71,7 @@ func TestAppliedButResponseLost(t *testing.T) {
 	ctx := ctxT(t)
 
 	// An order is not retried by the client (it has no unique key); retrying by hand makes two.
-	srv.Faults().Add(faults.Rule{Method: http.MethodPost, Path: "/wp-json/wc/v3/orders", Times: 1, ApplyThenDrop: true})
+	srv.Faults().Add(woocommercetest.FaultRule{Method: http.MethodPost, Path: "/wp-json/wc/v3/orders", Times: 1, ApplyThenDrop: true})
 	_, _, err := c.Orders.Create(ctx, &woocommerce.OrderRequest{CustomerNote: woocommerce.Ptr("gift")})
 	require.Error(t, err)
 	_, _, err = c.Orders.Create(ctx, &woocommerce.OrderRequest{CustomerNote: woocommerce.Ptr("gift")})
@@ -82,7 +81,7 @@ func TestAppliedButResponseLost(t *testing.T) {
 	assert.Equal(t, 2, resp.Total, "the lost response hid a created order")
 
 	// A coupon with a deterministic code is safe: the client's retry hits the unique code.
-	srv.Faults().Add(faults.Rule{Method: http.MethodPost, Path: "/wp-json/wc/v3/coupons", Times: 1, ApplyThenDrop: true})
+	srv.Faults().Add(woocommercetest.FaultRule{Method: http.MethodPost, Path: "/wp-json/wc/v3/coupons", Times: 1, ApplyThenDrop: true})
 	_, _, err = c.Coupons.Create(ctx, &woocommerce.CouponRequest{Code: woocommerce.Ptr("redeem-42"), Amount: woocommerce.Ptr(money("5"))})
 	require.ErrorIs(t, err, woocommerce.ErrAlreadyExists)
 	cp, _, err := c.Coupons.GetByCode(ctx, "redeem-42")

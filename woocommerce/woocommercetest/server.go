@@ -167,7 +167,7 @@ func (s *Server) Client() *http.Client { return s.ts.Client() }
 
 // Faults returns the server's fault injector. Rules apply before authentication, to paths as the
 // client sends them, e.g. "/wp-json/wc/v3/coupons" or "/wp-json/wc/v3/orders/*".
-func (s *Server) Faults() *faults.Injector { return s.faults }
+func (s *Server) Faults() *FaultInjector { return s.faults }
 
 // HomeURL returns the store's home URL as WooCommerce reports it (X-WC-Webhook-Source without the
 // trailing slash), with the scheme of the server.
