@@ -50,9 +50,10 @@
 //
 // # Faults
 //
-// Faults returns the shared fault injector (internal/faults): per route or global status codes, 429
-// with Retry-After, latency, dropped connections, and "applied but response lost", where the change
-// is made and the client sees a network error.
+// Faults returns the fault injector the loyalsync fakes share; script it with FaultRule values: per
+// route or global status codes, 429 with Retry-After (Status429), latency, dropped connections, and
+// "applied but response lost" (ApplyThenDrop), where the change is made and the client sees a
+// network error — the case that makes naive retries create two orders.
 //
 // # Helpers
 //

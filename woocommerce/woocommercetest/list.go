@@ -191,7 +191,7 @@ type sortKey struct {
 	num      float64 // price, menu order, popularity...
 }
 
-// filterCommon applies include, exclude and the date arguments.
+// keep applies include, exclude and the date arguments.
 func (q *listQuery) keep(k sortKey) bool {
 	if len(q.include) > 0 && !slices.Contains(q.include, k.id) {
 		return false

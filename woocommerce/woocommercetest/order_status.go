@@ -1,0 +1,165 @@
+package woocommercetest
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+)
+
+func (o *order) needsPayment() bool {
+	return (o.status == "pending" || o.status == "failed") && o.total.IsPositive()
+}
+
+// paymentComplete is WC_Order::payment_complete.
+func (s *Server) paymentComplete(o *order, ev *events) {
+	switch o.status {
+	case "on-hold", "pending", "failed", "cancelled":
+	default:
+		return
+	}
+	if o.paid.IsZero() {
+		o.paid = s.now()
+	}
+	s.setStatus(o, "processing", ev)
+}
+
+// setStatus moves the order to a new status with WooCommerce's side effects: paid and completed
+// dates, coupon usage counts, stock levels, total sales, an order note, and a full refund when an
+// order is set to refunded by hand.
+func (s *Server) setStatus(o *order, to string, ev *events) {
+	from := o.status
+	if from == to {
+		return
+	}
+	o.status, o.modified = to, s.now()
+	s.addNote(o, fmt.Sprintf("Order status changed from %s to %s.", orderStatusLabel(from), orderStatusLabel(to)), false, "WooCommerce")
+	s.enterStatus(o, from, to, ev)
+	ev.add("order", "updated", o.id)
+}
+
+func (s *Server) enterStatus(o *order, from, to string, ev *events) {
+	now := s.now()
+	if isPaidStatus(to) && o.paid.IsZero() {
+		o.paid = now
+	}
+	if to == "completed" {
+		o.completed = now
+	}
+	switch to {
+	case "pending", "processing", "on-hold", "completed":
+		s.recordCouponUsage(o, ev)
+	case "cancelled":
+		s.releaseCouponUsage(o, ev)
+	}
+	switch to {
+	case "processing", "on-hold", "completed":
+		s.reduceStock(o, ev)
+		if !o.salesRecorded {
+			o.salesRecorded = true
+			for _, l := range o.lines {
+				if p := s.st.products[l.productID]; p != nil {
+					p.totalSales += l.qty
+				}
+			}
+		}
+	case "cancelled", "pending":
+		s.restoreStock(o, ev)
+	}
+	if isPaidStatus(to) {
+		if cu := s.st.customers[o.customerID]; cu != nil && !cu.isPaying {
+			cu.isPaying = true
+			ev.add("customer", "updated", cu.id)
+		}
+	}
+	if to == "refunded" && from != "" {
+		// wc_order_fully_refunded: refund what is left, without calling the gateway.
+		left := o.total.Sub(o.refundedTotal(s.st))
+		if left.IsPositive() {
+			s.addRefund(o, left, "Order status set to refunded. To return funds to the customer you will need to issue a refund through your payment gateway.", false, nil, ev)
+		}
+	}
+}
+
+func (s *Server) recordCouponUsage(o *order, ev *events) {
+	if o.couponUsageRecorded || len(o.couponLines) == 0 {
+		return
+	}
+	o.couponUsageRecorded = true
+	who := o.billing.Email
+	if o.customerID != 0 {
+		who = strconv.FormatInt(o.customerID, 10)
+	}
+	for _, cl := range o.couponLines {
+		if cp := s.st.couponByCode(cl.code); cp != nil {
+			cp.usageCount++
+			if who != "" {
+				cp.usedBy = append(cp.usedBy, who)
+			}
+			ev.add("coupon", "updated", cp.id)
+		}
+	}
+}
+
+func (s *Server) releaseCouponUsage(o *order, ev *events) {
+	if !o.couponUsageRecorded {
+		return
+	}
+	o.couponUsageRecorded = false
+	who := o.billing.Email
+	if o.customerID != 0 {
+		who = strconv.FormatInt(o.customerID, 10)
+	}
+	for _, cl := range o.couponLines {
+		if cp := s.st.couponByCode(cl.code); cp != nil {
+			cp.usageCount = max(cp.usageCount-1, 0)
+			if i := slices.Index(cp.usedBy, who); i >= 0 {
+				cp.usedBy = slices.Delete(cp.usedBy, i, i+1)
+			}
+			ev.add("coupon", "updated", cp.id)
+		}
+	}
+}
+
+func (s *Server) reduceStock(o *order, ev *events) {
+	if o.stockReduced {
+		return
+	}
+	o.stockReduced = true
+	for _, l := range o.lines {
+		s.changeStock(l, -l.qty, ev)
+	}
+}
+
+func (s *Server) restoreStock(o *order, ev *events) {
+	if !o.stockReduced {
+		return
+	}
+	o.stockReduced = false
+	for _, l := range o.lines {
+		s.changeStock(l, l.qty, ev)
+	}
+}
+
+// changeStock adjusts the stock of the product (or variation) that manages it.
+func (s *Server) changeStock(l *lineItem, delta int64, ev *events) {
+	id := l.productID
+	if l.variationID != 0 {
+		id = l.variationID
+	}
+	p := s.st.products[id]
+	if p != nil && p.variation && !p.manageStock {
+		p = s.st.products[p.parentID] // manage_stock "parent"
+	}
+	if p == nil || !p.manageStock {
+		return
+	}
+	q := int64(0)
+	if p.stockQty != nil {
+		q = *p.stockQty
+	}
+	q += delta
+	p.stockQty = &q
+	p.updateStockStatus()
+	p.modified = s.now()
+	ev.add("product", "updated", p.id)
+}
