@@ -101,7 +101,6 @@ type env struct {
 type envOption func(*envConfig)
 
 type envConfig struct {
-	shopOpts []woocommercetest.Option
 	program  func(p *loyalty.Program)
 	connOpts []wooconnect.Option
 	logMail  bool
@@ -109,10 +108,6 @@ type envConfig struct {
 
 // withLogSender sends the emails through a LogSender on the env's log instead of recording them.
 func withLogSender() envOption { return func(c *envConfig) { c.logMail = true } }
-
-func withShop(opts ...woocommercetest.Option) envOption {
-	return func(c *envConfig) { c.shopOpts = append(c.shopOpts, opts...) }
-}
 
 func withProgram(edit func(p *loyalty.Program)) envOption {
 	return func(c *envConfig) { c.program = edit }
@@ -130,7 +125,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		o(&cfg)
 	}
 	e := &env{t: t, ctx: t.Context(), clock: &testClock{}, mail: &recorder{}, logs: &syncBuffer{}}
-	e.shop = woocommercetest.NewServer(append([]woocommercetest.Option{woocommercetest.WithCurrency("EUR")}, cfg.shopOpts...)...)
+	e.shop = woocommercetest.NewServer(woocommercetest.WithCurrency("EUR"))
 	t.Cleanup(e.shop.Close)
 	e.key = e.shop.AddKey(woocommercetest.ReadWrite)
 	owner := e.shop.AddKey(woocommercetest.ReadWrite)
