@@ -61,7 +61,10 @@
 // store; SetOrderStatus, Refund, RefundFully, Trash and Restore act like the admin screens and fire
 // the same webhooks; Order, Coupon, Product, Customer and Webhook read the state back.
 //
-// Where the fake differs from WooCommerce: taxes are always zero, only the resources above exist,
-// form-encoded bodies are read as strings, and deliveries may go to loopback addresses (WordPress's
-// wp_safe_remote_request refuses them).
+// Where the fake differs from WooCommerce: taxes are always zero; sale dates, tags, attributes
+// taxonomies and downloads are not modelled; only the resources above exist; batch items are
+// validated against the schema (WooCommerce skips that for batches); deliveries use HTTP/1.1 and may
+// go to loopback addresses (WordPress's wp_safe_remote_request refuses them); and a delivery queued
+// for a webhook deleted before it is sent is dropped, where WooCommerce attempts it and fails. As in
+// WooCommerce, a delivery queued before its webhook was paused is still sent.
 package woocommercetest
