@@ -388,3 +388,24 @@ func TestWebhookAsyncDelivery(t *testing.T) {
 		assert.NotEqual(t, paused.ID, d.WebhookID)
 	}
 }
+
+func TestQueuedDeliveryOutlivesPausing(t *testing.T) {
+	t.Parallel()
+	srv, c := store(t, woocommercetest.WithManualDeliveries(), woocommercetest.WithoutPing())
+	ctx := ctxT(t)
+	rcv := newReceiver(t, nil)
+	kept, err := srv.AddWebhook("coupon.created", rcv.URL, "k")
+	require.NoError(t, err)
+	gone, err := srv.AddWebhook("coupon.created", rcv.URL, "k")
+	require.NoError(t, err)
+	_, err = srv.AddCoupon(woocommercetest.Coupon{Code: "q"})
+	require.NoError(t, err)
+	_, _, err = c.Webhooks.Update(ctx, kept, &woocommerce.WebhookRequest{Status: woocommerce.Ptr(woocommerce.WebhookStatus("paused"))})
+	require.NoError(t, err)
+	_, _, err = c.Webhooks.Delete(ctx, gone)
+	require.NoError(t, err)
+	flush(t, srv)
+	ds := rcv.signed(t, "k")
+	require.Len(t, ds, 1, "the paused webhook's queued delivery is sent, the deleted one's is not")
+	assert.Equal(t, kept, ds[0].WebhookID)
+}
