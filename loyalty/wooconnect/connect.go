@@ -191,30 +191,33 @@ func (c *Connector) Connect(ctx context.Context, req ConnectRequest) (Connection
 			return Connection{}, err
 		}
 	}
-	reconnect := exists
 	if !exists {
 		id, err := c.newConnectionID()
 		if err != nil {
 			return Connection{}, err
 		}
-		rec = ConnectionRecord{ID: id, ProgramID: prog.ID, StoreURL: storeURL, ConnectedAt: now, ProcessingSince: now,
-			UpdatedAt: now, ManualReason: "the webhook is being registered"}
-		if rec.Credentials, err = c.seal.seal(&rec, cr); err != nil {
-			return Connection{}, err
-		}
-		if err := c.conns.CreateConnection(ctx, rec); err != nil {
-			return Connection{}, err
-		}
+		rec = ConnectionRecord{ID: id, ProgramID: prog.ID, StoreURL: storeURL}
 	}
-	if rec.Disconnected {
+	if !exists || rec.Disconnected {
 		rec.Disconnected = false
 		rec.ConnectedAt, rec.ProcessingSince = now, now
 	}
 	if rec.Credentials, err = c.seal.seal(&rec, cr); err != nil {
 		return Connection{}, err
 	}
-	rec.WebhookID, rec.ManualReason = c.ensureWebhook(ctx, client, rec, cr.WebhookSecret)
 	rec.UpdatedAt = now
+	// Save the keys and the secret before touching the webhook: WooCommerce pings the delivery
+	// URL while creating it, and deliveries may follow at once.
+	if exists {
+		err = c.conns.UpdateConnection(ctx, rec)
+	} else {
+		rec.ManualReason = "the webhook is being registered"
+		err = c.conns.CreateConnection(ctx, rec)
+	}
+	if err != nil {
+		return Connection{}, err
+	}
+	rec.WebhookID, rec.ManualReason = c.ensureWebhook(ctx, client, rec, cr.WebhookSecret)
 	if err := c.conns.UpdateConnection(ctx, rec); err != nil {
 		return Connection{}, err
 	}
@@ -224,7 +227,7 @@ func (c *Connector) Connect(ctx context.Context, req ConnectRequest) (Connection
 	}
 
 	verb := "connected"
-	if reconnect {
+	if exists {
 		verb = "reconnected"
 	}
 	msg := fmt.Sprintf("%s %s: webhook %d registered automatically", verb, storeURL, rec.WebhookID)
