@@ -1,4 +1,4 @@
-package sqlite_test
+package sqlite
 
 import (
 	"context"
@@ -7,20 +7,25 @@ import (
 	"testing"
 
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/internal/sqltest"
-	"github.com/loyalsync/loyalsync/loyalty/sqlstore/sqlite"
 )
 
-// benchStore opens a store in a new file and a bare insert transaction on a table of the same
-// file, through a plain database/sql pool with the same settings.
-func benchStore(b *testing.B, opts ...sqlite.Option) (*sqlite.Store, sqltest.BareInsert) {
+// benchStore opens a store in a new file, and a bare insert transaction on a table of the same
+// file through a plain database/sql pool with the settings of the store's write connection.
+func benchStore(b *testing.B, opts ...Option) (*Store, sqltest.BareInsert) {
 	b.Helper()
 	path := filepath.Join(b.TempDir(), "bench.db")
-	s, err := sqlite.Open(b.Context(), path, opts...)
+	s, err := Open(b.Context(), path, opts...)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { s.Close() })
-	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+	cfg := defaultConfig()
+	for _, opt := range opts {
+		if err := opt(&cfg); err != nil {
+			b.Fatal(err)
+		}
+	}
+	db, err := sql.Open("sqlite", dsn(path, cfg, true)+"&_txlock=immediate")
 	if err != nil {
 		b.Fatal(err)
 	}

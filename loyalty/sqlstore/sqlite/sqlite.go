@@ -48,6 +48,11 @@ type config struct {
 	logger      *slog.Logger
 }
 
+func defaultConfig() config {
+	return config{readers: max(2, runtime.GOMAXPROCS(0)), maxGroup: 64, busyTimeout: 5 * time.Second,
+		synchronous: SynchronousNormal, logger: slog.New(slog.DiscardHandler)}
+}
+
 // WithReaders sets the number of read-only connections serving View (default GOMAXPROCS, at
 // least 2). Writes always go through one connection.
 func WithReaders(n int) Option {
@@ -112,8 +117,7 @@ var _ loyalty.Store = (*Store)(nil)
 // without query parameters; in-memory databases are refused (use loyalty/memstore). Close the
 // Store when done.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
-	cfg := config{readers: max(2, runtime.GOMAXPROCS(0)), maxGroup: 64, busyTimeout: 5 * time.Second,
-		synchronous: SynchronousNormal, logger: slog.New(slog.DiscardHandler)}
+	cfg := defaultConfig()
 	for _, opt := range opts {
 		if err := opt(&cfg); err != nil {
 			return nil, err
@@ -122,19 +126,9 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if path == "" || strings.ContainsAny(path, "?#") || strings.Contains(path, ":memory:") {
 		return nil, fmt.Errorf("sqlite store: Open(%q): want a database file name", path)
 	}
-	dsn := func(pragmas ...string) string {
-		q := []string{fmt.Sprintf("_pragma=busy_timeout(%d)", cfg.busyTimeout.Milliseconds()), "_pragma=foreign_keys(1)",
-			// Pages are read through a memory map and kept in a larger cache: reads then
-			// cost no system call.
-			"_pragma=mmap_size(268435456)", "_pragma=cache_size(-32768)"}
-		for _, p := range pragmas {
-			q = append(q, "_pragma="+p)
-		}
-		return path + "?" + strings.Join(q, "&")
-	}
 	s := &Store{}
 	var err error
-	if s.writerDB, err = sql.Open("sqlite", dsn("journal_mode(WAL)", "synchronous("+string(cfg.synchronous)+")")); err != nil {
+	if s.writerDB, err = sql.Open("sqlite", dsn(path, cfg, true)); err != nil {
 		return nil, fmt.Errorf("sqlite store: open %s: %w", path, err)
 	}
 	w, err := openConns(ctx, s.writerDB, 1)
@@ -148,7 +142,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
-	if s.readerDB, err = sql.Open("sqlite", dsn("query_only(1)")); err != nil {
+	if s.readerDB, err = sql.Open("sqlite", dsn(path, cfg, false)); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("sqlite store: open %s: %w", path, err)
 	}
@@ -161,6 +155,32 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	s.readers = newReaders(r)
 	s.core = sqlcore.New(backend{s}, dialect)
 	return s, nil
+}
+
+// walAutocheckpoint is the write-ahead log size, in pages, at which a commit copies the log
+// back into the database file. An event transaction writes about ten pages, several of them
+// the same from one transaction to the next (the newest leaf of each table and index), so a
+// larger log lets a checkpoint copy each of those once for many transactions, and syncs the
+// file less often. 8,000 pages is a log of about 32 MiB.
+const walAutocheckpoint = 8000
+
+// dsn returns the modernc.org/sqlite data source name of the write connection or of the read
+// connections.
+func dsn(path string, cfg config, writer bool) string {
+	pragmas := []string{
+		fmt.Sprintf("busy_timeout(%d)", cfg.busyTimeout.Milliseconds()),
+		"foreign_keys(1)",
+		// Pages are read through a memory map and kept in a larger cache: reads then cost no
+		// system call.
+		"mmap_size(268435456)", "cache_size(-32768)",
+	}
+	if writer {
+		pragmas = append(pragmas, "journal_mode(WAL)", "synchronous("+string(cfg.synchronous)+")",
+			fmt.Sprintf("wal_autocheckpoint(%d)", walAutocheckpoint))
+	} else {
+		pragmas = append(pragmas, "query_only(1)")
+	}
+	return path + "?_pragma=" + strings.Join(pragmas, "&_pragma=")
 }
 
 // migrate applies the missing migrations in one IMMEDIATE transaction, so that a second
