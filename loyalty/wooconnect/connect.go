@@ -176,7 +176,8 @@ func (c *Connector) Connect(ctx context.Context, req ConnectRequest) (Connection
 	if err != nil {
 		return Connection{}, fmt.Errorf("%w: %w", ErrCannotConnect, err)
 	}
-	if _, _, err := client.Orders.List(ctx, &woocommerce.OrderListOptions{ListOptions: woocommerce.ListOptions{PerPage: 1}}); err != nil {
+	latest, _, err := client.Orders.List(ctx, &woocommerce.OrderListOptions{ListOptions: woocommerce.ListOptions{PerPage: 1}})
+	if err != nil {
 		return Connection{}, fmt.Errorf("%w: %w", ErrCannotConnect, err)
 	}
 
@@ -233,6 +234,12 @@ func (c *Connector) Connect(ctx context.Context, req ConnectRequest) (Connection
 	msg := fmt.Sprintf("%s %s: webhook %d registered automatically", verb, storeURL, rec.WebhookID)
 	if rec.WebhookID == 0 {
 		msg = fmt.Sprintf("%s %s: manual webhook set-up required (%s)", verb, storeURL, rec.ManualReason)
+	}
+	if len(latest) > 0 && !strings.EqualFold(latest[0].Currency, prog.Currency) {
+		msg += fmt.Sprintf("; warning: the store's latest order is in %s but the card is in %s, and orders in another currency earn nothing",
+			latest[0].Currency, prog.Currency)
+		c.log.WarnContext(ctx, "wooconnect: store and card currencies differ", "store_currency", latest[0].Currency,
+			"card_currency", prog.Currency, "connection", rec.ID)
 	}
 	if err := c.eng.RecordActivity(ctx, loyalty.ActivityEntry{ProgramID: prog.ID, Kind: loyalty.ActivityConnected,
 		Actor: actor, Store: storeURL, Message: msg}); err != nil {

@@ -365,7 +365,7 @@ func (e *env) receiptsOutcome(o loyalty.Outcome) []loyalty.Receipt {
 	return out
 }
 
-// dumpDatabase returns every text and blob value of every table of the test database.
+// dumpDatabase returns every value of every table of the test database, one per line.
 func dumpDatabase(t *testing.T, e *env) string {
 	t.Helper()
 	rows, err := e.db.QueryContext(e.ctx, `SELECT name FROM sqlite_master WHERE type = 'table'`)
@@ -379,23 +379,35 @@ func dumpDatabase(t *testing.T, e *env) string {
 	require.NoError(t, rows.Close())
 	var b strings.Builder
 	for _, tbl := range tables {
-		rows, err := e.db.QueryContext(e.ctx, `SELECT * FROM "`+tbl+`"`)
-		require.NoError(t, err)
-		cols, err := rows.Columns()
-		require.NoError(t, err)
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for rows.Next() {
-			require.NoError(t, rows.Scan(ptrs...))
-			for _, v := range vals {
-				fmt.Fprintf(&b, "%v|%s\n", v, v)
-			}
-		}
-		require.NoError(t, rows.Close())
+		b.WriteString(dumpTable(t, e, tbl))
 	}
+	return b.String()
+}
+
+// dumpTable returns every value of a table, one per line (text and blobs as text).
+func dumpTable(t *testing.T, e *env, table string) string {
+	t.Helper()
+	rows, err := e.db.QueryContext(e.ctx, `SELECT * FROM "`+table+`"`)
+	require.NoError(t, err)
+	defer rows.Close()
+	cols, err := rows.Columns()
+	require.NoError(t, err)
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	var b strings.Builder
+	for rows.Next() {
+		require.NoError(t, rows.Scan(ptrs...))
+		for _, v := range vals {
+			if bs, ok := v.([]byte); ok {
+				v = string(bs)
+			}
+			fmt.Fprintf(&b, "%v\n", v)
+		}
+	}
+	require.NoError(t, rows.Err())
 	return b.String()
 }
 

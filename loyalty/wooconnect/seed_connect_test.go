@@ -270,3 +270,20 @@ func TestSeed_Connecting_RequiresExistingProgram(t *testing.T) {
 	_, err = e.conn.Connect(e.ctx, wooconnect.ConnectRequest{ProgramID: e.prog.ID, StoreURL: e.shop.URL})
 	require.ErrorIs(t, err, wooconnect.ErrMissingCredentials)
 }
+
+// "Use the same currency on the linked loyalty card and the store": connecting a store whose
+// orders are in another currency says so in the activity log, and such orders earn nothing.
+func TestSeed_Connecting_WarnsAboutCurrencyMismatch(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, withProgram(func(p *loyalty.Program) { p.Currency = "SEK" }))
+	status := woocommerce.OrderPending
+	_, _, err := e.admin.Orders.Create(e.ctx, &woocommerce.OrderRequest{Status: &status})
+	require.NoError(t, err)
+	e.connect()
+	assert.Contains(t, e.activity()[0].Message, "the store's latest order is in EUR but the card is in SEK")
+	o := e.placeOrder(ada, "10.00", woocommerce.OrderCompleted)
+	rs := e.orderReceipts(o)
+	require.NotEmpty(t, rs)
+	assert.Equal(t, loyalty.OutcomeSkipped, rs[0].Outcome)
+	assert.Contains(t, rs[0].Reason, "currency")
+}
