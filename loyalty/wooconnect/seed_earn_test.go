@@ -1,6 +1,7 @@
 package wooconnect_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -8,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/loyalty/wooconnect"
 	"github.com/loyalsync/loyalsync/woocommerce"
 )
 
@@ -140,6 +142,13 @@ func TestSeed_Earning_TotalIncludesShippingAndTaxes(t *testing.T) {
 	e.flush()
 	require.True(t, o.Total.Decimal.Equal(dec("57.50")), "store total %s", o.Total)
 	assert.Equal(t, int64(57), e.balance(ada.email))
+
+	// The fake store has no tax engine: check on a WooCommerce payload that the total taken is
+	// "total", which includes the taxes, not the net amount.
+	var taxed woocommerce.Order
+	require.NoError(t, json.Unmarshal([]byte(`{"id":9,"status":"completed","currency":"EUR","total":"121.00",
+		"total_tax":"21.00","shipping_total":"10.00","shipping_tax":"2.10","billing":{"email":"ada@example.com"}}`), &taxed))
+	assert.True(t, wooconnect.OrderEvent("https://shop.example", &taxed).Total.Equal(dec("121")))
 }
 
 // "If the card awards welcome bonus points, the customer's first order on that card awards them
