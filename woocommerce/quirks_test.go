@@ -230,3 +230,29 @@ func TestClientDecodesBOMAndNULBodies(t *testing.T) {
 	assert.Equal(t, "Malmö", o.Billing.City)
 	assert.NotEqual(t, byte(0xef), resp.Body[0], "the BOM is gone from Response.Body too")
 }
+
+func TestFlexStringAcceptsStringNumberBoolAndNull(t *testing.T) {
+	t.Parallel()
+	var st struct {
+		Env StatusEnvironment `json:"environment"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(`{"environment":{"remote_get_response":200,"remote_post_response":"200"}}`), &st))
+	assert.Equal(t, FlexString("200"), st.Env.RemoteGetResponse, "a live check sends the status code as a number")
+	assert.Equal(t, FlexString("200"), st.Env.RemotePostResponse, "the cached form is a string")
+	for in, want := range map[string]FlexString{`null`: "", `true`: "true", `-1.5`: "-1.5", `"x"`: "x"} {
+		var f FlexString
+		require.NoError(t, json.Unmarshal([]byte(in), &f), in)
+		assert.Equal(t, want, f, in)
+	}
+	for _, bad := range []string{`{}`, `[1]`} {
+		var f FlexString
+		assert.Error(t, json.Unmarshal([]byte(bad), &f), bad)
+	}
+}
+
+func TestPartialAddressUpdateSendsOnlyTheSetFields(t *testing.T) {
+	t.Parallel()
+	b, err := json.Marshal(CustomerRequest{Billing: &Address{City: "Oslo"}})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"billing":{"city":"Oslo"}}`, string(b), "empty address fields must not be sent: they would wipe the stored ones")
+}

@@ -250,7 +250,7 @@ func TestServiceRequests(t *testing.T) {
 			_, _, err := c.Customers.Create(ctx, &CustomerRequest{Email: Ptr("a@example.com"), Billing: &Address{City: "Malmö"}})
 			return err
 		}, "POST", "/wp-json/wc/v3/customers", "",
-			`{"email":"a@example.com","billing":{"first_name":"","last_name":"","company":"","address_1":"","address_2":"","city":"Malmö","state":"","postcode":"","country":""}}`, obj},
+			`{"email":"a@example.com","billing":{"city":"Malmö"}}`, obj},
 		{"customers update", func(ctx context.Context, c *Client) error {
 			_, _, err := c.Customers.Update(ctx, 7, &CustomerRequest{FirstName: Ptr("Åsa")})
 			return err

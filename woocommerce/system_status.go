@@ -19,36 +19,36 @@ type SystemStatus struct {
 
 // StatusEnvironment is the environment section of the system status.
 type StatusEnvironment struct {
-	HomeURL                string `json:"home_url"`
-	SiteURL                string `json:"site_url"`
-	Version                string `json:"version"` // WooCommerce version
-	LogDirectory           string `json:"log_directory"`
-	LogDirectoryWritable   bool   `json:"log_directory_writable"`
-	WPVersion              string `json:"wp_version"`
-	WPMultisite            bool   `json:"wp_multisite"`
-	WPMemoryLimit          int64  `json:"wp_memory_limit"`
-	WPDebugMode            bool   `json:"wp_debug_mode"`
-	WPCron                 bool   `json:"wp_cron"`
-	Language               string `json:"language"`
-	ServerInfo             string `json:"server_info"`
-	PHPVersion             string `json:"php_version"`
-	PHPPostMaxSize         int64  `json:"php_post_max_size"`
-	PHPMaxExecutionTime    int64  `json:"php_max_execution_time"`
-	PHPMaxInputVars        int64  `json:"php_max_input_vars"`
-	CurlVersion            string `json:"curl_version"`
-	SuhosinInstalled       bool   `json:"suhosin_installed"`
-	MaxUploadSize          int64  `json:"max_upload_size"`
-	MySQLVersion           string `json:"mysql_version"`
-	DefaultTimezone        string `json:"default_timezone"`
-	FsockopenOrCurlEnabled bool   `json:"fsockopen_or_curl_enabled"`
-	SoapClientEnabled      bool   `json:"soapclient_enabled"`
-	DOMDocumentEnabled     bool   `json:"domdocument_enabled"`
-	GzipEnabled            bool   `json:"gzip_enabled"`
-	MbstringEnabled        bool   `json:"mbstring_enabled"`
-	RemotePostSuccessful   bool   `json:"remote_post_successful"`
-	RemotePostResponse     string `json:"remote_post_response"`
-	RemoteGetSuccessful    bool   `json:"remote_get_successful"`
-	RemoteGetResponse      string `json:"remote_get_response"`
+	HomeURL                string     `json:"home_url"`
+	SiteURL                string     `json:"site_url"`
+	Version                string     `json:"version"` // WooCommerce version
+	LogDirectory           string     `json:"log_directory"`
+	LogDirectoryWritable   bool       `json:"log_directory_writable"`
+	WPVersion              string     `json:"wp_version"`
+	WPMultisite            bool       `json:"wp_multisite"`
+	WPMemoryLimit          int64      `json:"wp_memory_limit"`
+	WPDebugMode            bool       `json:"wp_debug_mode"`
+	WPCron                 bool       `json:"wp_cron"`
+	Language               string     `json:"language"`
+	ServerInfo             string     `json:"server_info"`
+	PHPVersion             string     `json:"php_version"`
+	PHPPostMaxSize         int64      `json:"php_post_max_size"`
+	PHPMaxExecutionTime    int64      `json:"php_max_execution_time"`
+	PHPMaxInputVars        int64      `json:"php_max_input_vars"`
+	CurlVersion            string     `json:"curl_version"`
+	SuhosinInstalled       bool       `json:"suhosin_installed"`
+	MaxUploadSize          int64      `json:"max_upload_size"`
+	MySQLVersion           string     `json:"mysql_version"`
+	DefaultTimezone        string     `json:"default_timezone"`
+	FsockopenOrCurlEnabled bool       `json:"fsockopen_or_curl_enabled"`
+	SoapClientEnabled      bool       `json:"soapclient_enabled"`
+	DOMDocumentEnabled     bool       `json:"domdocument_enabled"`
+	GzipEnabled            bool       `json:"gzip_enabled"`
+	MbstringEnabled        bool       `json:"mbstring_enabled"`
+	RemotePostSuccessful   bool       `json:"remote_post_successful"`
+	RemotePostResponse     FlexString `json:"remote_post_response"`
+	RemoteGetSuccessful    bool       `json:"remote_get_successful"`
+	RemoteGetResponse      FlexString `json:"remote_get_response"`
 }
 
 // StatusDatabase is the database section of the system status.

@@ -114,6 +114,33 @@ func parseFlexInt(data []byte) (int64, bool, error) {
 	return m.IntPart(), true, nil
 }
 
+// FlexString is text that some WooCommerce versions send as a JSON number or boolean instead of
+// a string (system status remote_get_response is the HTTP status code, 200, from a live check
+// and "200" from the cache). It decodes a string, number or boolean as its text; null is "".
+type FlexString string
+
+// UnmarshalJSON decodes a string, a number or a boolean.
+func (s *FlexString) UnmarshalJSON(data []byte) error {
+	data = bytes.TrimSpace(data)
+	switch {
+	case len(data) == 0:
+		return fmt.Errorf("woocommerce: FlexString: empty value")
+	case data[0] == '"':
+		var v string
+		if err := json.Unmarshal(data, &v); err != nil {
+			return fmt.Errorf("woocommerce: FlexString: %w", err)
+		}
+		*s = FlexString(v)
+	case string(data) == "null":
+		*s = ""
+	case string(data) == "true" || string(data) == "false" || json.Valid(data) && (data[0] == '-' || data[0] >= '0' && data[0] <= '9'):
+		*s = FlexString(data)
+	default:
+		return fmt.Errorf("woocommerce: FlexString: not a string, number or boolean: %.32q", data)
+	}
+	return nil
+}
+
 // ManageStock is a product's or variation's manage_stock: false, true, or, on a variation whose
 // stock is managed by its parent product, the string "parent".
 type ManageStock uint8
@@ -220,16 +247,20 @@ func Meta(list []MetaData, key string) (MetaData, bool) {
 
 // Address is a billing or shipping address. Email is present on billing addresses only; Phone on
 // billing addresses and, since WooCommerce 5.6, on shipping addresses.
+//
+// Empty fields are left out when an Address is sent, so an update that sets only City changes only
+// the city: WooCommerce replaces each address field it receives, and sending every field would
+// wipe the ones left empty. A field cannot be cleared through this type.
 type Address struct {
-	FirstName string `json:"first_name"`
-	LastName  string `json:"last_name"`
-	Company   string `json:"company"`
-	Address1  string `json:"address_1"`
-	Address2  string `json:"address_2"`
-	City      string `json:"city"`
-	State     string `json:"state"`
-	Postcode  string `json:"postcode"`
-	Country   string `json:"country"`
+	FirstName string `json:"first_name,omitempty"`
+	LastName  string `json:"last_name,omitempty"`
+	Company   string `json:"company,omitempty"`
+	Address1  string `json:"address_1,omitempty"`
+	Address2  string `json:"address_2,omitempty"`
+	City      string `json:"city,omitempty"`
+	State     string `json:"state,omitempty"`
+	Postcode  string `json:"postcode,omitempty"`
+	Country   string `json:"country,omitempty"`
 	Email     string `json:"email,omitempty"`
 	Phone     string `json:"phone,omitempty"`
 }

@@ -22,9 +22,10 @@ func (s *Server) getSystemStatus(c *call) (int, any, *wpError) {
 			"domdocument_enabled": true, "gzip_enabled": true, "mbstring_enabled": true,
 			// WooCommerce sends the response code as $response['response']['code'], a JSON number, when
 			// it runs the check, and as a string (or an error message) in other versions and when the
-			// result comes from its transient cache. The fake sends the docs' string form.
+			// result comes from its transient cache. The fake sends one of each, so a client must
+			// accept both.
 			"remote_post_successful": true, "remote_post_response": "200", "remote_get_successful": true,
-			"remote_get_response": "200",
+			"remote_get_response": 200,
 		},
 		"database": map[string]any{
 			"wc_database_version": "9.4.0", "database_prefix": "wp_", "maxmind_geoip_database": "",
