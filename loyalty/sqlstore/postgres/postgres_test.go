@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/loyalty/sqlstore/internal/sqltest"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/postgres"
 	"github.com/loyalsync/loyalsync/loyalty/storetest"
 )
@@ -65,4 +66,29 @@ func TestPostgresConformance(t *testing.T) {
 			storetest.Run(t, func(t *testing.T) loyalty.Store { return open(t, postgres.WithConcurrency(cc)) })
 		})
 	}
+}
+
+func TestPostgresCrashDuringRedemption(t *testing.T) {
+	dsn := testDSN(t)
+	t.Parallel()
+	schema := freshSchema(t, dsn)
+	sqltest.TestCrashDuringRedemption(t, func(t *testing.T) (loyalty.Store, func() error) {
+		s, err := postgres.Open(t.Context(), dsn, postgres.WithSchema(schema))
+		require.NoError(t, err)
+		return s, s.Close
+	})
+}
+
+// TestPostgresMultiInstance runs two engines, each with its own connection pool, on one
+// database: 10,000 deliveries of 2,500 orders, in a random order across both.
+func TestPostgresMultiInstance(t *testing.T) {
+	dsn := testDSN(t)
+	t.Parallel()
+	schema := freshSchema(t, dsn)
+	sqltest.TestMultiInstance(t, func(t *testing.T) loyalty.Store {
+		s, err := postgres.Open(t.Context(), dsn, postgres.WithSchema(schema))
+		require.NoError(t, err)
+		t.Cleanup(func() { require.NoError(t, s.Close()) })
+		return s
+	}, sqltest.MultiInstance{Orders: 2500, Deliveries: 4, Customers: 200, Workers: 8})
 }
