@@ -51,12 +51,23 @@ func benchStore(b *testing.B, opts ...Option) (*Store, sqltest.BareInsert) {
 	}
 }
 
+// BenchmarkSQLiteOrderEvents measures order events one at a time, beside the bare insert, with
+// each durability setting.
 func BenchmarkSQLiteOrderEvents(b *testing.B) {
-	s, bare := benchStore(b)
-	sqltest.BenchOrderEvents(b, s, bare)
+	for _, sync := range []Synchronous{SynchronousNormal, SynchronousFull} {
+		b.Run("synchronous="+string(sync), func(b *testing.B) {
+			s, bare := benchStore(b, WithSynchronous(sync))
+			sqltest.BenchOrderEvents(b, s, bare)
+		})
+	}
 }
 
+// BenchmarkSQLiteOrderEventsParallel measures concurrent order events, which share commits.
 func BenchmarkSQLiteOrderEventsParallel(b *testing.B) {
-	s, bare := benchStore(b)
-	sqltest.BenchOrderEventsParallel(b, s, bare)
+	for _, sync := range []Synchronous{SynchronousNormal, SynchronousFull} {
+		b.Run("synchronous="+string(sync), func(b *testing.B) {
+			s, bare := benchStore(b, WithSynchronous(sync))
+			sqltest.BenchOrderEventsParallel(b, s, bare)
+		})
+	}
 }

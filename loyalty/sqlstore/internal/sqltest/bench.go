@@ -138,3 +138,49 @@ func measureBare(b *testing.B, bare BareInsert) float64 {
 	}
 	return float64(n) / time.Since(start).Seconds()
 }
+
+// countingStore counts the read-write transactions the engine starts: every retry after a
+// conflict is one more.
+type countingStore struct {
+	loyalty.Store
+	updates *atomic.Int64
+}
+
+func (c countingStore) Update(ctx context.Context, fn func(loyalty.Tx) error) error {
+	c.updates.Add(1)
+	return c.Store.Update(ctx, fn)
+}
+
+// BenchContention runs two engines over two stores of one database (two instances), each
+// delivering new orders from 4×GOMAXPROCS goroutines, from customers customers: few customers
+// make the instances race on the same accounts. It reports events/s and the transactions run
+// again after a conflict, per event.
+func BenchContention(b *testing.B, s1, s2 loyalty.Store, customers int) {
+	ctx := context.Background()
+	var updates atomic.Int64
+	issuer := storetest.NewCouponIssuer()
+	engines := []*loyalty.Engine{
+		NewEngine(b, countingStore{s1, &updates}, issuer, loyalty.WithMaxRetries(1000)),
+		NewEngine(b, countingStore{s2, &updates}, issuer, loyalty.WithMaxRetries(1000)),
+	}
+	for i := range customers {
+		if _, err := engines[0].ProcessOrder(ctx, "card", Order(-1-i, "completed", customers)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var next, worker atomic.Int64
+	b.SetParallelism(4)
+	b.ResetTimer()
+	updates.Store(0)
+	b.RunParallel(func(pb *testing.PB) {
+		eng := engines[worker.Add(1)%2]
+		for pb.Next() {
+			if _, err := eng.ProcessOrder(ctx, "card", Order(int(next.Add(1)), "completed", customers)); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(updates.Load()-int64(b.N))/float64(b.N), "retries/event")
+}
