@@ -47,9 +47,6 @@ func newWriter(c *conn, maxGroup int) *writer {
 	return w
 }
 
-// errBusyWriter reports a writer whose connection was lost after a failed COMMIT.
-var errBusyWriter = errors.New("sqlite store: write connection unusable")
-
 // begin waits for the turn, joins the open group or opens one with BEGIN IMMEDIATE, and starts
 // a savepoint for the new member (the first member of a group needs none: its rollback is the
 // group's).
