@@ -40,6 +40,10 @@ const (
 	Serializable Concurrency = "serializable"
 )
 
+// ErrSchemaTooNew is returned (wrapped) by Open when the database was migrated by a newer
+// version of loyalsync than this one: upgrade the program instead of running old code on it.
+var ErrSchemaTooNew = sqlcore.ErrSchemaTooNew
+
 // Option configures Open.
 type Option func(*config) error
 

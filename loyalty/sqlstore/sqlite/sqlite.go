@@ -37,6 +37,10 @@ const (
 	SynchronousFull Synchronous = "FULL"
 )
 
+// ErrSchemaTooNew is returned (wrapped) by Open when the database was migrated by a newer
+// version of loyalsync than this one: upgrade the program instead of running old code on it.
+var ErrSchemaTooNew = sqlcore.ErrSchemaTooNew
+
 // Option configures Open.
 type Option func(*config) error
 
