@@ -152,38 +152,21 @@ const migrationLock = 0x6c6f79616c7379 // "loyalsy"
 // migrate applies the missing migrations in one transaction under an advisory lock, so that
 // a second instance starting at the same time waits and then finds them applied.
 func (s *Store) migrate(ctx context.Context, schema string, logger *slog.Logger) error {
-	migrations, err := sqlcore.LoadMigrations(migrationFiles, "migrations")
-	if err != nil {
-		return err
-	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("postgres store: migrate: %w", err)
 	}
-	defer tx.Rollback()
-	c := sqlTx{tx}
-	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(migrationLock)); err != nil {
-		return fmt.Errorf("postgres store: migrate: lock: %w", err)
+	if _, err = tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(migrationLock)); err == nil && schema != "" {
+		_, err = tx.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+pgx.Identifier{schema}.Sanitize())
 	}
-	if schema != "" {
-		if _, err := tx.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+pgx.Identifier{schema}.Sanitize()); err != nil {
-			return fmt.Errorf("postgres store: migrate: %w", err)
-		}
+	if err != nil {
+		_ = tx.Rollback()
+		return fmt.Errorf("postgres store: migrate: %w", err)
 	}
-	applied, err := sqlcore.Migrate(ctx, c, migrations,
+	return sqlcore.Apply(ctx, sqlTx{tx}, migrationFiles, "migrations",
 		"CREATE TABLE IF NOT EXISTS "+sqlcore.MigrationsTable+
 			" (version bigint PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
-		"INSERT INTO "+sqlcore.MigrationsTable+" (version, name) VALUES ($1, $2)")
-	if err != nil {
-		return fmt.Errorf("postgres store: migrate: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("postgres store: migrate: %w", err)
-	}
-	for _, v := range applied {
-		logger.InfoContext(ctx, "postgres store: applied migration", "version", v)
-	}
-	return nil
+		"INSERT INTO "+sqlcore.MigrationsTable+" (version, name) VALUES ($1, $2)", logger, "postgres")
 }
 
 // Update runs fn in a read-write transaction; see loyalty.Store and Concurrency.

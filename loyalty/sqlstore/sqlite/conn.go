@@ -41,12 +41,18 @@ func statementContext(ctx context.Context) (context.Context, error) {
 	return context.WithoutCancel(ctx), nil
 }
 
-func (c *conn) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+// prepared returns the statement for q and the context to run it under.
+func (c *conn) prepared(ctx context.Context, q string) (context.Context, *sql.Stmt, error) {
 	ctx, err := statementContext(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	st, err := c.stmt(q)
+	return ctx, st, err
+}
+
+func (c *conn) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	ctx, st, err := c.prepared(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -54,11 +60,7 @@ func (c *conn) Query(ctx context.Context, q string, args ...any) (*sql.Rows, err
 }
 
 func (c *conn) QueryRow(ctx context.Context, q string, args ...any) sqlcore.Row {
-	ctx, err := statementContext(ctx)
-	if err != nil {
-		return errRow{err}
-	}
-	st, err := c.stmt(q)
+	ctx, st, err := c.prepared(ctx, q)
 	if err != nil {
 		return errRow{err}
 	}
@@ -66,11 +68,7 @@ func (c *conn) QueryRow(ctx context.Context, q string, args ...any) sqlcore.Row 
 }
 
 func (c *conn) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	ctx, err := statementContext(ctx)
-	if err != nil {
-		return nil, err
-	}
-	st, err := c.stmt(q)
+	ctx, st, err := c.prepared(ctx, q)
 	if err != nil {
 		return nil, err
 	}

@@ -190,30 +190,14 @@ func dsn(path string, cfg config, writer bool) string {
 // migrate applies the missing migrations in one IMMEDIATE transaction, so that a second
 // instance opening the same file waits and then finds them applied.
 func (s *Store) migrate(ctx context.Context, logger *slog.Logger) error {
-	migrations, err := sqlcore.LoadMigrations(migrationFiles, "migrations")
-	if err != nil {
-		return err
-	}
 	t, err := s.writer.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("sqlite store: migrate: %w", mapError(err))
 	}
-	applied, err := sqlcore.Migrate(ctx, t, migrations,
+	return sqlcore.Apply(ctx, t, migrationFiles, "migrations",
 		"CREATE TABLE IF NOT EXISTS "+sqlcore.MigrationsTable+
 			" (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')))",
-		"INSERT INTO "+sqlcore.MigrationsTable+" (version, name) VALUES ($1, $2)")
-	if err == nil {
-		err = t.Commit(ctx)
-	} else {
-		_ = t.Rollback(ctx)
-	}
-	if err != nil {
-		return fmt.Errorf("sqlite store: migrate: %w", err)
-	}
-	for _, v := range applied {
-		logger.InfoContext(ctx, "sqlite store: applied migration", "version", v)
-	}
-	return nil
+		"INSERT INTO "+sqlcore.MigrationsTable+" (version, name) VALUES ($1, $2)", logger, "sqlite")
 }
 
 // Update runs fn in a read-write transaction (BEGIN IMMEDIATE on the Store's one write

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"path"
 	"slices"
 	"strconv"
@@ -102,4 +103,26 @@ func Migrate(ctx context.Context, txn Conn, migrations []Migration, createTable,
 		applied = append(applied, m.Version)
 	}
 	return applied, nil
+}
+
+// Apply loads the migrations of dir in fsys and applies those the database lacks inside txn
+// (see Migrate), then commits txn, or rolls it back on failure, and logs each applied version.
+func Apply(ctx context.Context, txn Txn, fsys fs.FS, dir, createTable, insert string, logger *slog.Logger, name string) error {
+	migrations, err := LoadMigrations(fsys, dir)
+	var applied []int64
+	if err == nil {
+		applied, err = Migrate(ctx, txn, migrations, createTable, insert)
+	}
+	if err == nil {
+		err = txn.Commit(ctx)
+	} else {
+		_ = txn.Rollback(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("%s store: migrate: %w", name, err)
+	}
+	for _, v := range applied {
+		logger.InfoContext(ctx, name+" store: applied migration", "version", v)
+	}
+	return nil
 }

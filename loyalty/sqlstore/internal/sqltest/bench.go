@@ -60,11 +60,7 @@ func BenchOrderEvents(b *testing.B, s loyalty.Store, bare BareInsert) {
 	ctx := context.Background()
 	eng := NewEngine(b, s, storetest.NewCouponIssuer())
 	const customers = 1000
-	for i := range customers {
-		if _, err := eng.ProcessOrder(ctx, "card", Order(-1-i, "completed", customers)); err != nil {
-			b.Fatal(err)
-		}
-	}
+	seed(b, eng, customers)
 	var events, bares time.Duration
 	i := 0
 	for b.Loop() {
@@ -101,11 +97,7 @@ func BenchOrderEventsParallel(b *testing.B, s loyalty.Store, bare BareInsert) {
 	ctx := context.Background()
 	eng := NewEngine(b, s, storetest.NewCouponIssuer())
 	const customers = 1000
-	for i := range customers {
-		if _, err := eng.ProcessOrder(ctx, "card", Order(-1-i, "completed", customers)); err != nil {
-			b.Fatal(err)
-		}
-	}
+	seed(b, eng, customers)
 	bareRate := measureBare(b, bare)
 	var next atomic.Int64
 	b.SetParallelism(4)
@@ -122,6 +114,16 @@ func BenchOrderEventsParallel(b *testing.B, s loyalty.Store, bare BareInsert) {
 	b.ReportMetric(rate, "events/s")
 	b.ReportMetric(bareRate, "bare-inserts/s")
 	b.ReportMetric(rate/bareRate, "ratio")
+}
+
+// seed gives each of customers customers an account, with a first order.
+func seed(b *testing.B, eng *loyalty.Engine, customers int) {
+	b.Helper()
+	for i := range customers {
+		if _, err := eng.ProcessOrder(context.Background(), "card", Order(-1-i, "completed", customers)); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // measureBare returns the rate of bare insert transactions over about half a second.
@@ -163,11 +165,7 @@ func BenchContention(b *testing.B, s1, s2 loyalty.Store, customers int) {
 		NewEngine(b, countingStore{s1, &updates}, issuer, loyalty.WithMaxRetries(1000)),
 		NewEngine(b, countingStore{s2, &updates}, issuer, loyalty.WithMaxRetries(1000)),
 	}
-	for i := range customers {
-		if _, err := engines[0].ProcessOrder(ctx, "card", Order(-1-i, "completed", customers)); err != nil {
-			b.Fatal(err)
-		}
-	}
+	seed(b, engines[0], customers)
 	var next, worker atomic.Int64
 	b.SetParallelism(4)
 	b.ResetTimer()
