@@ -218,7 +218,6 @@ var dialect, lockingDialect = newDialects()
 func newDialects() (plain, locking *sqlcore.Dialect) {
 	q := sqlcore.CommonQueries()
 	q.InsertAccount = sqlcore.Insert("loyalty_account", sqlcore.InsertAccountColumns, false)
-	q.InsertMovement = sqlcore.Insert("loyalty_movement", sqlcore.InsertMovementColumns, false)
 	q.InsertRedemption = sqlcore.Insert("loyalty_redemption", sqlcore.InsertRedemptionColumns, false)
 	q.InsertActivity = sqlcore.Insert("loyalty_activity", sqlcore.InsertActivityColumns, false)
 	q.InsertReceipt = sqlcore.Insert("loyalty_receipt", sqlcore.InsertReceiptColumns, false)

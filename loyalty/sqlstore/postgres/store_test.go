@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/loyalsync/loyalsync/loyalty/sqlstore/internal/sqltest"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/postgres"
 )
 
@@ -63,5 +64,16 @@ func TestOpenRefusesBadDSNsAndOptions(t *testing.T) {
 		postgres.WithConcurrency("pessimistic"), postgres.WithLogger(nil)} {
 		_, err := postgres.Open(ctx, "postgres://127.0.0.1:1/x", opt)
 		assert.Error(t, err)
+	}
+}
+
+func TestPostgresFailedWritesLeaveNothing(t *testing.T) {
+	testDSN(t)
+	t.Parallel()
+	for _, cc := range []postgres.Concurrency{postgres.RowLocks, postgres.Optimistic, postgres.Serializable} {
+		t.Run(string(cc), func(t *testing.T) {
+			t.Parallel()
+			sqltest.TestFailedWritesLeaveNothing(t, open(t, postgres.WithConcurrency(cc)))
+		})
 	}
 }

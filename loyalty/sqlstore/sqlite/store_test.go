@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/loyalty/sqlstore/internal/sqltest"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/sqlite"
 )
 
@@ -202,4 +203,9 @@ func TestCancelledContext(t *testing.T) {
 		assert.ErrorIs(t, err, loyalty.ErrNotFound)
 		return nil
 	}))
+}
+
+func TestFailedWritesLeaveNothing(t *testing.T) {
+	t.Parallel()
+	sqltest.TestFailedWritesLeaveNothing(t, open(t))
 }

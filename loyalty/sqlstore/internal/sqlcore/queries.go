@@ -46,11 +46,14 @@ type Queries struct {
 	// store, order_id, redemption_id, created_at, old balance) → (seq or NULL, updated 0/1):
 	// inserts the movement and sets the balance if the stored one is the old balance.
 	AppendMovement string
-	// UpdateBalance (program, member, balance, updated_at, old balance) sets the balance if the
-	// stored one is the old balance. InsertMovement (program, member, key, kind, requested,
-	// applied, balance_after, reason, store, order_id, redemption_id, created_at[, seq]) [→
-	// seq]; nothing when the key exists. Used when Dialect.SplitMovement is set.
-	UpdateBalance, InsertMovement string
+	// InsertMovement (program, member, key, kind, requested, applied, balance_after, reason,
+	// store, order_id, redemption_id, created_at, old balance[, seq]) [→ seq] inserts the
+	// movement if the account's balance is the old one and the key is new; UpdateBalance
+	// (program, member, balance, updated_at, old balance) then sets the balance. Used when
+	// Dialect.SplitMovement is set.
+	InsertMovement, UpdateBalance string
+	// DeleteMovement (seq) takes back a movement whose balance update failed.
+	DeleteMovement string
 
 	// OrderState (program, store, order) → OrderColumns; OrderStateForUpdate locks it.
 	OrderState, OrderStateForUpdate string
@@ -116,6 +119,7 @@ func CommonQueries() *Queries {
 		Movements: movement + "program_id = $1 AND member_id = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4",
 		UpdateBalance: "UPDATE loyalty_account SET balance = $3, updated_at = $4 " +
 			"WHERE program_id = $1 AND member_id = $2 AND balance = $5",
+		DeleteMovement: "DELETE FROM loyalty_movement WHERE seq = $1",
 
 		OrderState:          order,
 		OrderStateForUpdate: order,

@@ -60,7 +60,7 @@ type Dialect struct {
 	// then passes Seq as the last argument of the Insert* statements. When nil, the database
 	// assigns Seq and the Insert* statements return it.
 	NextSeq func(ctx context.Context, c Conn) (int64, error)
-	// SplitMovement makes AppendMovement run Q.UpdateBalance and then Q.InsertMovement
+	// SplitMovement makes AppendMovement run Q.InsertMovement and then Q.UpdateBalance
 	// instead of the single statement Q.AppendMovement.
 	SplitMovement bool
 }

@@ -109,13 +109,12 @@ func (t *tx) AppendMovement(ctx context.Context, m loyalty.Movement) (loyalty.Mo
 	)
 	if t.s.d.SplitMovement {
 		var err error
-		balanced, err = t.exec(ctx, "update balance", t.s.d.Q.UpdateBalance,
-			m.ProgramID, m.MemberID, m.BalanceAfter, t.s.timeArg(m.CreatedAt), old)
-		if err != nil {
+		if seq, inserted, err = t.insertSeq(ctx, "append movement", t.s.d.Q.InsertMovement, append(args, old)...); err != nil {
 			return loyalty.Movement{}, err
 		}
-		if balanced {
-			if seq, inserted, err = t.insertSeq(ctx, "append movement", t.s.d.Q.InsertMovement, args...); err != nil {
+		if inserted {
+			if balanced, err = t.exec(ctx, "update balance", t.s.d.Q.UpdateBalance,
+				m.ProgramID, m.MemberID, m.BalanceAfter, t.s.timeArg(m.CreatedAt), old); err != nil {
 				return loyalty.Movement{}, err
 			}
 		}
@@ -132,22 +131,22 @@ func (t *tx) AppendMovement(ctx context.Context, m loyalty.Movement) (loyalty.Mo
 		m.Seq = seq
 		return m, nil
 	}
-	return loyalty.Movement{}, t.movementFailure(ctx, m, old, inserted, balanced)
+	if inserted {
+		// The balance changed between the insert's check and the update (a concurrent
+		// transaction under READ COMMITTED without row locks): take the movement back, so
+		// that a failed AppendMovement leaves nothing, and report the conflict.
+		if _, err := t.exec(ctx, "append movement", t.s.d.Q.DeleteMovement, seq); err != nil {
+			return loyalty.Movement{}, err
+		}
+		return loyalty.Movement{}, t.s.errorf(loyalty.ErrConflict, "append movement %q: account %q/%q balance changed from %d",
+			m.Key, m.ProgramID, m.MemberID, old)
+	}
+	return loyalty.Movement{}, t.movementFailure(ctx, m, old)
 }
 
-// movementFailure explains why AppendMovement did not both insert the movement and set the
-// balance. Whatever half it did is rolled back with the transaction, which the caller aborts.
-func (t *tx) movementFailure(ctx context.Context, m loyalty.Movement, old int64, inserted, balanced bool) error {
-	conflict := func(balance string) error {
-		return t.s.errorf(loyalty.ErrConflict, "append movement %q: account %q/%q balance is %s, not %d",
-			m.Key, m.ProgramID, m.MemberID, balance, old)
-	}
-	switch {
-	case inserted:
-		return conflict("no longer") // a concurrent transaction changed it after the check
-	case balanced:
-		return t.s.errorf(loyalty.ErrDuplicateKey, "append movement: program %q already has a movement %q", m.ProgramID, m.Key)
-	}
+// movementFailure explains why AppendMovement inserted nothing: no account, a balance other
+// than old, or a movement with the same key.
+func (t *tx) movementFailure(ctx context.Context, m loyalty.Movement, old int64) error {
 	var balance int64
 	err := t.c.QueryRow(ctx, t.s.d.Q.AccountBalance, m.ProgramID, m.MemberID).Scan(&balance)
 	switch {
@@ -156,7 +155,8 @@ func (t *tx) movementFailure(ctx context.Context, m loyalty.Movement, old int64,
 	case err != nil:
 		return t.s.wrap("append movement", err)
 	case balance != old:
-		return conflict(fmt.Sprint(balance))
+		return t.s.errorf(loyalty.ErrConflict, "append movement %q: account %q/%q balance is %d, not %d",
+			m.Key, m.ProgramID, m.MemberID, balance, old)
 	}
 	return t.s.errorf(loyalty.ErrDuplicateKey, "append movement: program %q already has a movement %q", m.ProgramID, m.Key)
 }
