@@ -233,12 +233,7 @@ var dialect = newDialect()
 func newDialect() *sqlcore.Dialect {
 	q := sqlcore.CommonQueries()
 	q.InsertAccount = sqlcore.Insert("loyalty_account", sqlcore.InsertAccountColumns, true)
-	// The movement goes in only while the balance is the one the engine computed from; the
-	// write lock keeps it so until UpdateBalance.
-	q.InsertMovement = "INSERT INTO loyalty_movement (" + sqlcore.InsertMovementColumns + ", seq) " +
-		"SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $14 " +
-		"WHERE EXISTS (SELECT 1 FROM loyalty_account WHERE program_id = $1 AND member_id = $2 AND balance = $13) " +
-		"ON CONFLICT DO NOTHING"
+	q.InsertMovement = sqlcore.Insert("loyalty_movement", sqlcore.InsertMovementColumns, true)
 	q.InsertRedemption = sqlcore.Insert("loyalty_redemption", sqlcore.InsertRedemptionColumns, true)
 	q.InsertActivity = sqlcore.Insert("loyalty_activity", sqlcore.InsertActivityColumns, true)
 	q.InsertReceipt = sqlcore.Insert("loyalty_receipt", sqlcore.InsertReceiptColumns, true)

@@ -47,10 +47,9 @@ type Queries struct {
 	// inserts the movement and sets the balance if the stored one is the old balance.
 	AppendMovement string
 	// InsertMovement (program, member, key, kind, requested, applied, balance_after, reason,
-	// store, order_id, redemption_id, created_at, old balance[, seq]) [→ seq] inserts the
-	// movement if the account's balance is the old one and the key is new; UpdateBalance
-	// (program, member, balance, updated_at, old balance) then sets the balance. Used when
-	// Dialect.SplitMovement is set.
+	// store, order_id, redemption_id, created_at[, seq]) [→ seq] inserts the movement unless
+	// its key is taken; UpdateBalance (program, member, balance, updated_at, old balance) then
+	// sets the balance if it is the old one. Used when Dialect.SplitMovement is set.
 	InsertMovement, UpdateBalance string
 	// DeleteMovement (seq) takes back a movement whose balance update failed.
 	DeleteMovement string

@@ -109,7 +109,7 @@ func (t *tx) AppendMovement(ctx context.Context, m loyalty.Movement) (loyalty.Mo
 	)
 	if t.s.d.SplitMovement {
 		var err error
-		if seq, inserted, err = t.insertSeq(ctx, "append movement", t.s.d.Q.InsertMovement, append(args, old)...); err != nil {
+		if seq, inserted, err = t.insertSeq(ctx, "append movement", t.s.d.Q.InsertMovement, args...); err != nil {
 			return loyalty.Movement{}, err
 		}
 		if inserted {
@@ -132,9 +132,9 @@ func (t *tx) AppendMovement(ctx context.Context, m loyalty.Movement) (loyalty.Mo
 		return m, nil
 	}
 	if inserted {
-		// The balance changed between the insert's check and the update (a concurrent
-		// transaction under READ COMMITTED without row locks): take the movement back, so
-		// that a failed AppendMovement leaves nothing, and report the conflict.
+		// The balance is not the old one (or, under READ COMMITTED without row locks, changed
+		// after the insert's check): take the movement back, so that a failed AppendMovement
+		// leaves nothing, and report the conflict.
 		if _, err := t.exec(ctx, "append movement", t.s.d.Q.DeleteMovement, seq); err != nil {
 			return loyalty.Movement{}, err
 		}
