@@ -117,9 +117,9 @@ type Store struct {
 var _ loyalty.Store = (*Store)(nil)
 
 // Open opens (creating it when needed) the SQLite database file at path, switches it to WAL
-// mode and applies the schema migrations it lacks. path is a file name, or a "file:" URI
-// without query parameters; in-memory databases are refused (use loyalty/memstore). Close the
-// Store when done.
+// mode and applies the schema migrations it lacks. path is a file name (without "?" query
+// parameters: the Store sets its own); in-memory databases are refused (use loyalty/memstore).
+// Close the Store when done.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	cfg := defaultConfig()
 	for _, opt := range opts {

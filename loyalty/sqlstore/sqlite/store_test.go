@@ -97,7 +97,7 @@ func TestTwoStoresShareTheWriteLock(t *testing.T) {
 	a, err := sqlite.Open(ctx, path)
 	require.NoError(t, err)
 	defer a.Close()
-	b, err := sqlite.Open(ctx, path, sqlite.WithBusyTimeout(50*time.Millisecond))
+	b, err := sqlite.Open(ctx, path, sqlite.WithBusyTimeout(250*time.Millisecond))
 	require.NoError(t, err)
 	defer b.Close()
 
