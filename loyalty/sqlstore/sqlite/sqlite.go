@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -112,7 +113,15 @@ type Store struct {
 	conns              []*conn
 	writer             *writer
 	readers            *readers
+
+	// life lets Close wait for the transactions in flight: each Update and View holds it for
+	// reading, Close takes it for writing and then marks the Store closed.
+	life   sync.RWMutex
+	closed bool
 }
+
+// ErrClosed is returned by Update and View on a Store that has been closed.
+var ErrClosed = errors.New("sqlite store: closed")
 
 var _ loyalty.Store = (*Store)(nil)
 
@@ -203,16 +212,34 @@ func (s *Store) migrate(ctx context.Context, logger *slog.Logger) error {
 // Update runs fn in a read-write transaction (BEGIN IMMEDIATE on the Store's one write
 // connection); see loyalty.Store.
 func (s *Store) Update(ctx context.Context, fn func(loyalty.Tx) error) error {
+	s.life.RLock()
+	defer s.life.RUnlock()
+	if s.closed {
+		return ErrClosed
+	}
 	return s.core.Update(ctx, fn)
 }
 
 // View runs fn in a read-only transaction on one of the read connections; see loyalty.Store.
 func (s *Store) View(ctx context.Context, fn func(loyalty.ReadTx) error) error {
+	s.life.RLock()
+	defer s.life.RUnlock()
+	if s.closed {
+		return ErrClosed
+	}
 	return s.core.View(ctx, fn)
 }
 
-// Close closes the database. Transactions still running fail.
+// Close waits for the transactions in flight to finish, then closes the database. Update and
+// View called after Close return ErrClosed; calling Close again returns nil. Do not call Close
+// from inside a transaction function: it would wait for itself.
 func (s *Store) Close() error {
+	s.life.Lock()
+	defer s.life.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
 	errs := []error{closeConns(s.conns)}
 	for _, db := range []*sql.DB{s.readerDB, s.writerDB} {
 		if db != nil {
