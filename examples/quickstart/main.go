@@ -26,6 +26,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/loyalty/mail"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/sqlite"
 	"github.com/loyalsync/loyalsync/loyalty/wooconnect"
 	"github.com/loyalsync/loyalsync/woocommerce"
@@ -42,13 +43,13 @@ func main() {
 }
 
 // inbox is the quickstart's email Sender: it keeps the messages so the transcript can show them.
-// A real service passes wooconnect.SMTPSender (or its own Sender) instead.
+// A real service passes mail.SMTPSender (or its own Sender) instead.
 type inbox struct {
 	mu   sync.Mutex
-	msgs []wooconnect.Message
+	msgs []mail.Message
 }
 
-func (b *inbox) Send(_ context.Context, m wooconnect.Message) error {
+func (b *inbox) Send(_ context.Context, m mail.Message) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.msgs = append(b.msgs, m)
@@ -56,7 +57,7 @@ func (b *inbox) Send(_ context.Context, m wooconnect.Message) error {
 }
 
 // take returns the messages received since the last call.
-func (b *inbox) take() []wooconnect.Message {
+func (b *inbox) take() []mail.Message {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	out := b.msgs
@@ -116,14 +117,14 @@ func run(ctx context.Context, w io.Writer) error {
 	hooks := httptest.NewUnstartedServer(nil) // its address is known before it starts
 	hooksURL := "http://" + hooks.Listener.Addr().String()
 
-	mail := &inbox{}
+	box := &inbox{}
 	seed := rand.NewChaCha8([32]byte{'q', 'u', 'i', 'c', 'k'})
 	woo, err := wooconnect.New(store, conns,
 		wooconnect.WithEncryptionKey([]byte("quickstart-demo-key-32-bytes-!!!")), // from a secret manager in real life
 		wooconnect.WithWebhookURL(hooksURL+"/woocommerce/webhooks"),
 		wooconnect.WithMemberURLs("https://wallet.example/redeem", "https://wallet.example/unsubscribe"),
-		wooconnect.WithBusiness(wooconnect.Business{Name: "Corner Café", Email: "hello@corner.example"}),
-		wooconnect.WithSender(mail),
+		wooconnect.WithBusiness(mail.Business{Name: "Corner Café", Email: "hello@corner.example"}),
+		wooconnect.WithSender(box),
 		wooconnect.WithRandom(seed),
 		wooconnect.WithInsecureHTTP(), // the fake store speaks plain HTTP (OAuth 1.0a); real stores need HTTPS
 		wooconnect.WithEngineOptions(loyalty.WithRandom(rand.NewChaCha8([32]byte{'c', 'a', 'r', 'd'}))),
@@ -135,7 +136,7 @@ func run(ctx context.Context, w io.Writer) error {
 	hooks.Start()
 	defer hooks.Close()
 
-	t := &tour{ctx: ctx, w: w, shop: shop, admin: admin, woo: woo, eng: woo.Engine(), mail: mail}
+	t := &tour{ctx: ctx, w: w, shop: shop, admin: admin, woo: woo, eng: woo.Engine(), mail: box}
 	steps := []func() error{
 		func() error { return t.setUp(dbPath) },
 		func() error { return t.connect(partnerKey) },

@@ -37,6 +37,7 @@ import (
 	_ "modernc.org/sqlite" // the database/sql driver of the connection store
 
 	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/loyalty/mail"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/sqlite"
 	"github.com/loyalsync/loyalsync/loyalty/wooconnect"
 	"github.com/loyalsync/loyalsync/woocommerce"
@@ -174,13 +175,13 @@ func setUp(ctx context.Context, cfg config, logger *slog.Logger) (*app, error) {
 	opts := []wooconnect.Option{
 		wooconnect.WithEncryptionKey(cfg.EncryptionKey),
 		wooconnect.WithWebhookURL(strings.TrimRight(cfg.PublicURL, "/") + "/woocommerce/webhooks"),
-		wooconnect.WithBusiness(wooconnect.Business{Name: cfg.BusinessName, Email: cfg.BusinessEmail}),
+		wooconnect.WithBusiness(mail.Business{Name: cfg.BusinessName, Email: cfg.BusinessEmail}),
 		wooconnect.WithLogger(logger),
 		wooconnect.WithClientOptions(append([]woocommerce.Option{woocommerce.WithRateLimit(5, 5),
 			woocommerce.WithUserAgent("loyalsync-webhook-server")}, cfg.ClientOptions...)...),
 	}
 	if cfg.SMTPAddr != "" {
-		s := &wooconnect.SMTPSender{Addr: cfg.SMTPAddr}
+		s := &mail.SMTPSender{Addr: cfg.SMTPAddr}
 		if cfg.SMTPUser != "" {
 			host, _, _ := net.SplitHostPort(cfg.SMTPAddr)
 			s.Auth = smtp.PlainAuth("", cfg.SMTPUser, cfg.SMTPPassword, host)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/loyalty/mail"
 	"github.com/loyalsync/loyalsync/woocommerce"
 )
 
@@ -34,8 +35,8 @@ type Connector struct {
 	clock    loyalty.Clock
 	random   io.Reader
 	randMu   sync.Mutex
-	sender   Sender
-	business Business
+	sender   mail.Sender
+	business mail.Business
 
 	webhookURL     string
 	redeemURL      string
@@ -56,23 +57,13 @@ type cachedClient struct {
 	creds  credentials
 }
 
-// Business is the merchant's identity in member emails: Name is the sender name and Email the
-// reply-to address.
-type Business struct {
-	Name  string
-	Email string
-	// FromAddress is the address emails are sent from (a domain the mail relay may send for).
-	// Default: Email.
-	FromAddress string
-}
-
 type settings struct {
 	encKey, linkKey []byte
 	webhookURL      string
 	redeemURL       string
 	unsubscribeURL  string
-	business        Business
-	sender          Sender
+	business        mail.Business
+	sender          mail.Sender
 	logger          *slog.Logger
 	clock           loyalty.Clock
 	random          io.Reader
@@ -141,19 +132,19 @@ func WithMemberURLs(redeem, unsubscribe string) Option {
 }
 
 // WithBusiness sets the sender identity of member emails (from Business Settings).
-func WithBusiness(b Business) Option {
+func WithBusiness(b mail.Business) Option {
 	return func(s *settings) error {
-		if strings.ContainsAny(b.Name+b.Email+b.FromAddress, "\r\n") {
-			return errors.New("wooconnect: WithBusiness: line breaks in the business identity")
+		if err := b.Validate(); err != nil {
+			return fmt.Errorf("wooconnect: WithBusiness: %w", err)
 		}
 		s.business = b
 		return nil
 	}
 }
 
-// WithSender sets how member emails are delivered (default: LogSender on the logger, which
-// sends nothing). Use SMTPSender for real mail.
-func WithSender(snd Sender) Option {
+// WithSender sets how member emails are delivered (default: a [mail.LogSender] on the logger,
+// which sends nothing and logs metadata only). Use [mail.SMTPSender] for real mail.
+func WithSender(snd mail.Sender) Option {
 	return func(s *settings) error {
 		if snd == nil {
 			return errors.New("wooconnect: WithSender: nil sender")
@@ -273,7 +264,7 @@ func New(store loyalty.Store, conns ConnectionStore, opts ...Option) (*Connector
 		st.redeemURL, st.unsubscribeURL = base.String()+"/redeem", base.String()+"/unsubscribe"
 	}
 	if st.sender == nil {
-		st.sender = &LogSender{Logger: st.logger}
+		st.sender = &mail.LogSender{Logger: st.logger}
 	}
 	c := &Connector{
 		conns: conns, seal: seal, links: links, log: st.logger, clock: st.clock, random: st.random,

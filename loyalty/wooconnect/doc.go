@@ -14,8 +14,8 @@
 //	woo, err := wooconnect.New(loyaltyStore, conns,
 //		wooconnect.WithEncryptionKey(key32),                          // from your secret manager
 //		wooconnect.WithWebhookURL("https://loyalty.example.com/woocommerce/webhooks"),
-//		wooconnect.WithBusiness(wooconnect.Business{Name: "Corner Café", Email: "hello@corner.example"}),
-//		wooconnect.WithSender(&wooconnect.SMTPSender{Addr: "smtp.example.com:587", Auth: auth}))
+//		wooconnect.WithBusiness(mail.Business{Name: "Corner Café", Email: "hello@corner.example"}),
+//		wooconnect.WithSender(&mail.SMTPSender{Addr: "smtp.example.com:587", Auth: auth}))
 //	http.Handle("/woocommerce/webhooks/", http.StripPrefix("/woocommerce/webhooks", woo.Handler()))
 //	conn, err := woo.Connect(ctx, wooconnect.ConnectRequest{ProgramID: "card",
 //		StoreURL: "https://your-store.com", ConsumerKey: "ck_…", ConsumerSecret: "cs_…"})
@@ -57,11 +57,14 @@
 // creates two: after a timeout or a lost response it looks the coupon up by code before trying
 // again. RedeemForMember redeems on a member's behalf by email, member code or member number.
 //
-// SendEmail renders the engine's emails (welcome, points earned, coupon issued) in the program's
-// language (English or Swedish), from the business name with the business email as reply-to,
-// each with a signed "Redeem my points" link (HMAC-SHA256, purpose-bound, valid seven days;
+// SendEmail renders the engine's emails (welcome, points earned, coupon issued) with
+// [mail.Render] in the program's language (English or Swedish), from the business name with the
+// business email as reply-to, each with a signed "Redeem my points" link (HMAC-SHA256, purpose-bound, valid seven days;
 // SignInWithLink tells an expired link, ErrTokenExpired, from a forged one) and an opt-out link.
-// A Sender delivers them: LogSender (the default) or SMTPSender.
+// A [mail.Sender] delivers them: [mail.LogSender] (the default, metadata only) or
+// [mail.SMTPSender]. AES sealing of the stored keys and link signing stay here: sealing binds
+// each blob to a connection record, and the links are verified by SignInWithLink; the mail
+// package receives finished URLs.
 //
 // # Monitoring
 //

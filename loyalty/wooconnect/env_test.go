@@ -21,6 +21,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/loyalty/mail"
 	"github.com/loyalsync/loyalsync/loyalty/wooconnect"
 	"github.com/loyalsync/loyalsync/woocommerce"
 	"github.com/loyalsync/loyalsync/woocommerce/woocommercetest"
@@ -32,25 +33,25 @@ var testKey = bytes.Repeat([]byte{7}, wooconnect.EncryptionKeySize)
 // recorder is a Sender that keeps every message.
 type recorder struct {
 	mu   sync.Mutex
-	msgs []wooconnect.Message
+	msgs []mail.Message
 }
 
-func (r *recorder) Send(_ context.Context, m wooconnect.Message) error {
+func (r *recorder) Send(_ context.Context, m mail.Message) error {
 	r.mu.Lock()
 	r.msgs = append(r.msgs, m)
 	r.mu.Unlock()
 	return nil
 }
 
-func (r *recorder) all() []wooconnect.Message {
+func (r *recorder) all() []mail.Message {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]wooconnect.Message(nil), r.msgs...)
+	return append([]mail.Message(nil), r.msgs...)
 }
 
 // to returns the messages sent to an address.
-func (r *recorder) to(addr string) []wooconnect.Message {
-	var out []wooconnect.Message
+func (r *recorder) to(addr string) []mail.Message {
+	var out []mail.Message
 	for _, m := range r.all() {
 		if strings.EqualFold(m.To, addr) {
 			out = append(out, m)
@@ -154,7 +155,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		wooconnect.WithEncryptionKey(testKey),
 		wooconnect.WithWebhookURL(e.hooks.URL + "/woocommerce/webhooks"),
 		wooconnect.WithMemberURLs("https://wallet.example/redeem", "https://wallet.example/unsubscribe"),
-		wooconnect.WithBusiness(wooconnect.Business{Name: "Corner Café", Email: "hello@corner.example", FromAddress: "loyalty@platform.example"}),
+		wooconnect.WithBusiness(mail.Business{Name: "Corner Café", Email: "hello@corner.example", FromAddress: "loyalty@platform.example"}),
 		wooconnect.WithSender(e.mail),
 		wooconnect.WithLogger(logger),
 		wooconnect.WithClock(e.clock),
@@ -164,7 +165,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		wooconnect.WithEngineOptions(loyalty.WithReceiptSalt([]byte("0123456789abcdef")), loyalty.WithRecoverAfter(0)),
 	}
 	if cfg.logMail {
-		copts = append(copts, wooconnect.WithSender(&wooconnect.LogSender{Logger: logger}))
+		copts = append(copts, wooconnect.WithSender(&mail.LogSender{Logger: logger}))
 	}
 	e.conn, err = wooconnect.New(store, e.conns, append(copts, cfg.connOpts...)...)
 	require.NoError(t, err)

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/loyalty/mail"
 	"github.com/loyalsync/loyalsync/loyalty/wooconnect"
 	"github.com/loyalsync/loyalsync/woocommerce"
 )
@@ -237,9 +238,13 @@ func TestSeed_Privacy_LogsNeverContainSecrets(t *testing.T) {
 
 	logs := e.logs.String()
 	require.Contains(t, logs, "wooconnect: connected", "the log is being written")
-	require.Contains(t, logs, "wooconnect: member email", "emails are logged")
-	assert.Contains(t, logs, "token=[redacted]")
+	require.Contains(t, logs, "mail: member email", "emails are logged")
 	assert.NotRegexp(t, `token=[A-Za-z0-9_-]{10}`, logs)
+	// The default LogSender logs metadata only: no address, name, balance or text (issue 12.11).
+	assert.Contains(t, logs, `"to_hash":"`+(&mail.LogSender{}).RecipientHash(ada.email)+`"`)
+	for _, s := range []string{ada.email, "Lovelace", "You now have", "Redeem my points"} {
+		assert.NotContains(t, logs, s)
+	}
 	for _, s := range []string{e.key.ConsumerKey, e.key.ConsumerSecret, ov.Webhook.Secret} {
 		assert.NotContains(t, logs, s)
 	}

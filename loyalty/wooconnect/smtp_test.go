@@ -7,7 +7,7 @@ import (
 	"mime"
 	"mime/quotedprintable"
 	"net"
-	"net/mail"
+	netmail "net/mail"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/loyalsync/loyalsync/loyalty/mail"
 	"github.com/loyalsync/loyalsync/loyalty/wooconnect"
 	"github.com/loyalsync/loyalsync/woocommerce"
 )
@@ -114,7 +115,7 @@ func (s *smtpServer) messages() []smtpMessage {
 func TestSMTPSender_DeliversWelcomeEmail(t *testing.T) {
 	t.Parallel()
 	srv := startSMTP(t)
-	sender := &wooconnect.SMTPSender{Addr: srv.ln.Addr().String()}
+	sender := &mail.SMTPSender{Addr: srv.ln.Addr().String()}
 	e := newEnv(t, withConnector(wooconnect.WithSender(sender)))
 	e.connect()
 	e.placeOrder(customer{"Åsa", "Öberg", "asa@example.com"}, "120.00", woocommerce.OrderProcessing)
@@ -123,9 +124,9 @@ func TestSMTPSender_DeliversWelcomeEmail(t *testing.T) {
 	require.Len(t, msgs, 1)
 	assert.Equal(t, "loyalty@platform.example", msgs[0].from)
 	assert.Equal(t, []string{"asa@example.com"}, msgs[0].rcpt)
-	parsed, err := mail.ReadMessage(strings.NewReader(msgs[0].data))
+	parsed, err := netmail.ReadMessage(strings.NewReader(msgs[0].data))
 	require.NoError(t, err)
-	from, err := mail.ParseAddress(parsed.Header.Get("From"))
+	from, err := netmail.ParseAddress(parsed.Header.Get("From"))
 	require.NoError(t, err)
 	assert.Equal(t, "Corner Café", from.Name)
 	assert.Equal(t, "<hello@corner.example>", parsed.Header.Get("Reply-To"))
@@ -147,8 +148,8 @@ func TestSMTPSender_ServerDownDoesNotLosePoints(t *testing.T) {
 	require.NoError(t, err)
 	addr := ln.Addr().String()
 	ln.Close()
-	sender := &wooconnect.SMTPSender{Addr: addr, Timeout: time.Second}
-	err = sender.Send(context.Background(), wooconnect.Message{From: mail.Address{Address: "a@b.example"}, To: "c@d.example"})
+	sender := &mail.SMTPSender{Addr: addr, Timeout: time.Second}
+	err = sender.Send(context.Background(), mail.Message{From: netmail.Address{Address: "a@b.example"}, To: "c@d.example"})
 	require.Error(t, err)
 
 	e := newEnv(t, withConnector(wooconnect.WithSender(sender)))

@@ -1,4 +1,4 @@
-package wooconnect
+package mail
 
 import (
 	"bytes"
@@ -38,10 +38,10 @@ type SMTPSender struct {
 // Send implements Sender.
 func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 	if m.From.Address == "" {
-		return errors.New("wooconnect: smtp: no sender address: set Business.Email or Business.FromAddress")
+		return errors.New("mail: smtp: no sender address: set Business.Email or Business.FromAddress")
 	}
 	if _, err := mail.ParseAddress(m.To); err != nil {
-		return fmt.Errorf("wooconnect: smtp: recipient: %w", err)
+		return fmt.Errorf("mail: smtp: recipient: %w", err)
 	}
 	msg, err := s.compose(m)
 	if err != nil {
@@ -59,7 +59,7 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", s.Addr)
 	if err != nil {
-		return fmt.Errorf("wooconnect: smtp: %w", err)
+		return fmt.Errorf("mail: smtp: %w", err)
 	}
 	defer conn.Close()
 	if dl, ok := ctx.Deadline(); ok {
@@ -68,7 +68,7 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
 	if err := s.deliver(conn, m, msg); err != nil {
-		return fmt.Errorf("wooconnect: smtp: send to %s: %w", s.Addr, err)
+		return fmt.Errorf("mail: smtp: send to %s: %w", s.Addr, err)
 	}
 	return nil
 }

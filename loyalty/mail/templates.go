@@ -1,4 +1,4 @@
-package wooconnect
+package mail
 
 import (
 	"fmt"
@@ -11,8 +11,8 @@ import (
 	"github.com/loyalsync/loyalsync/loyalty"
 )
 
-// Languages lists the customer email languages the connector writes (BCP 47 base languages);
-// any other language falls back to English.
+// Languages lists the languages Render writes (BCP 47 base languages); any other language
+// falls back to English.
 func Languages() []string { return []string{english.tag, swedish.tag} }
 
 // catalog holds one language's email texts. Format verbs are filled in the documented order.
@@ -177,7 +177,7 @@ func (c *catalog) render(e loyalty.Email, b Business, redeemURL, unsubscribeURL 
 	case loyalty.EmailCouponIssued:
 		r := e.Redemption
 		if r == nil {
-			return "", "", fmt.Errorf("%w: coupon email without a redemption", errUnknownEmail)
+			return "", "", fmt.Errorf("%w: coupon email without a redemption", ErrUnknownEmail)
 		}
 		value := c.money(r.Value, r.Currency)
 		subject = fmt.Sprintf(c.couponSubject, value, r.Code)
@@ -191,7 +191,7 @@ func (c *catalog) render(e loyalty.Email, b Business, redeemURL, unsubscribeURL 
 		lines = append(lines, c.couponSpent)
 		c.balanceLines(&lines, p, e.Balance)
 	default:
-		return "", "", fmt.Errorf("%w: %q", errUnknownEmail, e.Kind)
+		return "", "", fmt.Errorf("%w: %q", ErrUnknownEmail, e.Kind)
 	}
 	blank()
 	if p.Redemption.Enabled {
