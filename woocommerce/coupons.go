@@ -60,22 +60,25 @@ type CouponRequest struct {
 	Status       *string       `json:"status,omitempty"`
 	DiscountType *DiscountType `json:"discount_type,omitempty"`
 	Description  *string       `json:"description,omitempty"`
-	// DateExpiresGMT sets the expiry in UTC; a pointer to the zero UTCTime sends null (no expiry).
-	DateExpiresGMT            *UTCTime   `json:"date_expires_gmt,omitempty"`
-	IndividualUse             *bool      `json:"individual_use,omitempty"`
-	ProductIDs                []int64    `json:"product_ids,omitempty"`
-	ExcludedProductIDs        []int64    `json:"excluded_product_ids,omitempty"`
-	UsageLimit                *NullInt   `json:"usage_limit,omitempty"`
-	UsageLimitPerUser         *NullInt   `json:"usage_limit_per_user,omitempty"`
-	LimitUsageToXItems        *NullInt   `json:"limit_usage_to_x_items,omitempty"`
-	FreeShipping              *bool      `json:"free_shipping,omitempty"`
-	ProductCategories         []int64    `json:"product_categories,omitempty"`
-	ExcludedProductCategories []int64    `json:"excluded_product_categories,omitempty"`
-	ExcludeSaleItems          *bool      `json:"exclude_sale_items,omitempty"`
-	MinimumAmount             *Money     `json:"minimum_amount,omitempty"`
-	MaximumAmount             *Money     `json:"maximum_amount,omitempty"`
-	EmailRestrictions         []string   `json:"email_restrictions,omitempty"`
-	MetaData                  []MetaData `json:"meta_data,omitempty"`
+	// DateExpires sets or clears the expiry: ExpiresAt(t) or NeverExpires(). nil leaves it as it
+	// is. (WooCommerce ignores date_expires_gmt on writes, so the request never sends it.)
+	DateExpires               *CouponExpiry `json:"date_expires,omitempty"`
+	IndividualUse             *bool         `json:"individual_use,omitempty"`
+	ProductIDs                []int64       `json:"product_ids,omitempty"`
+	ExcludedProductIDs        []int64       `json:"excluded_product_ids,omitempty"`
+	UsageLimit                *NullInt      `json:"usage_limit,omitempty"`
+	UsageLimitPerUser         *NullInt      `json:"usage_limit_per_user,omitempty"`
+	LimitUsageToXItems        *NullInt      `json:"limit_usage_to_x_items,omitempty"`
+	FreeShipping              *bool         `json:"free_shipping,omitempty"`
+	ProductCategories         []int64       `json:"product_categories,omitempty"`
+	ExcludedProductCategories []int64       `json:"excluded_product_categories,omitempty"`
+	ExcludeSaleItems          *bool         `json:"exclude_sale_items,omitempty"`
+	MinimumAmount             *Money        `json:"minimum_amount,omitempty"`
+	MaximumAmount             *Money        `json:"maximum_amount,omitempty"`
+	EmailRestrictions         []string      `json:"email_restrictions,omitempty"`
+	// MetaData adds or updates meta entries by key (or by id when ID is set); entries not listed
+	// are kept.
+	MetaData []MetaData `json:"meta_data,omitempty"`
 }
 
 // CouponListOptions filters GET /coupons.

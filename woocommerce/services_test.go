@@ -226,14 +226,15 @@ func TestServiceRequests(t *testing.T) {
 		{"coupons create", func(ctx context.Context, c *Client) error {
 			_, _, err := c.Coupons.Create(ctx, &CouponRequest{Code: Ptr("loyalty-1"), Amount: Ptr(MustMoney("10.00")),
 				DiscountType: Ptr(DiscountFixedCart), UsageLimit: Ptr(SomeInt(1)), EmailRestrictions: []string{"a@example.com"},
-				DateExpiresGMT: &UTCTime{Time: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)}})
+				DateExpires: ExpiresAt(time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)),
+				MetaData:    []MetaData{StringMeta("_loyalsync_redemption", "r-1")}})
 			return err
 		}, "POST", "/wp-json/wc/v3/coupons", "",
-			`{"code":"loyalty-1","amount":"10","discount_type":"fixed_cart","date_expires_gmt":"2025-02-01T00:00:00","usage_limit":1,"email_restrictions":["a@example.com"]}`, obj},
+			`{"code":"loyalty-1","amount":"10","discount_type":"fixed_cart","date_expires":"2025-02-01T00:00:00Z","usage_limit":1,"email_restrictions":["a@example.com"],"meta_data":[{"key":"_loyalsync_redemption","value":"r-1"}]}`, obj},
 		{"coupons update", func(ctx context.Context, c *Client) error {
-			_, _, err := c.Coupons.Update(ctx, 7, &CouponRequest{UsageLimit: &NullInt{}, DateExpiresGMT: &UTCTime{}})
+			_, _, err := c.Coupons.Update(ctx, 7, &CouponRequest{UsageLimit: &NullInt{}, DateExpires: NeverExpires()})
 			return err
-		}, "PUT", "/wp-json/wc/v3/coupons/7", "", `{"date_expires_gmt":null,"usage_limit":null}`, obj},
+		}, "PUT", "/wp-json/wc/v3/coupons/7", "", `{"date_expires":"","usage_limit":null}`, obj},
 		{"coupons delete", func(ctx context.Context, c *Client) error { _, _, err := c.Coupons.Delete(ctx, 7, true); return err },
 			"DELETE", "/wp-json/wc/v3/coupons/7", "force=true", "", obj},
 		{"coupons batch", func(ctx context.Context, c *Client) error {

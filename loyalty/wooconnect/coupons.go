@@ -76,13 +76,16 @@ func couponRequest(cp loyalty.Coupon) *woocommerce.CouponRequest {
 	amount := woocommerce.Money{Decimal: cp.Amount}
 	discount := woocommerce.DiscountFixedCart
 	limit := woocommerce.SomeInt(1)
-	expires := woocommerce.UTCTime{Time: cp.ExpiresAt.UTC()}
+	var expires *woocommerce.CouponExpiry
+	if !cp.ExpiresAt.IsZero() {
+		expires = woocommerce.ExpiresAt(cp.ExpiresAt)
+	}
 	individual := false
 	description := fmt.Sprintf("Loyalty points redemption %s", cp.RedemptionID)
 	return &woocommerce.CouponRequest{
 		Code: &code, Amount: &amount, DiscountType: &discount, Description: &description,
 		UsageLimit: &limit, UsageLimitPerUser: &limit, IndividualUse: &individual,
-		EmailRestrictions: []string{cp.Email}, DateExpiresGMT: &expires,
+		EmailRestrictions: []string{cp.Email}, DateExpires: expires,
 	}
 }
 

@@ -117,7 +117,7 @@ func TestSeed_Privacy_SentToStoreIsCouponsAndWebhookCalls(t *testing.T) {
 				keys = append(keys, k)
 			}
 			slices.Sort(keys)
-			assert.Equal(t, []string{"amount", "code", "date_expires_gmt", "description", "discount_type", "email_restrictions",
+			assert.Equal(t, []string{"amount", "code", "date_expires", "description", "discount_type", "email_restrictions",
 				"individual_use", "usage_limit", "usage_limit_per_user"}, keys)
 			assert.Equal(t, []any{ada.email}, body["email_restrictions"])
 			assert.NotContains(t, string(r.body), "Lovelace", "no name")

@@ -294,9 +294,9 @@ func TestCouponExpiryAndPercent(t *testing.T) {
 	t.Parallel()
 	srv, c := store(t)
 	ctx := ctxT(t)
-	yesterday := woocommerce.UTCTime{Time: srv.Now().Add(-24 * 3600e9)}
+	yesterday := srv.Now().Add(-24 * 3600e9)
 	_, _, err := c.Coupons.Create(ctx, &woocommerce.CouponRequest{Code: woocommerce.Ptr("old"), Amount: woocommerce.Ptr(money("5")),
-		DateExpiresGMT: &yesterday})
+		DateExpires: woocommerce.ExpiresAt(yesterday)})
 	require.NoError(t, err)
 	_, _, err = c.Coupons.Create(ctx, &woocommerce.CouponRequest{Code: woocommerce.Ptr("pct"), Amount: woocommerce.Ptr(money("15")),
 		DiscountType: woocommerce.Ptr(woocommerce.DiscountPercent)})

@@ -322,7 +322,7 @@ func (s *Server) AddCoupon(c Coupon) (int64, error) {
 		in.UsageLimitPerUser = json.RawMessage(strconv.FormatInt(c.UsageLimitPerUser, 10))
 		if !c.Expires.IsZero() {
 			b, _ := json.Marshal(c.Expires.UTC().Format(time.RFC3339))
-			in.DateExpiresGMT = b
+			in.DateExpires = b
 		}
 		now := s.now()
 		cp := &coupon{id: s.st.nextPost, status: "publish", discountType: "fixed_cart", created: now, modified: now}
