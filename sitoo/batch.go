@@ -131,32 +131,34 @@ func keyed[K any](field string, keys []K) []map[string]K {
 }
 
 // sendBatch sends items in requests of at most size items each (always as JSON arrays) and
-// collects the per-item results. When a request fails as a whole, it returns the results of the
-// requests before it and the error; the items of that request and after it were not applied by a
-// completed request.
-func sendBatch[I any](ctx context.Context, c *Client, method, path string, items []I, size int, retrySafe bool) (BatchResults, error) {
+// collects the per-item results, with the last request's Response. When a request fails as a
+// whole, it returns the results of the requests before it and the error, which names the
+// operation op; the items of that request and after it were not applied by a completed request.
+func sendBatch[I any](ctx context.Context, c *Client, op, method, path string, items []I, size int, retrySafe bool) (BatchResults, *Response, error) {
 	if len(items) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if size <= 0 {
 		size = c.batchSize
 	}
 	out := make(BatchResults, 0, len(items))
+	var resp *Response
 	for start := 0; start < len(items); start += size {
 		end := min(start+size, len(items))
 		chunk := items[start:end]
-		resp, err := c.do(ctx, call{method: method, path: path, body: chunk, retrySafe: retrySafe}, nil)
+		var err error
+		resp, err = c.do(ctx, call{method: method, path: path, body: chunk, retrySafe: retrySafe}, nil)
 		if err != nil {
 			if start > 0 {
-				return out, fmt.Errorf("items %d..%d: %w", start, len(items)-1, err)
+				err = fmt.Errorf("items %d..%d: %w", start, len(items)-1, err)
 			}
-			return out, err
+			return out, resp, wrapErr(op, err)
 		}
 		rs, err := decodeBatchResponse(resp.Body, len(chunk), start)
 		out = append(out, rs...)
 		if err != nil {
-			return out, err
+			return out, resp, wrapErr(op, err)
 		}
 	}
-	return out, nil
+	return out, resp, nil
 }

@@ -15,34 +15,34 @@ func TestCategoriesHierarchy(t *testing.T) {
 	ctx := t.Context()
 	cats := c.Site(1).Categories
 
-	root, err := cats.Create(ctx, &sitoo.CategoryRequest{Title: sitoo.Ptr("Living Room"), Visible: sitoo.Ptr(true)})
+	root, _, err := cats.Create(ctx, &sitoo.CategoryRequest{Title: sitoo.Ptr("Living Room"), Visible: sitoo.Ptr(true)})
 	require.NoError(t, err)
-	child, err := cats.Create(ctx, &sitoo.CategoryRequest{Title: sitoo.Ptr("Sofas"), CategoryParentID: sitoo.Ptr(sitoo.NullID(root))})
+	child, _, err := cats.Create(ctx, &sitoo.CategoryRequest{Title: sitoo.Ptr("Sofas"), CategoryParentID: sitoo.Ptr(sitoo.NullID(root))})
 	require.NoError(t, err)
-	grandchild, err := cats.Create(ctx, &sitoo.CategoryRequest{Title: sitoo.Ptr("Corner sofas"), CategoryParentID: sitoo.Ptr(sitoo.NullID(child))})
+	grandchild, _, err := cats.Create(ctx, &sitoo.CategoryRequest{Title: sitoo.Ptr("Corner sofas"), CategoryParentID: sitoo.Ptr(sitoo.NullID(child))})
 	require.NoError(t, err)
-	_, err = cats.Create(ctx, &sitoo.CategoryRequest{Title: sitoo.Ptr("Orphan"), CategoryParentID: sitoo.Ptr(sitoo.NullID(9999))})
+	_, _, err = cats.Create(ctx, &sitoo.CategoryRequest{Title: sitoo.Ptr("Orphan"), CategoryParentID: sitoo.Ptr(sitoo.NullID(9999))})
 	require.ErrorIs(t, err, sitoo.ErrBadRequest, "the parent must exist")
-	_, err = cats.Create(ctx, &sitoo.CategoryRequest{})
+	_, _, err = cats.Create(ctx, &sitoo.CategoryRequest{})
 	require.ErrorIs(t, err, sitoo.ErrInvalidArgument)
 
-	got, err := cats.Get(ctx, child)
+	got, _, err := cats.Get(ctx, child)
 	require.NoError(t, err)
 	require.NotNil(t, got.CategoryParentID)
 	assert.Equal(t, root, *got.CategoryParentID)
 	assert.Equal(t, "Sofas", got.Title)
 
 	// Move the grandchild to the top level: a pointer to 0 is sent as null.
-	require.NoError(t, cats.Update(ctx, grandchild, &sitoo.CategoryRequest{CategoryParentID: sitoo.Ptr(sitoo.NullID(0))}))
-	got, err = cats.Get(ctx, grandchild)
+	require.NoError(t, errOf(cats.Update(ctx, grandchild, &sitoo.CategoryRequest{CategoryParentID: sitoo.Ptr(sitoo.NullID(0))})))
+	got, _, err = cats.Get(ctx, grandchild)
 	require.NoError(t, err)
 	assert.Nil(t, got.CategoryParentID)
 	assert.Equal(t, "Corner sofas", got.Title)
 
 	all := collect(t, cats.All(ctx, nil))
 	require.Len(t, all, 3)
-	require.NoError(t, cats.Delete(ctx, grandchild))
-	_, err = cats.Get(ctx, grandchild)
+	require.NoError(t, errOf(cats.Delete(ctx, grandchild)))
+	_, _, err = cats.Get(ctx, grandchild)
 	require.ErrorIs(t, err, sitoo.ErrNotFound)
 }
 
@@ -74,7 +74,7 @@ func TestManufacturersBatch(t *testing.T) {
 	ctx := t.Context()
 	m := c.Site(1).Manufacturers
 
-	rs, err := m.BatchCreate(ctx, []sitoo.ManufacturerRequest{
+	rs, _, err := m.BatchCreate(ctx, []sitoo.ManufacturerRequest{
 		{Name: sitoo.Ptr("Sitoo"), URL1: sitoo.Ptr("http://www.sitoo.com")},
 		{Name: sitoo.Ptr("Example Inc."), CountryID: sitoo.Ptr("us")},
 	})
@@ -83,12 +83,12 @@ func TestManufacturersBatch(t *testing.T) {
 	ids := rs.IDs()
 	require.Len(t, ids, 2)
 
-	rs, err = m.BatchUpdate(ctx, []sitoo.ManufacturerRequest{{ExternalCompanyID: ids[1], City: sitoo.Ptr("Townsville")}})
+	rs, _, err = m.BatchUpdate(ctx, []sitoo.ManufacturerRequest{{ExternalCompanyID: ids[1], City: sitoo.Ptr("Townsville")}})
 	require.NoError(t, err)
 	require.NoError(t, rs.Err())
-	require.NoError(t, m.Update(ctx, ids[0], &sitoo.ManufacturerRequest{Description: sitoo.Ptr("POS")}))
+	require.NoError(t, errOf(m.Update(ctx, ids[0], &sitoo.ManufacturerRequest{Description: sitoo.Ptr("POS")})))
 
-	got, err := m.Get(ctx, ids[1])
+	got, _, err := m.Get(ctx, ids[1])
 	require.NoError(t, err)
 	assert.Equal(t, "Example Inc.", got.Name)
 	assert.Equal(t, "Townsville", got.City)
@@ -99,16 +99,16 @@ func TestManufacturersBatch(t *testing.T) {
 	assert.Len(t, list, 1)
 	assert.Equal(t, 2, resp.TotalCount)
 
-	rs, err = m.BatchDelete(ctx, []int64{ids[1], 12345})
+	rs, _, err = m.BatchDelete(ctx, []int64{ids[1], 12345})
 	require.NoError(t, err)
 	assert.NoError(t, rs[0].Err)
 	assert.ErrorIs(t, rs[1].Err, sitoo.ErrNotFound)
-	require.NoError(t, m.Delete(ctx, ids[0]))
+	require.NoError(t, errOf(m.Delete(ctx, ids[0])))
 	assert.Empty(t, collect(t, m.All(ctx, nil)))
 
-	_, err = m.BatchCreate(ctx, []sitoo.ManufacturerRequest{{}})
+	_, _, err = m.BatchCreate(ctx, []sitoo.ManufacturerRequest{{}})
 	require.ErrorIs(t, err, sitoo.ErrInvalidArgument)
-	_, err = m.BatchUpdate(ctx, []sitoo.ManufacturerRequest{{Name: sitoo.Ptr("x")}})
+	_, _, err = m.BatchUpdate(ctx, []sitoo.ManufacturerRequest{{Name: sitoo.Ptr("x")}})
 	require.ErrorIs(t, err, sitoo.ErrInvalidArgument)
 }
 
@@ -118,31 +118,31 @@ func TestProductGroupsVAT(t *testing.T) {
 	ctx := t.Context()
 	site := c.Site(1)
 
-	def, err := site.ProductGroups.Get(ctx, 2)
+	def, _, err := site.ProductGroups.Get(ctx, 2)
 	require.NoError(t, err)
 	assert.Equal(t, "25", def.Value.String(), "the default group")
 
-	books, err := site.ProductGroups.Create(ctx, &sitoo.ProductGroupRequest{ProductGroupName: sitoo.Ptr("Books"),
+	books, _, err := site.ProductGroups.Create(ctx, &sitoo.ProductGroupRequest{ProductGroupName: sitoo.Ptr("Books"),
 		Value: sitoo.Ptr(sitoo.MustPercent("6")), ProductGroupType: sitoo.Ptr(sitoo.ProductGroupType(10))})
 	require.NoError(t, err)
-	require.NoError(t, site.ProductGroups.Update(ctx, books, &sitoo.ProductGroupRequest{Value: sitoo.Ptr(sitoo.MustPercent("12.5"))}))
-	g, err := site.ProductGroups.Get(ctx, books)
+	require.NoError(t, errOf(site.ProductGroups.Update(ctx, books, &sitoo.ProductGroupRequest{Value: sitoo.Ptr(sitoo.MustPercent("12.5"))})))
+	g, _, err := site.ProductGroups.Get(ctx, books)
 	require.NoError(t, err)
 	assert.Equal(t, "12.5", g.Value.String())
 	assert.Equal(t, "Books", g.ProductGroupName)
 
 	// A product in the group takes its VAT.
-	pid, err := site.Products.Create(ctx, &sitoo.ProductRequest{SKU: sitoo.Ptr("BOOK-1"), VATID: sitoo.Ptr(books)})
+	pid, _, err := site.Products.Create(ctx, &sitoo.ProductRequest{SKU: sitoo.Ptr("BOOK-1"), VATID: sitoo.Ptr(books)})
 	require.NoError(t, err)
-	p, err := site.Products.Get(ctx, pid)
+	p, _, err := site.Products.Get(ctx, pid)
 	require.NoError(t, err)
 	assert.Equal(t, "12.5", p.VATValue.String())
 
 	groups := collect(t, site.ProductGroups.All(ctx, nil))
 	assert.Len(t, groups, 2)
-	require.ErrorIs(t, site.ProductGroups.Delete(ctx, 2), sitoo.ErrBadRequest, "the default group cannot be deleted")
-	require.NoError(t, site.Products.Delete(ctx, pid))
-	require.NoError(t, site.ProductGroups.Delete(ctx, books))
+	require.ErrorIs(t, errOf(site.ProductGroups.Delete(ctx, 2)), sitoo.ErrBadRequest, "the default group cannot be deleted")
+	require.NoError(t, errOf(site.Products.Delete(ctx, pid)))
+	require.NoError(t, errOf(site.ProductGroups.Delete(ctx, books)))
 }
 
 func TestPriceLists(t *testing.T) {
@@ -152,16 +152,16 @@ func TestPriceLists(t *testing.T) {
 	pl := c.Site(1).PriceLists
 	srv.SeedProducts(1, 3)
 
-	id, err := pl.Create(ctx, &sitoo.PriceListRequest{PriceListName: sitoo.Ptr("Resellers"), Tags: []string{"b2b"}})
+	id, _, err := pl.Create(ctx, &sitoo.PriceListRequest{PriceListName: sitoo.Ptr("Resellers"), Tags: []string{"b2b"}})
 	require.NoError(t, err)
-	require.NoError(t, pl.Update(ctx, id, &sitoo.PriceListRequest{PriceListDescription: sitoo.Ptr("For resellers")}))
-	got, err := pl.Get(ctx, id)
+	require.NoError(t, errOf(pl.Update(ctx, id, &sitoo.PriceListRequest{PriceListDescription: sitoo.Ptr("For resellers")})))
+	got, _, err := pl.Get(ctx, id)
 	require.NoError(t, err)
 	assert.Equal(t, "Resellers", got.PriceListName)
 	assert.Equal(t, "For resellers", got.PriceListDescription)
 	assert.Equal(t, []string{"b2b"}, got.Tags)
 
-	rs, err := pl.SetItems(ctx, id, []sitoo.PriceListItem{
+	rs, _, err := pl.SetItems(ctx, id, []sitoo.PriceListItem{
 		{SKU: "SKU-000001", MoneyPrice: sitoo.MustMoney("795")},
 		{SKU: "SKU-000002", MoneyPrice: sitoo.MustMoney("895"), MoneyPriceVolume: []sitoo.VolumePrice{
 			{LevelStart: 2, MoneyPrice: sitoo.MustMoney("849")}, {LevelStart: 4, MoneyPrice: sitoo.MustMoney("749")}}},
@@ -178,7 +178,7 @@ func TestPriceLists(t *testing.T) {
 	require.Len(t, items[1].MoneyPriceVolume, 2)
 	assert.Equal(t, 4, items[1].MoneyPriceVolume[1].LevelStart)
 
-	rs, err = pl.DeleteItems(ctx, id, []string{"SKU-000001"})
+	rs, _, err = pl.DeleteItems(ctx, id, []string{"SKU-000001"})
 	require.NoError(t, err)
 	require.NoError(t, rs.Err())
 	items, _, err = pl.ListItems(ctx, id, nil)
@@ -186,7 +186,7 @@ func TestPriceLists(t *testing.T) {
 	assert.Len(t, items, 1)
 
 	// The default price list holds the products' prices.
-	rs, err = pl.SetItems(ctx, sitoo.DefaultPriceListID, []sitoo.PriceListItem{{SKU: "SKU-000003", MoneyPrice: sitoo.MustMoney("12.50")}})
+	rs, _, err = pl.SetItems(ctx, sitoo.DefaultPriceListID, []sitoo.PriceListItem{{SKU: "SKU-000003", MoneyPrice: sitoo.MustMoney("12.50")}})
 	require.NoError(t, err)
 	require.NoError(t, rs.Err())
 	ps, _, err := c.Site(1).Products.List(ctx, &sitoo.ProductListOptions{SKU: []string{"SKU-000003"}})
@@ -196,9 +196,9 @@ func TestPriceLists(t *testing.T) {
 
 	lists := collect(t, pl.All(ctx, nil))
 	assert.Len(t, lists, 2)
-	require.NoError(t, pl.Delete(ctx, id))
-	_, err = pl.Get(ctx, id)
+	require.NoError(t, errOf(pl.Delete(ctx, id)))
+	_, _, err = pl.Get(ctx, id)
 	require.ErrorIs(t, err, sitoo.ErrNotFound)
-	_, err = pl.SetItems(ctx, id, []sitoo.PriceListItem{{MoneyPrice: sitoo.MustMoney("1")}})
+	_, _, err = pl.SetItems(ctx, id, []sitoo.PriceListItem{{MoneyPrice: sitoo.MustMoney("1")}})
 	require.ErrorIs(t, err, sitoo.ErrInvalidArgument)
 }

@@ -46,12 +46,8 @@ type CategoryRequest struct {
 type CategoriesService service
 
 // Get returns one category.
-func (s *CategoriesService) Get(ctx context.Context, categoryID int64) (*Category, error) {
-	var c Category
-	if err := s.c.get(ctx, sitePath(s.site, "categories", itoa(categoryID)), nil, &c); err != nil {
-		return nil, fmt.Errorf("sitoo: get category %d: %w", categoryID, err)
-	}
-	return &c, nil
+func (s *CategoriesService) Get(ctx context.Context, categoryID int64) (*Category, *Response, error) {
+	return getOne[Category](ctx, s.c, fmt.Sprintf("get category %d", categoryID), sitePath(s.site, "categories", itoa(categoryID)))
 }
 
 // List returns one page of categories.
@@ -66,22 +62,21 @@ func (s *CategoriesService) All(ctx context.Context, opts *ListOptions) iter.Seq
 }
 
 // Create adds a category and returns its id.
-func (s *CategoriesService) Create(ctx context.Context, c *CategoryRequest) (int64, error) {
+func (s *CategoriesService) Create(ctx context.Context, c *CategoryRequest) (int64, *Response, error) {
 	if c == nil || c.Title == nil || *c.Title == "" {
-		return 0, fmt.Errorf("sitoo: create category: %w", invalidArg("title is required"))
+		return 0, nil, fmt.Errorf("sitoo: create category: %w", invalidArg("title is required"))
 	}
-	id, _, err := s.c.create(ctx, sitePath(s.site, "categories"), nil, c, false)
-	return id, wrapErr("create category", err)
+	return s.c.create(ctx, "create category", sitePath(s.site, "categories"), nil, c, false)
 }
 
 // Update changes the fields set in c.
-func (s *CategoriesService) Update(ctx context.Context, categoryID int64, c *CategoryRequest) error {
-	return wrapErr(fmt.Sprintf("update category %d", categoryID), s.c.update(ctx, sitePath(s.site, "categories", itoa(categoryID)), c))
+func (s *CategoriesService) Update(ctx context.Context, categoryID int64, c *CategoryRequest) (*Response, error) {
+	return s.c.update(ctx, fmt.Sprintf("update category %d", categoryID), sitePath(s.site, "categories", itoa(categoryID)), c)
 }
 
 // Delete removes a category.
-func (s *CategoriesService) Delete(ctx context.Context, categoryID int64) error {
-	return wrapErr(fmt.Sprintf("delete category %d", categoryID), s.c.remove(ctx, sitePath(s.site, "categories", itoa(categoryID))))
+func (s *CategoriesService) Delete(ctx context.Context, categoryID int64) (*Response, error) {
+	return s.c.remove(ctx, fmt.Sprintf("delete category %d", categoryID), sitePath(s.site, "categories", itoa(categoryID)))
 }
 
 // SortCategoriesTopDown orders categories so that every parent comes before its children (roots

@@ -3,6 +3,7 @@ package sitoo
 import (
 	"context"
 	"fmt"
+	"iter"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -250,11 +251,26 @@ func sitePath(site int64, segs ...string) string {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-// Response is a completed exchange with Sitoo. For a list it carries the envelope's total count.
+// Response is a completed exchange with Sitoo: the HTTP response (its body already read and
+// closed), the raw body, and how many attempts the call took. Every method returns it whenever a
+// response arrived, also with an error. A batch method that sends several requests returns the
+// last one.
 type Response struct {
-	*rest.Response
-	// TotalCount is the envelope's "totalcount": how many items the query matches in all.
+	*http.Response
+	// Body is the raw response body (a leading UTF-8 BOM removed).
+	Body []byte
+	// Attempts is how many times the request was sent (retries included).
+	Attempts int
+	// TotalCount is a list envelope's "totalcount": how many items the query matches in all. It
+	// is 0 for responses that are not lists.
 	TotalCount int
+}
+
+func newResponse(r *rest.Response) *Response {
+	if r == nil {
+		return nil
+	}
+	return &Response{Response: r.Response, Body: r.Body, Attempts: r.Attempts}
 }
 
 // call describes one request.
@@ -270,44 +286,68 @@ func (c *Client) do(ctx context.Context, r call, out any) (*Response, error) {
 	resp, err := c.rc.Do(ctx, &rest.Request{
 		Method: r.method, Path: r.path, Query: r.query, Body: r.body, RetrySafe: r.retrySafe,
 	}, out)
-	var res *Response
-	if resp != nil {
-		res = &Response{Response: resp}
+	return newResponse(resp), classify(err)
+}
+
+// getOne fetches one object; an error names the operation op.
+func getOne[T any](ctx context.Context, c *Client, op, path string) (*T, *Response, error) {
+	var v T
+	resp, err := c.do(ctx, call{method: http.MethodGet, path: path}, &v)
+	if err != nil {
+		return nil, resp, wrapErr(op, err)
 	}
-	return res, err
+	return &v, resp, nil
 }
 
-// get fetches one object.
-func (c *Client) get(ctx context.Context, path string, query, out any) error {
-	_, err := c.do(ctx, call{method: http.MethodGet, path: path, query: query}, out)
-	return err
-}
-
-// create POSTs one object and returns the id Sitoo answers with.
-func (c *Client) create(ctx context.Context, path string, query, body any, retrySafe bool) (int64, *Response, error) {
+// create POSTs one object and returns the id Sitoo answers with; an error names the operation op.
+func (c *Client) create(ctx context.Context, op, path string, query, body any, retrySafe bool) (int64, *Response, error) {
 	resp, err := c.do(ctx, call{method: http.MethodPost, path: path, query: query, body: body, retrySafe: retrySafe}, nil)
 	if err != nil {
-		return 0, resp, err
+		return 0, resp, wrapErr(op, err)
 	}
 	id, ok, err := decodeInt("id", resp.Body)
 	if err != nil || !ok {
-		return 0, resp, &ResponseDecodeError{Method: http.MethodPost, Path: path, Status: resp.StatusCode, Body: resp.Body,
-			Err: fmt.Errorf("expected the new id, got %q", cut(resp.Body))}
+		return 0, resp, wrapErr(op, classify(&DecodeError{Method: http.MethodPost, Path: path, Status: resp.StatusCode, Body: resp.Body,
+			Err: fmt.Errorf("expected the new id, got %q", cut(resp.Body))}))
 	}
 	return id, resp, nil
 }
 
-// update PUTs a partial object. Setting the same fields twice has the same effect as once, so
-// the request is retried after a network error.
-func (c *Client) update(ctx context.Context, path string, body any) error {
-	_, err := c.do(ctx, call{method: http.MethodPut, path: path, body: body, retrySafe: true}, nil)
-	return err
+// update PUTs a partial object; an error names the operation op. Setting the same fields twice
+// has the same effect as once, so the request is retried after a network error.
+func (c *Client) update(ctx context.Context, op, path string, body any) (*Response, error) {
+	resp, err := c.do(ctx, call{method: http.MethodPut, path: path, body: body, retrySafe: true}, nil)
+	return resp, wrapErr(op, err)
 }
 
-// remove DELETEs one object.
-func (c *Client) remove(ctx context.Context, path string) error {
-	_, err := c.do(ctx, call{method: http.MethodDelete, path: path}, nil)
-	return err
+// remove DELETEs one object; an error names the operation op.
+func (c *Client) remove(ctx context.Context, op, path string) (*Response, error) {
+	resp, err := c.do(ctx, call{method: http.MethodDelete, path: path}, nil)
+	return resp, wrapErr(op, err)
+}
+
+// wrapErr prefixes a non-nil error with the package and the operation: "sitoo: update product
+// 42: ...".
+func wrapErr(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("sitoo: %s: %w", op, err)
+}
+
+// wrapSeq adds the operation to the error an iterator yields.
+func wrapSeq[T any](seq iter.Seq2[T, error], op string) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		for v, err := range seq {
+			if err != nil {
+				yield(v, wrapErr(op, err))
+				return
+			}
+			if !yield(v, nil) {
+				return
+			}
+		}
+	}
 }
 
 // warehouseKey identifies a warehouse for the type cache.

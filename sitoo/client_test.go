@@ -124,7 +124,7 @@ func TestRequestShape(t *testing.T) {
 	assert.Equal(t, strconv.FormatInt(since.Unix(), 10), r.URL.Query().Get("orderdatefrom"))
 
 	// User ids are GUIDs in braces: escaped in the path.
-	_, _ = c.Site(1).Users.Get(t.Context(), "{102DC4AA-2C19}")
+	_, _, _ = c.Site(1).Users.Get(t.Context(), "{102DC4AA-2C19}")
 	r = rec.requests()[2]
 	assert.Equal(t, "/v2/accounts/10020/sites/1/users/%7B102DC4AA-2C19%7D.json", r.URL.EscapedPath())
 }
@@ -219,7 +219,7 @@ func TestAPIErrors(t *testing.T) {
 				w.WriteHeader(tc.status)
 				fmt.Fprint(w, tc.body)
 			})
-			_, err := c.Site(1).Products.Get(t.Context(), 7)
+			_, _, err := c.Site(1).Products.Get(t.Context(), 7)
 			require.Error(t, err)
 			var apiErr *sitoo.APIError
 			require.ErrorAs(t, err, &apiErr)
@@ -239,7 +239,7 @@ func TestAPIErrors(t *testing.T) {
 	}
 }
 
-func TestUndecodableSuccessIsResponseDecodeError(t *testing.T) {
+func TestUndecodableSuccessIsDecodeError(t *testing.T) {
 	t.Parallel()
 	_, c := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
@@ -248,11 +248,17 @@ func TestUndecodableSuccessIsResponseDecodeError(t *testing.T) {
 		}
 		fmt.Fprint(w, `{"productid":"twelve"}`)
 	})
-	_, err := c.Site(1).Products.Get(t.Context(), 12)
-	var de *sitoo.ResponseDecodeError
+	_, resp, err := c.Site(1).Products.Get(t.Context(), 12)
+	var de *sitoo.DecodeError
 	require.ErrorAs(t, err, &de)
-	_, err = c.Site(1).Categories.Create(t.Context(), &sitoo.CategoryRequest{Title: sitoo.Ptr("x")})
+	require.ErrorIs(t, err, sitoo.ErrDecode)
+	assert.Contains(t, err.Error(), "sitoo: get product 12: ")
+	require.NotNil(t, resp, "the response comes with the error")
+	assert.JSONEq(t, `{"productid":"twelve"}`, string(resp.Body))
+	_, _, err = c.Site(1).Categories.Create(t.Context(), &sitoo.CategoryRequest{Title: sitoo.Ptr("x")})
 	require.ErrorAs(t, err, &de)
+	require.ErrorIs(t, err, sitoo.ErrDecode)
+	assert.Contains(t, err.Error(), "sitoo: create category: ")
 }
 
 func TestWritesAreNotRepeatedAfterServerErrors(t *testing.T) {
@@ -260,10 +266,10 @@ func TestWritesAreNotRepeatedAfterServerErrors(t *testing.T) {
 	rec, c := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	})
-	_, err := c.Site(1).Vouchers.Create(t.Context(), &sitoo.VoucherRequest{VoucherName: sitoo.Ptr("x"), VoucherType: sitoo.Ptr(sitoo.VoucherType(200))})
+	_, _, err := c.Site(1).Vouchers.Create(t.Context(), &sitoo.VoucherRequest{VoucherName: sitoo.Ptr("x"), VoucherType: sitoo.Ptr(sitoo.VoucherType(200))})
 	require.ErrorIs(t, err, sitoo.ErrServer)
 	assert.Len(t, rec.requests(), 1, "an add is sent once")
-	err = c.Site(1).Vouchers.Update(t.Context(), 1, &sitoo.VoucherRequest{VoucherName: sitoo.Ptr("y")})
+	_, err = c.Site(1).Vouchers.Update(t.Context(), 1, &sitoo.VoucherRequest{VoucherName: sitoo.Ptr("y")})
 	require.ErrorIs(t, err, sitoo.ErrServer)
 	assert.Len(t, rec.requests(), 1+3, "a partial update is idempotent and retried")
 }

@@ -56,11 +56,20 @@
 // ErrNotVirtualWarehouse). It learns a warehouse's type from every warehouse it reads, and fetches
 // it once when it has not seen the warehouse yet.
 //
-// # Errors
+// # Responses and errors
 //
-// A non-2xx response is an *APIError carrying Sitoo's {"statuscode", "errortext"}. Match the
-// common cases with errors.Is: ErrBadRequest, ErrUnauthorized, ErrNotFound, ErrRateLimited,
-// ErrServer. Errors the client detects itself wrap ErrInvalidArgument.
+// Every call returns a *Response whenever Sitoo answered, also together with an error: the
+// *http.Response (body read and closed), the raw Body, the number of Attempts and, for lists, the
+// envelope's TotalCount. Get returns (*T, *Response, error), Create (int64, *Response, error) since
+// Sitoo answers an add with the new id only, Update and Delete (*Response, error), and the batch
+// methods (BatchResults, *Response, error) with the last request's Response.
+//
+// Every error names its operation ("sitoo: update product 42: ..."). A non-2xx response is an
+// *APIError carrying Sitoo's {"statuscode", "errortext"}. Match the common cases with errors.Is:
+// ErrBadRequest, ErrUnauthorized, ErrForbidden, ErrNotFound, ErrRateLimited, ErrServer;
+// ErrTransport for a request that got no response (a *TransportError, which says how many attempts
+// were made), ErrDecode for a 2xx body that could not be decoded (a *DecodeError). Arguments the
+// client refuses before sending anything wrap ErrInvalidArgument.
 //
 // # Rate limits
 //

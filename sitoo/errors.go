@@ -11,8 +11,12 @@ import (
 	"github.com/loyalsync/loyalsync/internal/rest"
 )
 
-// Sentinel errors, matched with errors.Is against an *APIError or *ItemError of the same status.
+// Sentinel errors, the same names and meanings in every loyalsync client. The status sentinels
+// match an *APIError or *ItemError of that status with errors.Is.
 var (
+	// ErrInvalidArgument is an argument the client refused before sending anything (a missing
+	// id, an empty batch item, a bad option value).
+	ErrInvalidArgument = errors.New("sitoo: invalid argument")
 	// ErrBadRequest is a 400: invalid syntax, a missing required field or an invalid value.
 	ErrBadRequest = errors.New("sitoo: bad request")
 	// ErrUnauthorized is a 401: wrong API ID or password, or a request from an IP address that is
@@ -26,6 +30,10 @@ var (
 	ErrRateLimited = errors.New("sitoo: rate limited")
 	// ErrServer is any 5xx.
 	ErrServer = errors.New("sitoo: server error")
+	// ErrTransport is a request that got no usable HTTP response; it matches every *TransportError.
+	ErrTransport = errors.New("sitoo: transport error")
+	// ErrDecode is a 2xx response whose body could not be decoded; it matches every *DecodeError.
+	ErrDecode = errors.New("sitoo: cannot decode response")
 
 	// ErrVirtualWarehouse is returned, without a request, for an operation Sitoo refuses on a
 	// Virtual warehouse (warehouse transactions and warehouse batches).
@@ -36,9 +44,6 @@ var (
 	ErrNotVirtualWarehouse = errors.New("sitoo: only allowed on a Virtual warehouse")
 	// ErrBatchMismatch is returned when a batch response does not hold one result per item sent.
 	ErrBatchMismatch = errors.New("sitoo: batch response does not match the request")
-	// ErrInvalidArgument is returned, without a request, for an argument the client can tell is
-	// wrong (a missing id, an empty batch item).
-	ErrInvalidArgument = errors.New("sitoo: invalid argument")
 )
 
 // APIError is a non-2xx response from Sitoo. Sitoo's error body is
@@ -172,11 +177,35 @@ func (e *WarehouseTypeError) Error() string {
 func (e *WarehouseTypeError) Unwrap() error { return e.Err }
 
 // TransportError is a request that got no HTTP response after the retries allowed (a network
-// error). A write may or may not have reached Sitoo.
+// error). A write may or may not have reached Sitoo: Attempts says how often it was sent. It
+// matches ErrTransport.
 type TransportError = rest.TransportError
 
-// ResponseDecodeError is a 2xx response whose body did not decode into the expected type.
-type ResponseDecodeError = rest.DecodeError
+// DecodeError is a 2xx response whose body did not decode into the expected type; Body holds it.
+// It matches ErrDecode.
+type DecodeError = rest.DecodeError
+
+// classify makes an error of the core match this package's sentinel: ErrTransport for a
+// *TransportError, ErrDecode for a *DecodeError. The message is unchanged.
+func classify(err error) error {
+	var te *TransportError
+	var de *DecodeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &te):
+		return &kindError{kind: ErrTransport, err: err}
+	case errors.As(err, &de):
+		return &kindError{kind: ErrDecode, err: err}
+	}
+	return err
+}
+
+// kindError adds a sentinel to an error without changing its message.
+type kindError struct{ kind, err error }
+
+func (e *kindError) Error() string   { return e.err.Error() }
+func (e *kindError) Unwrap() []error { return []error{e.err, e.kind} }
 
 func invalidArg(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalidArgument, fmt.Sprintf(format, args...))

@@ -68,15 +68,15 @@ func ExampleProductsService_Update() {
 	ctx := context.Background()
 	products := client.Site(1).Products
 
-	id, err := products.Create(ctx, &sitoo.ProductRequest{SKU: sitoo.Ptr("Q100"), Title: sitoo.Ptr("Box"), MoneyPrice: sitoo.Ptr(sitoo.MustMoney("99"))})
+	id, _, err := products.Create(ctx, &sitoo.ProductRequest{SKU: sitoo.Ptr("Q100"), Title: sitoo.Ptr("Box"), MoneyPrice: sitoo.Ptr(sitoo.MustMoney("99"))})
 	if err != nil {
 		log.Fatal(err)
 	}
 	// Only the fields set are sent: the title stays.
-	if err := products.Update(ctx, id, &sitoo.ProductRequest{MoneyPrice: sitoo.Ptr(sitoo.MustMoney("89.50"))}); err != nil {
+	if _, err := products.Update(ctx, id, &sitoo.ProductRequest{MoneyPrice: sitoo.Ptr(sitoo.MustMoney("89.50"))}); err != nil {
 		log.Fatal(err)
 	}
-	p, _ := products.Get(ctx, id)
+	p, _, _ := products.Get(ctx, id)
 	fmt.Println(p.Title, p.MoneyPrice)
 	// Output: Box 89.50
 }
@@ -92,7 +92,7 @@ func ExampleWarehouseTransactionsService_Add() {
 	site := client.Site(1)
 
 	// A FIFO warehouse changes stock through transactions: signed deltas.
-	rs, err := site.WarehouseTransactions.Add(ctx, []sitoo.WarehouseTransactionRequest{{
+	rs, _, err := site.WarehouseTransactions.Add(ctx, []sitoo.WarehouseTransactionRequest{{
 		WarehouseID: store, TransactionType: sitoo.TransactionTypeMoveIn, Description: "Delivery",
 		Items: []sitoo.TransactionItem{{SKU: "SKU-000001", DecimalQuantity: sitoo.MustDecimal("12")}},
 	}})
@@ -102,12 +102,12 @@ func ExampleWarehouseTransactionsService_Add() {
 	fmt.Println(err, srv.Stock(1, store, "SKU-000001"))
 
 	// A Virtual warehouse takes absolute stock levels, and no transactions.
-	_, err = site.WarehouseTransactions.Add(ctx, []sitoo.WarehouseTransactionRequest{{
+	_, _, err = site.WarehouseTransactions.Add(ctx, []sitoo.WarehouseTransactionRequest{{
 		WarehouseID: web, TransactionType: sitoo.TransactionTypeMoveIn,
 		Items: []sitoo.TransactionItem{{SKU: "SKU-000001", DecimalQuantity: sitoo.MustDecimal("1")}},
 	}})
 	fmt.Println(errors.Is(err, sitoo.ErrVirtualWarehouse))
-	_, _ = site.WarehouseItems.Set(ctx, web, []sitoo.WarehouseItemRequest{{SKU: "SKU-000001", DecimalTotal: sitoo.Ptr(sitoo.MustDecimal("7"))}})
+	_, _, _ = site.WarehouseItems.Set(ctx, web, []sitoo.WarehouseItemRequest{{SKU: "SKU-000001", DecimalTotal: sitoo.Ptr(sitoo.MustDecimal("7"))}})
 	fmt.Println(srv.Stock(1, web, "SKU-000001"))
 	// Output:
 	// <nil> 12.000
@@ -124,7 +124,7 @@ func ExampleWarehouseBatchesService_Apply() {
 	client, _ := srv.NewClient()
 
 	// A stock count: create the batch, add the counted items, commit (state 10 → 20).
-	_, err := client.Site(1).WarehouseBatches.Apply(context.Background(), store,
+	_, _, err := client.Site(1).WarehouseBatches.Apply(context.Background(), store,
 		&sitoo.WarehouseBatchRequest{TransactionType: sitoo.TransactionTypeStocktaking, Comment: sitoo.Ptr("Monthly count")},
 		[]sitoo.WarehouseBatchItemRequest{
 			{SKU: "SKU-000001", DecimalQuantity: sitoo.MustDecimal("9")},
@@ -144,7 +144,7 @@ func ExampleOrdersService_Create() {
 	ctx := context.Background()
 	orders := client.Site(1).Orders
 
-	id, err := orders.Create(ctx, &sitoo.OrderRequest{
+	id, _, err := orders.Create(ctx, &sitoo.OrderRequest{
 		OrderTypeID:    sitoo.Ptr(sitoo.OrderTypeOrder),
 		ExternalID:     sitoo.Ptr("WOO-1001"), // unique: makes the create safe to retry
 		PaymentStateID: sitoo.Ptr(sitoo.PaymentStateSuccessful),
@@ -158,10 +158,10 @@ func ExampleOrdersService_Create() {
 		log.Fatal(err)
 	}
 	// Orders cannot be deleted: cancel them.
-	if err := orders.Cancel(ctx, id); err != nil {
+	if _, err := orders.Cancel(ctx, id); err != nil {
 		log.Fatal(err)
 	}
-	o, _ := orders.Get(ctx, id)
+	o, _, _ := orders.Get(ctx, id)
 	fmt.Println(o.MoneyTotalNet, o.MoneyTotalVAT, o.MoneyTotalGrossAll, o.OrderStateID == sitoo.OrderStateCancelled)
 	// Output: 200.00 50.00 250.00 true
 }
@@ -171,7 +171,7 @@ func ExampleBatchResults_Err() {
 	defer srv.Close()
 	client, _ := srv.NewClient()
 
-	rs, err := client.Site(1).Manufacturers.BatchCreate(context.Background(), []sitoo.ManufacturerRequest{
+	rs, _, err := client.Site(1).Manufacturers.BatchCreate(context.Background(), []sitoo.ManufacturerRequest{
 		{Name: sitoo.Ptr("Nordic Wool")}, {Name: sitoo.Ptr("Linen & Co"), Email: sitoo.Ptr("sales@example.com")},
 	})
 	if err != nil {

@@ -30,3 +30,7 @@ func collect[T any](t testing.TB, seq func(func(T, error) bool)) []T {
 	}
 	return out
 }
+
+// errOf returns the error of a call that returns only a Response and an error, for use inside
+// require.NoError and require.ErrorIs.
+func errOf(_ *sitoo.Response, err error) error { return err }

@@ -39,38 +39,29 @@ func (s *ProductImagesService) All(ctx context.Context, productID int64, opts *L
 }
 
 // Get returns the image at index (its position in the product's image list).
-func (s *ProductImagesService) Get(ctx context.Context, productID int64, index int) (*Resource, error) {
-	var r Resource
-	if err := s.c.get(ctx, sitePath(s.site, "products", itoa(productID), "images", itoa(int64(index))), nil, &r); err != nil {
-		return nil, fmt.Errorf("sitoo: get image %d of product %d: %w", index, productID, err)
-	}
-	return &r, nil
+func (s *ProductImagesService) Get(ctx context.Context, productID int64, index int) (*Resource, *Response, error) {
+	return getOne[Resource](ctx, s.c, fmt.Sprintf("get image %d of product %d", index, productID), sitePath(s.site, "products", itoa(productID), "images", itoa(int64(index))))
 }
 
 // Upload adds an image to a product from its bytes, sent base64-encoded as "filedata" under the
 // name resourceID (typically the file name; Sitoo's naming rules are not documented, so keep to
 // [A-Za-z0-9_.-]).
-func (s *ProductImagesService) Upload(ctx context.Context, productID int64, resourceID string, data []byte) error {
+func (s *ProductImagesService) Upload(ctx context.Context, productID int64, resourceID string, data []byte) (*Response, error) {
 	if resourceID == "" || len(data) == 0 {
-		return fmt.Errorf("sitoo: upload image to product %d: %w", productID, invalidArg("name and data are required"))
+		return nil, fmt.Errorf("sitoo: upload image to product %d: %w", productID, invalidArg("name and data are required"))
 	}
 	body := struct {
 		ResourceID string `json:"resourceid"`
 		FileData   string `json:"filedata"`
 	}{resourceID, base64.StdEncoding.EncodeToString(data)}
-	_, err := s.c.do(ctx, call{method: http.MethodPost, path: sitePath(s.site, "products", itoa(productID), "images"), body: body}, nil)
-	if err != nil {
-		return fmt.Errorf("sitoo: upload image %q to product %d: %w", resourceID, productID, err)
-	}
-	return nil
+	resp, err := s.c.do(ctx, call{method: http.MethodPost, path: sitePath(s.site, "products", itoa(productID), "images"), body: body}, nil)
+	return resp, wrapErr(fmt.Sprintf("upload image %q to product %d", resourceID, productID), err)
 }
 
 // Delete removes the image at index from the product. Sitoo removes only the link between product
 // and image, not the file. The indexes of the images after it may change: list the images again
 // before deleting another.
-func (s *ProductImagesService) Delete(ctx context.Context, productID int64, index int) error {
-	if err := s.c.remove(ctx, sitePath(s.site, "products", itoa(productID), "images", itoa(int64(index)))); err != nil {
-		return fmt.Errorf("sitoo: delete image %d of product %d: %w", index, productID, err)
-	}
-	return nil
+func (s *ProductImagesService) Delete(ctx context.Context, productID int64, index int) (*Response, error) {
+	return s.c.remove(ctx, fmt.Sprintf("delete image %d of product %d", index, productID),
+		sitePath(s.site, "products", itoa(productID), "images", itoa(int64(index))))
 }

@@ -45,12 +45,8 @@ type ManufacturerRequest struct {
 type ManufacturersService service
 
 // Get returns one manufacturer.
-func (s *ManufacturersService) Get(ctx context.Context, externalCompanyID int64) (*Manufacturer, error) {
-	var m Manufacturer
-	if err := s.c.get(ctx, sitePath(s.site, "manufacturers", itoa(externalCompanyID)), nil, &m); err != nil {
-		return nil, fmt.Errorf("sitoo: get manufacturer %d: %w", externalCompanyID, err)
-	}
-	return &m, nil
+func (s *ManufacturersService) Get(ctx context.Context, externalCompanyID int64) (*Manufacturer, *Response, error) {
+	return getOne[Manufacturer](ctx, s.c, fmt.Sprintf("get manufacturer %d", externalCompanyID), sitePath(s.site, "manufacturers", itoa(externalCompanyID)))
 }
 
 // List returns one page of manufacturers.
@@ -65,41 +61,36 @@ func (s *ManufacturersService) All(ctx context.Context, opts *ListOptions) iter.
 }
 
 // BatchCreate adds manufacturers; a result's ID is the new ExternalCompanyID.
-func (s *ManufacturersService) BatchCreate(ctx context.Context, ms []ManufacturerRequest) (BatchResults, error) {
+func (s *ManufacturersService) BatchCreate(ctx context.Context, ms []ManufacturerRequest) (BatchResults, *Response, error) {
 	for i := range ms {
 		if ms[i].Name == nil || *ms[i].Name == "" {
-			return nil, fmt.Errorf("sitoo: batch create manufacturers: item %d: %w", i, invalidArg("name is required"))
+			return nil, nil, fmt.Errorf("sitoo: batch create manufacturers: item %d: %w", i, invalidArg("name is required"))
 		}
 	}
-	rs, err := sendBatch(ctx, s.c, http.MethodPost, sitePath(s.site, "manufacturers"), ms, 0, false)
-	return rs, wrapErr("batch create manufacturers", err)
+	return sendBatch(ctx, s.c, "batch create manufacturers", http.MethodPost, sitePath(s.site, "manufacturers"), ms, 0, false)
 }
 
 // Update changes the fields set in m.
-func (s *ManufacturersService) Update(ctx context.Context, externalCompanyID int64, m *ManufacturerRequest) error {
-	return wrapErr(fmt.Sprintf("update manufacturer %d", externalCompanyID),
-		s.c.update(ctx, sitePath(s.site, "manufacturers", itoa(externalCompanyID)), m))
+func (s *ManufacturersService) Update(ctx context.Context, externalCompanyID int64, m *ManufacturerRequest) (*Response, error) {
+	return s.c.update(ctx, fmt.Sprintf("update manufacturer %d", externalCompanyID), sitePath(s.site, "manufacturers", itoa(externalCompanyID)), m)
 }
 
 // BatchUpdate updates manufacturers partially; each must carry its ExternalCompanyID.
-func (s *ManufacturersService) BatchUpdate(ctx context.Context, ms []ManufacturerRequest) (BatchResults, error) {
+func (s *ManufacturersService) BatchUpdate(ctx context.Context, ms []ManufacturerRequest) (BatchResults, *Response, error) {
 	for i := range ms {
 		if ms[i].ExternalCompanyID == 0 {
-			return nil, fmt.Errorf("sitoo: batch update manufacturers: item %d: %w", i, invalidArg("ExternalCompanyID is required"))
+			return nil, nil, fmt.Errorf("sitoo: batch update manufacturers: item %d: %w", i, invalidArg("ExternalCompanyID is required"))
 		}
 	}
-	rs, err := sendBatch(ctx, s.c, http.MethodPut, sitePath(s.site, "manufacturers"), ms, 0, true)
-	return rs, wrapErr("batch update manufacturers", err)
+	return sendBatch(ctx, s.c, "batch update manufacturers", http.MethodPut, sitePath(s.site, "manufacturers"), ms, 0, true)
 }
 
 // Delete removes one manufacturer.
-func (s *ManufacturersService) Delete(ctx context.Context, externalCompanyID int64) error {
-	return wrapErr(fmt.Sprintf("delete manufacturer %d", externalCompanyID),
-		s.c.remove(ctx, sitePath(s.site, "manufacturers", itoa(externalCompanyID))))
+func (s *ManufacturersService) Delete(ctx context.Context, externalCompanyID int64) (*Response, error) {
+	return s.c.remove(ctx, fmt.Sprintf("delete manufacturer %d", externalCompanyID), sitePath(s.site, "manufacturers", itoa(externalCompanyID)))
 }
 
 // BatchDelete removes manufacturers by ExternalCompanyID.
-func (s *ManufacturersService) BatchDelete(ctx context.Context, externalCompanyIDs []int64) (BatchResults, error) {
-	rs, err := sendBatch(ctx, s.c, http.MethodDelete, sitePath(s.site, "manufacturers"), keyed("externalcompanyid", externalCompanyIDs), 0, false)
-	return rs, wrapErr("batch delete manufacturers", err)
+func (s *ManufacturersService) BatchDelete(ctx context.Context, externalCompanyIDs []int64) (BatchResults, *Response, error) {
+	return sendBatch(ctx, s.c, "batch delete manufacturers", http.MethodDelete, sitePath(s.site, "manufacturers"), keyed("externalcompanyid", externalCompanyIDs), 0, false)
 }

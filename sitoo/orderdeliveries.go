@@ -58,12 +58,11 @@ func (s *OrderDeliveriesService) All(ctx context.Context, orderID int64, opts *L
 
 // Create adds a delivery to an order and returns its id. It is sent once (not retried after a
 // network error), since a repeat would deliver, and move stock, twice.
-func (s *OrderDeliveriesService) Create(ctx context.Context, orderID int64, d *OrderDeliveryRequest, opts *OrderDeliveryOptions) (int64, error) {
+func (s *OrderDeliveriesService) Create(ctx context.Context, orderID int64, d *OrderDeliveryRequest, opts *OrderDeliveryOptions) (int64, *Response, error) {
 	if d == nil || d.WarehouseID == 0 || len(d.OrderDeliveryItems) == 0 {
-		return 0, fmt.Errorf("sitoo: create delivery of order %d: %w", orderID, invalidArg("warehouse and items are required"))
+		return 0, nil, fmt.Errorf("sitoo: create delivery of order %d: %w", orderID, invalidArg("warehouse and items are required"))
 	}
-	id, _, err := s.c.create(ctx, sitePath(s.site, "orders", itoa(orderID), "orderdeliveries"), opts, d, false)
-	return id, wrapErr(fmt.Sprintf("create delivery of order %d", orderID), err)
+	return s.c.create(ctx, fmt.Sprintf("create delivery of order %d", orderID), sitePath(s.site, "orders", itoa(orderID), "orderdeliveries"), opts, d, false)
 }
 
 // Undelivered returns, per order item id, the quantity of the order's product rows not yet covered

@@ -292,12 +292,8 @@ func (s *AccountOrdersService) All(ctx context.Context, opts *OrderListOptions) 
 type OrdersService service
 
 // Get returns one order with its items, payments and log.
-func (s *OrdersService) Get(ctx context.Context, orderID int64) (*Order, error) {
-	var o Order
-	if err := s.c.get(ctx, sitePath(s.site, "orders", itoa(orderID)), nil, &o); err != nil {
-		return nil, fmt.Errorf("sitoo: get order %d: %w", orderID, err)
-	}
-	return &o, nil
+func (s *OrdersService) Get(ctx context.Context, orderID int64) (*Order, *Response, error) {
+	return getOne[Order](ctx, s.c, fmt.Sprintf("get order %d", orderID), sitePath(s.site, "orders", itoa(orderID)))
 }
 
 // List returns one page of the site's orders, through the account-level GET /orders.json with
@@ -326,48 +322,49 @@ func (s *OrdersService) siteOptions(opts *OrderListOptions) *OrderListOptions {
 // retries it after a network error or a 502/503/504; if the retry is refused because the first
 // attempt did create the order, Create looks the order up by ExternalID and returns its id. An
 // order without ExternalID is sent once: after a network error you cannot tell whether it exists.
-func (s *OrdersService) Create(ctx context.Context, o *OrderRequest) (int64, error) {
+// When the order was found by that lookup, the Response is the lookup's.
+func (s *OrdersService) Create(ctx context.Context, o *OrderRequest) (int64, *Response, error) {
 	if o == nil || o.OrderTypeID == nil {
-		return 0, fmt.Errorf("sitoo: create order: %w", invalidArg("ordertypeid is required"))
+		return 0, nil, fmt.Errorf("sitoo: create order: %w", invalidArg("ordertypeid is required"))
 	}
 	for i, it := range o.OrderItems {
 		if it.ProductName == "" {
-			return 0, fmt.Errorf("sitoo: create order: item %d: %w", i, invalidArg("productname is required"))
+			return 0, nil, fmt.Errorf("sitoo: create order: item %d: %w", i, invalidArg("productname is required"))
 		}
 	}
 	hasExternalID := o.ExternalID != nil && *o.ExternalID != ""
-	id, resp, err := s.c.create(ctx, sitePath(s.site, "orders"), nil, o, hasExternalID)
+	id, resp, err := s.c.create(ctx, "create order", sitePath(s.site, "orders"), nil, o, hasExternalID)
 	if err == nil {
-		return id, nil
+		return id, resp, nil
 	}
 	var apiErr *APIError
 	if hasExternalID && resp != nil && resp.Attempts > 1 && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest {
 		// An earlier attempt may have created the order before its response was lost.
-		if found, ferr := s.findByExternalID(ctx, *o.ExternalID); ferr == nil && found != 0 {
-			return found, nil
+		if found, fresp, ferr := s.findByExternalID(ctx, *o.ExternalID); ferr == nil && found != 0 {
+			return found, fresp, nil
 		}
 	}
-	return 0, fmt.Errorf("sitoo: create order: %w", err)
+	return 0, resp, err
 }
 
-func (s *OrdersService) findByExternalID(ctx context.Context, externalID string) (int64, error) {
-	items, _, err := s.List(ctx, &OrderListOptions{
+func (s *OrdersService) findByExternalID(ctx context.Context, externalID string) (int64, *Response, error) {
+	items, resp, err := s.List(ctx, &OrderListOptions{
 		ListOptions: ListOptions{Num: 1, Fields: []string{"orderid", "externalid"}},
 		ExternalID:  []string{externalID},
 	})
 	if err != nil || len(items) == 0 || items[0].ExternalID != externalID {
-		return 0, err
+		return 0, resp, err
 	}
-	return items[0].OrderID, nil
+	return items[0].OrderID, resp, nil
 }
 
 // Update changes the fields set in o (a partial update).
-func (s *OrdersService) Update(ctx context.Context, orderID int64, o *OrderRequest) error {
-	return wrapErr(fmt.Sprintf("update order %d", orderID), s.c.update(ctx, sitePath(s.site, "orders", itoa(orderID)), o))
+func (s *OrdersService) Update(ctx context.Context, orderID int64, o *OrderRequest) (*Response, error) {
+	return s.c.update(ctx, fmt.Sprintf("update order %d", orderID), sitePath(s.site, "orders", itoa(orderID)), o)
 }
 
 // Cancel sets the order's state to Cancelled, Sitoo's replacement for deleting an order.
-func (s *OrdersService) Cancel(ctx context.Context, orderID int64) error {
+func (s *OrdersService) Cancel(ctx context.Context, orderID int64) (*Response, error) {
 	st := OrderStateCancelled
-	return s.Update(ctx, orderID, &OrderRequest{OrderStateID: &st})
+	return s.c.update(ctx, fmt.Sprintf("cancel order %d", orderID), sitePath(s.site, "orders", itoa(orderID)), &OrderRequest{OrderStateID: &st})
 }

@@ -36,9 +36,9 @@ func TestOrdersCreateGetUpdateCancel(t *testing.T) {
 	ctx := t.Context()
 	orders := c.Site(1).Orders
 
-	id, err := orders.Create(ctx, sofaOrder())
+	id, _, err := orders.Create(ctx, sofaOrder())
 	require.NoError(t, err)
-	o, err := orders.Get(ctx, id)
+	o, _, err := orders.Get(ctx, id)
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), o.EshopID)
 	assert.Equal(t, sitoo.OrderStateOpen, o.OrderStateID)
@@ -54,9 +54,9 @@ func TestOrdersCreateGetUpdateCancel(t *testing.T) {
 	assert.Equal(t, "431.00", o.Payments[0].MoneyAmount.String())
 	assert.False(t, o.OrderDate.IsZero())
 
-	require.NoError(t, orders.Update(ctx, id, &sitoo.OrderRequest{NameFirst: sitoo.Ptr("Adam"),
-		PaymentStateID: sitoo.Ptr(sitoo.PaymentStateSuccessful)}))
-	o, err = orders.Get(ctx, id)
+	require.NoError(t, errOf(orders.Update(ctx, id, &sitoo.OrderRequest{NameFirst: sitoo.Ptr("Adam"),
+		PaymentStateID: sitoo.Ptr(sitoo.PaymentStateSuccessful)})))
+	o, _, err = orders.Get(ctx, id)
 	require.NoError(t, err)
 	assert.Equal(t, "Adam", o.NameFirst)
 	assert.Equal(t, "Smith", o.NameLast)
@@ -64,14 +64,14 @@ func TestOrdersCreateGetUpdateCancel(t *testing.T) {
 	assert.Len(t, o.OrderItems, 3, "a partial update keeps the rows")
 
 	// Orders cannot be deleted; they are cancelled.
-	require.NoError(t, orders.Cancel(ctx, id))
-	o, err = orders.Get(ctx, id)
+	require.NoError(t, errOf(orders.Cancel(ctx, id)))
+	o, _, err = orders.Get(ctx, id)
 	require.NoError(t, err)
 	assert.Equal(t, sitoo.OrderStateCancelled, o.OrderStateID)
 
-	_, err = orders.Create(ctx, &sitoo.OrderRequest{})
+	_, _, err = orders.Create(ctx, &sitoo.OrderRequest{})
 	require.ErrorIs(t, err, sitoo.ErrInvalidArgument)
-	_, err = orders.Get(ctx, 987654)
+	_, _, err = orders.Get(ctx, 987654)
 	require.ErrorIs(t, err, sitoo.ErrNotFound)
 }
 
@@ -132,8 +132,10 @@ func TestOrdersCreateWithExternalIDSurvivesLostResponse(t *testing.T) {
 	srv.Faults().Add(faults.Rule{Method: http.MethodPost, Path: srv.Path("sites/1/orders.json"), Times: 1, ApplyThenDrop: true})
 	req := sofaOrder()
 	req.ExternalID = sitoo.Ptr("WOO-1001")
-	id, err := c.Site(1).Orders.Create(ctx, req)
+	id, resp, err := c.Site(1).Orders.Create(ctx, req)
 	require.NoError(t, err)
+	require.NotNil(t, resp, "the lookup's response")
+	assert.Equal(t, 1, resp.TotalCount)
 	assert.Equal(t, 1, srv.Orders(), "exactly one order exists")
 	o, ok := srv.Order(id)
 	require.True(t, ok)
@@ -141,13 +143,16 @@ func TestOrdersCreateWithExternalIDSurvivesLostResponse(t *testing.T) {
 
 	// Without an ExternalID the POST is not repeated: the caller learns it may or may not exist.
 	srv.Faults().Add(faults.Rule{Method: http.MethodPost, Path: srv.Path("sites/1/orders.json"), Times: 1, ApplyThenDrop: true})
-	_, err = c.Site(1).Orders.Create(ctx, sofaOrder())
+	_, _, err = c.Site(1).Orders.Create(ctx, sofaOrder())
 	var te *sitoo.TransportError
 	require.ErrorAs(t, err, &te)
+	require.ErrorIs(t, err, sitoo.ErrTransport)
+	assert.Equal(t, 1, te.Attempts)
+	assert.Contains(t, err.Error(), "sitoo: create order: ")
 	assert.Equal(t, 2, srv.Orders())
 
 	// A duplicate externalid on a first attempt is the caller's error.
-	_, err = c.Site(1).Orders.Create(ctx, req)
+	_, _, err = c.Site(1).Orders.Create(ctx, req)
 	require.ErrorIs(t, err, sitoo.ErrBadRequest)
 }
 
@@ -161,11 +166,11 @@ func TestOrderDeliveriesMoveStock(t *testing.T) {
 	srv.SetStock(1, fifo, "SKU-000002", sitoo.MustDecimal("10"))
 	srv.SetStock(1, virtual, "SKU-000001", sitoo.MustDecimal("10"))
 	site := c.Site(1)
-	id, err := site.Orders.Create(ctx, sofaOrder())
+	id, _, err := site.Orders.Create(ctx, sofaOrder())
 	require.NoError(t, err)
 	deliveries := site.OrderDeliveries
 
-	did, err := deliveries.Create(ctx, id, &sitoo.OrderDeliveryRequest{WarehouseID: fifo, OrderDeliveryRef: "D123",
+	did, _, err := deliveries.Create(ctx, id, &sitoo.OrderDeliveryRequest{WarehouseID: fifo, OrderDeliveryRef: "D123",
 		OrderDeliveryItems: []sitoo.OrderDeliveryItem{{OrderItemID: 1, Quantity: 2}}}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, "8.000", srv.Stock(1, fifo, "SKU-000002").String(), "the delivery took 2 out of the FIFO warehouse")
@@ -174,32 +179,32 @@ func TestOrderDeliveriesMoveStock(t *testing.T) {
 	require.NotNil(t, txs[0].OrderDeliveryID)
 	assert.Equal(t, did, *txs[0].OrderDeliveryID)
 
-	_, err = deliveries.Create(ctx, id, &sitoo.OrderDeliveryRequest{WarehouseID: virtual,
+	_, _, err = deliveries.Create(ctx, id, &sitoo.OrderDeliveryRequest{WarehouseID: virtual,
 		OrderDeliveryItems: []sitoo.OrderDeliveryItem{{OrderItemID: 0, Quantity: 1}}}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, "9.000", srv.Stock(1, virtual, "SKU-000001").String())
 	assert.Len(t, srv.Transactions(1), 1, "no transaction on a Virtual warehouse")
 
-	_, err = deliveries.Create(ctx, id, &sitoo.OrderDeliveryRequest{WarehouseID: fifo,
+	_, _, err = deliveries.Create(ctx, id, &sitoo.OrderDeliveryRequest{WarehouseID: fifo,
 		OrderDeliveryItems: []sitoo.OrderDeliveryItem{{OrderItemID: 2, Quantity: 1}}}, &sitoo.OrderDeliveryOptions{IgnoreStock: true})
 	require.NoError(t, err)
 	assert.Len(t, srv.Transactions(1), 1, "ignorestock leaves stock alone")
 
-	_, err = deliveries.Create(ctx, id, &sitoo.OrderDeliveryRequest{WarehouseID: fifo,
+	_, _, err = deliveries.Create(ctx, id, &sitoo.OrderDeliveryRequest{WarehouseID: fifo,
 		OrderDeliveryItems: []sitoo.OrderDeliveryItem{{OrderItemID: 1, Quantity: 1}}}, nil)
 	require.ErrorIs(t, err, sitoo.ErrBadRequest, "item 1 is fully delivered")
 
 	list := collect(t, deliveries.All(ctx, id, nil))
 	require.Len(t, list, 3)
 	assert.Equal(t, "D123", list[0].OrderDeliveryRef)
-	o, err := site.Orders.Get(ctx, id)
+	o, _, err := site.Orders.Get(ctx, id)
 	require.NoError(t, err)
 	assert.Empty(t, sitoo.Undelivered(o, list))
 	assert.Equal(t, map[int64]int64{1: 2}, sitoo.Undelivered(o, list[1:]))
 	list[0].DateCancelled = sitoo.NewUnixTime(time.Now())
 	assert.Equal(t, map[int64]int64{1: 2}, sitoo.Undelivered(o, list), "a cancelled delivery delivers nothing")
 
-	_, err = deliveries.Create(ctx, id, &sitoo.OrderDeliveryRequest{}, nil)
+	_, _, err = deliveries.Create(ctx, id, &sitoo.OrderDeliveryRequest{}, nil)
 	require.ErrorIs(t, err, sitoo.ErrInvalidArgument)
 	page, _, err := deliveries.List(ctx, id, &sitoo.ListOptions{Num: 1, Start: 2})
 	require.NoError(t, err)

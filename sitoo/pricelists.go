@@ -53,12 +53,8 @@ type VolumePrice struct {
 type PriceListsService service
 
 // Get returns one price list.
-func (s *PriceListsService) Get(ctx context.Context, priceListID int64) (*PriceList, error) {
-	var p PriceList
-	if err := s.c.get(ctx, sitePath(s.site, "pricelists", itoa(priceListID)), nil, &p); err != nil {
-		return nil, fmt.Errorf("sitoo: get price list %d: %w", priceListID, err)
-	}
-	return &p, nil
+func (s *PriceListsService) Get(ctx context.Context, priceListID int64) (*PriceList, *Response, error) {
+	return getOne[PriceList](ctx, s.c, fmt.Sprintf("get price list %d", priceListID), sitePath(s.site, "pricelists", itoa(priceListID)))
 }
 
 // List returns one page of price lists.
@@ -73,22 +69,21 @@ func (s *PriceListsService) All(ctx context.Context, opts *ListOptions) iter.Seq
 }
 
 // Create adds a price list and returns its id.
-func (s *PriceListsService) Create(ctx context.Context, p *PriceListRequest) (int64, error) {
+func (s *PriceListsService) Create(ctx context.Context, p *PriceListRequest) (int64, *Response, error) {
 	if p == nil || p.PriceListName == nil || *p.PriceListName == "" {
-		return 0, fmt.Errorf("sitoo: create price list: %w", invalidArg("name is required"))
+		return 0, nil, fmt.Errorf("sitoo: create price list: %w", invalidArg("name is required"))
 	}
-	id, _, err := s.c.create(ctx, sitePath(s.site, "pricelists"), nil, p, false)
-	return id, wrapErr("create price list", err)
+	return s.c.create(ctx, "create price list", sitePath(s.site, "pricelists"), nil, p, false)
 }
 
 // Update changes the fields set in p.
-func (s *PriceListsService) Update(ctx context.Context, priceListID int64, p *PriceListRequest) error {
-	return wrapErr(fmt.Sprintf("update price list %d", priceListID), s.c.update(ctx, sitePath(s.site, "pricelists", itoa(priceListID)), p))
+func (s *PriceListsService) Update(ctx context.Context, priceListID int64, p *PriceListRequest) (*Response, error) {
+	return s.c.update(ctx, fmt.Sprintf("update price list %d", priceListID), sitePath(s.site, "pricelists", itoa(priceListID)), p)
 }
 
 // Delete removes a price list.
-func (s *PriceListsService) Delete(ctx context.Context, priceListID int64) error {
-	return wrapErr(fmt.Sprintf("delete price list %d", priceListID), s.c.remove(ctx, sitePath(s.site, "pricelists", itoa(priceListID))))
+func (s *PriceListsService) Delete(ctx context.Context, priceListID int64) (*Response, error) {
+	return s.c.remove(ctx, fmt.Sprintf("delete price list %d", priceListID), sitePath(s.site, "pricelists", itoa(priceListID)))
 }
 
 // ListItems returns one page of a price list's items.
@@ -105,18 +100,16 @@ func (s *PriceListsService) AllItems(ctx context.Context, priceListID int64, opt
 
 // SetItems sets product prices in a price list (each item by ProductID or SKU), replacing the
 // price and volume prices of each product sent.
-func (s *PriceListsService) SetItems(ctx context.Context, priceListID int64, items []PriceListItem) (BatchResults, error) {
+func (s *PriceListsService) SetItems(ctx context.Context, priceListID int64, items []PriceListItem) (BatchResults, *Response, error) {
 	for i := range items {
 		if items[i].ProductID == 0 && items[i].SKU == "" {
-			return nil, fmt.Errorf("sitoo: set price list items: item %d: %w", i, invalidArg("ProductID or SKU is required"))
+			return nil, nil, fmt.Errorf("sitoo: set price list items: item %d: %w", i, invalidArg("ProductID or SKU is required"))
 		}
 	}
-	rs, err := sendBatch(ctx, s.c, http.MethodPut, sitePath(s.site, "pricelists", itoa(priceListID), "pricelistitems"), items, 0, true)
-	return rs, wrapErr(fmt.Sprintf("set items of price list %d", priceListID), err)
+	return sendBatch(ctx, s.c, fmt.Sprintf("set items of price list %d", priceListID), http.MethodPut, sitePath(s.site, "pricelists", itoa(priceListID), "pricelistitems"), items, 0, true)
 }
 
 // DeleteItems removes the prices of the given SKUs from a price list.
-func (s *PriceListsService) DeleteItems(ctx context.Context, priceListID int64, skus []string) (BatchResults, error) {
-	rs, err := sendBatch(ctx, s.c, http.MethodDelete, sitePath(s.site, "pricelists", itoa(priceListID), "pricelistitems"), keyed("sku", skus), 0, false)
-	return rs, wrapErr(fmt.Sprintf("delete items of price list %d", priceListID), err)
+func (s *PriceListsService) DeleteItems(ctx context.Context, priceListID int64, skus []string) (BatchResults, *Response, error) {
+	return sendBatch(ctx, s.c, fmt.Sprintf("delete items of price list %d", priceListID), http.MethodDelete, sitePath(s.site, "pricelists", itoa(priceListID), "pricelistitems"), keyed("sku", skus), 0, false)
 }

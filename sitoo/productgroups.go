@@ -30,12 +30,8 @@ type ProductGroupRequest struct {
 type ProductGroupsService service
 
 // Get returns one product group.
-func (s *ProductGroupsService) Get(ctx context.Context, vatID int64) (*ProductGroup, error) {
-	var g ProductGroup
-	if err := s.c.get(ctx, sitePath(s.site, "productgroups", itoa(vatID)), nil, &g); err != nil {
-		return nil, fmt.Errorf("sitoo: get product group %d: %w", vatID, err)
-	}
-	return &g, nil
+func (s *ProductGroupsService) Get(ctx context.Context, vatID int64) (*ProductGroup, *Response, error) {
+	return getOne[ProductGroup](ctx, s.c, fmt.Sprintf("get product group %d", vatID), sitePath(s.site, "productgroups", itoa(vatID)))
 }
 
 // List returns one page of product groups.
@@ -50,20 +46,19 @@ func (s *ProductGroupsService) All(ctx context.Context, opts *ListOptions) iter.
 }
 
 // Create adds a product group and returns its vatid.
-func (s *ProductGroupsService) Create(ctx context.Context, g *ProductGroupRequest) (int64, error) {
+func (s *ProductGroupsService) Create(ctx context.Context, g *ProductGroupRequest) (int64, *Response, error) {
 	if g == nil || g.ProductGroupName == nil || *g.ProductGroupName == "" {
-		return 0, fmt.Errorf("sitoo: create product group: %w", invalidArg("name is required"))
+		return 0, nil, fmt.Errorf("sitoo: create product group: %w", invalidArg("name is required"))
 	}
-	id, _, err := s.c.create(ctx, sitePath(s.site, "productgroups"), nil, g, false)
-	return id, wrapErr("create product group", err)
+	return s.c.create(ctx, "create product group", sitePath(s.site, "productgroups"), nil, g, false)
 }
 
 // Update changes the fields set in g.
-func (s *ProductGroupsService) Update(ctx context.Context, vatID int64, g *ProductGroupRequest) error {
-	return wrapErr(fmt.Sprintf("update product group %d", vatID), s.c.update(ctx, sitePath(s.site, "productgroups", itoa(vatID)), g))
+func (s *ProductGroupsService) Update(ctx context.Context, vatID int64, g *ProductGroupRequest) (*Response, error) {
+	return s.c.update(ctx, fmt.Sprintf("update product group %d", vatID), sitePath(s.site, "productgroups", itoa(vatID)), g)
 }
 
 // Delete removes a product group.
-func (s *ProductGroupsService) Delete(ctx context.Context, vatID int64) error {
-	return wrapErr(fmt.Sprintf("delete product group %d", vatID), s.c.remove(ctx, sitePath(s.site, "productgroups", itoa(vatID))))
+func (s *ProductGroupsService) Delete(ctx context.Context, vatID int64) (*Response, error) {
+	return s.c.remove(ctx, fmt.Sprintf("delete product group %d", vatID), sitePath(s.site, "productgroups", itoa(vatID)))
 }

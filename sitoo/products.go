@@ -153,21 +153,14 @@ type ProductListOptions struct {
 type ProductsService service
 
 // Get returns one product.
-func (s *ProductsService) Get(ctx context.Context, productID int64) (*Product, error) {
-	var p Product
-	if err := s.c.get(ctx, sitePath(s.site, "products", itoa(productID)), nil, &p); err != nil {
-		return nil, fmt.Errorf("sitoo: get product %d: %w", productID, err)
-	}
-	return &p, nil
+func (s *ProductsService) Get(ctx context.Context, productID int64) (*Product, *Response, error) {
+	return getOne[Product](ctx, s.c, fmt.Sprintf("get product %d", productID), sitePath(s.site, "products", itoa(productID)))
 }
 
 // List returns one page of products.
 func (s *ProductsService) List(ctx context.Context, opts *ProductListOptions) ([]Product, *Response, error) {
 	items, resp, err := listOne[Product](ctx, s.c, sitePath(s.site, "products"), opts)
-	if err != nil {
-		return nil, resp, fmt.Errorf("sitoo: list products: %w", err)
-	}
-	return items, resp, nil
+	return items, resp, wrapErr("list products", err)
 }
 
 // All iterates over every product matching opts, fetching pages lazily.
@@ -176,81 +169,45 @@ func (s *ProductsService) All(ctx context.Context, opts *ProductListOptions) ite
 }
 
 // Create adds one product and returns its id.
-func (s *ProductsService) Create(ctx context.Context, p *ProductRequest) (int64, error) {
+func (s *ProductsService) Create(ctx context.Context, p *ProductRequest) (int64, *Response, error) {
 	if p == nil || p.SKU == nil || *p.SKU == "" {
-		return 0, fmt.Errorf("sitoo: create product: %w", invalidArg("SKU is required"))
+		return 0, nil, wrapErr("create product", invalidArg("SKU is required"))
 	}
-	id, _, err := s.c.create(ctx, sitePath(s.site, "products"), nil, p, false)
-	if err != nil {
-		return 0, fmt.Errorf("sitoo: create product %q: %w", *p.SKU, err)
-	}
-	return id, nil
+	return s.c.create(ctx, fmt.Sprintf("create product %q", *p.SKU), sitePath(s.site, "products"), nil, p, false)
 }
 
 // BatchCreate adds products, WithBatchSize at a time, and returns one result per product; a
 // result's ID is the new product id.
-func (s *ProductsService) BatchCreate(ctx context.Context, products []ProductRequest) (BatchResults, error) {
+func (s *ProductsService) BatchCreate(ctx context.Context, products []ProductRequest) (BatchResults, *Response, error) {
 	for i := range products {
 		if products[i].SKU == nil || *products[i].SKU == "" {
-			return nil, fmt.Errorf("sitoo: batch create products: item %d: %w", i, invalidArg("SKU is required"))
+			return nil, nil, fmt.Errorf("sitoo: batch create products: item %d: %w", i, invalidArg("SKU is required"))
 		}
 	}
-	rs, err := sendBatch(ctx, s.c, http.MethodPost, sitePath(s.site, "products"), products, 0, false)
-	return rs, wrapErr("batch create products", err)
+	return sendBatch(ctx, s.c, "batch create products", http.MethodPost, sitePath(s.site, "products"), products, 0, false)
 }
 
 // Update changes the fields set in p, leaving the others as they are (a partial update).
-func (s *ProductsService) Update(ctx context.Context, productID int64, p *ProductRequest) error {
-	if err := s.c.update(ctx, sitePath(s.site, "products", itoa(productID)), p); err != nil {
-		return fmt.Errorf("sitoo: update product %d: %w", productID, err)
-	}
-	return nil
+func (s *ProductsService) Update(ctx context.Context, productID int64, p *ProductRequest) (*Response, error) {
+	return s.c.update(ctx, fmt.Sprintf("update product %d", productID), sitePath(s.site, "products", itoa(productID)), p)
 }
 
 // BatchUpdate updates products partially; each request must carry its ProductID.
-func (s *ProductsService) BatchUpdate(ctx context.Context, products []ProductRequest) (BatchResults, error) {
+func (s *ProductsService) BatchUpdate(ctx context.Context, products []ProductRequest) (BatchResults, *Response, error) {
 	for i := range products {
 		if products[i].ProductID == 0 {
-			return nil, fmt.Errorf("sitoo: batch update products: item %d: %w", i, invalidArg("ProductID is required"))
+			return nil, nil, fmt.Errorf("sitoo: batch update products: item %d: %w", i, invalidArg("ProductID is required"))
 		}
 	}
-	rs, err := sendBatch(ctx, s.c, http.MethodPut, sitePath(s.site, "products"), products, 0, true)
-	return rs, wrapErr("batch update products", err)
+	return sendBatch(ctx, s.c, "batch update products", http.MethodPut, sitePath(s.site, "products"), products, 0, true)
 }
 
 // Delete removes one product.
-func (s *ProductsService) Delete(ctx context.Context, productID int64) error {
-	if err := s.c.remove(ctx, sitePath(s.site, "products", itoa(productID))); err != nil {
-		return fmt.Errorf("sitoo: delete product %d: %w", productID, err)
-	}
-	return nil
+func (s *ProductsService) Delete(ctx context.Context, productID int64) (*Response, error) {
+	return s.c.remove(ctx, fmt.Sprintf("delete product %d", productID), sitePath(s.site, "products", itoa(productID)))
 }
 
 // BatchDelete removes products by id.
-func (s *ProductsService) BatchDelete(ctx context.Context, productIDs []int64) (BatchResults, error) {
-	rs, err := sendBatch(ctx, s.c, http.MethodDelete, sitePath(s.site, "products"), keyed("productid", productIDs), 0, false)
-	return rs, wrapErr("batch delete products", err)
-}
-
-// wrapErr adds the operation to a non-nil error.
-func wrapErr(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return fmt.Errorf("sitoo: %s: %w", op, err)
-}
-
-// wrapSeq adds the operation to the error an iterator yields.
-func wrapSeq[T any](seq iter.Seq2[T, error], op string) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		for v, err := range seq {
-			if err != nil {
-				yield(v, fmt.Errorf("sitoo: %s: %w", op, err))
-				return
-			}
-			if !yield(v, nil) {
-				return
-			}
-		}
-	}
+func (s *ProductsService) BatchDelete(ctx context.Context, productIDs []int64) (BatchResults, *Response, error) {
+	return sendBatch(ctx, s.c, "batch delete products", http.MethodDelete, sitePath(s.site, "products"), keyed("productid", productIDs), 0, false)
 }

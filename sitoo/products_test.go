@@ -3,6 +3,7 @@ package sitoo_test
 import (
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -18,12 +19,15 @@ func TestProductsCRUD(t *testing.T) {
 	ctx := t.Context()
 	products := c.Site(1).Products
 
-	id, err := products.Create(ctx, &sitoo.ProductRequest{SKU: sitoo.Ptr("Q100"), Title: sitoo.Ptr("Box"),
+	id, _, err := products.Create(ctx, &sitoo.ProductRequest{SKU: sitoo.Ptr("Q100"), Title: sitoo.Ptr("Box"),
 		MoneyPrice: sitoo.Ptr(sitoo.MustMoney("99.5")), Barcode: sitoo.Ptr("7312345678901")})
 	require.NoError(t, err)
 
-	p, err := products.Get(ctx, id)
+	p, resp, err := products.Get(ctx, id)
 	require.NoError(t, err)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, 1, resp.Attempts)
+	assert.Contains(t, string(resp.Body), `"sku":"Q100"`)
 	assert.Equal(t, "Q100", p.SKU)
 	assert.Equal(t, "99.50", p.MoneyPrice.String())
 	assert.True(t, p.ActivePOS)
@@ -31,17 +35,22 @@ func TestProductsCRUD(t *testing.T) {
 	assert.False(t, p.DateCreated.IsZero())
 
 	// A partial update leaves the other fields alone.
-	require.NoError(t, products.Update(ctx, id, &sitoo.ProductRequest{Title: sitoo.Ptr("Box Deluxe"), ActivePOS: sitoo.Ptr(false)}))
-	p, err = products.Get(ctx, id)
+	require.NoError(t, errOf(products.Update(ctx, id, &sitoo.ProductRequest{Title: sitoo.Ptr("Box Deluxe"), ActivePOS: sitoo.Ptr(false)})))
+	p, _, err = products.Get(ctx, id)
 	require.NoError(t, err)
 	assert.Equal(t, "Box Deluxe", p.Title)
 	assert.False(t, p.ActivePOS)
 	assert.Equal(t, "7312345678901", p.Barcode)
 	assert.Equal(t, "99.50", p.MoneyPrice.String())
 
-	require.NoError(t, products.Delete(ctx, id))
-	_, err = products.Get(ctx, id)
+	resp, err = products.Delete(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.StatusCode)
+	_, resp, err = products.Get(ctx, id)
 	require.ErrorIs(t, err, sitoo.ErrNotFound)
+	assert.Contains(t, err.Error(), fmt.Sprintf("sitoo: get product %d: sitoo: http 404", id))
+	require.NotNil(t, resp, "a response comes with an API error")
+	assert.Equal(t, 404, resp.StatusCode)
 	var apiErr *sitoo.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 404, apiErr.StatusCode)
@@ -56,14 +65,14 @@ func TestProductsCreateValidation(t *testing.T) {
 	t.Parallel()
 	srv, c := newFake(t)
 	products := c.Site(1).Products
-	_, err := products.Create(t.Context(), &sitoo.ProductRequest{Title: sitoo.Ptr("no sku")})
+	_, _, err := products.Create(t.Context(), &sitoo.ProductRequest{Title: sitoo.Ptr("no sku")})
 	require.ErrorIs(t, err, sitoo.ErrInvalidArgument)
 	assert.Zero(t, srv.Stats().Requests, "refused before sending")
 
-	_, err = products.Create(t.Context(), &sitoo.ProductRequest{SKU: sitoo.Ptr("bad sku!")})
+	_, _, err = products.Create(t.Context(), &sitoo.ProductRequest{SKU: sitoo.Ptr("bad sku!")})
 	require.ErrorIs(t, err, sitoo.ErrBadRequest)
 
-	_, err = products.Create(t.Context(), &sitoo.ProductRequest{SKU: sitoo.Ptr("A1"), MoneyPrice: sitoo.Ptr(sitoo.MustMoney("1.005"))})
+	_, _, err = products.Create(t.Context(), &sitoo.ProductRequest{SKU: sitoo.Ptr("A1"), MoneyPrice: sitoo.Ptr(sitoo.MustMoney("1.005"))})
 	var pe *sitoo.PrecisionError
 	require.ErrorAs(t, err, &pe, "a price with 3 decimals is refused, not rounded")
 	assert.Equal(t, int32(2), pe.Places)
@@ -75,7 +84,7 @@ func TestProductsBatch(t *testing.T) {
 	ctx := t.Context()
 	products := c.Site(1).Products
 
-	rs, err := products.BatchCreate(ctx, []sitoo.ProductRequest{
+	rs, _, err := products.BatchCreate(ctx, []sitoo.ProductRequest{
 		{SKU: sitoo.Ptr("B1"), Title: sitoo.Ptr("One")},
 		{SKU: sitoo.Ptr("B1"), Title: sitoo.Ptr("Duplicate SKU")},
 		{SKU: sitoo.Ptr("B2"), Title: sitoo.Ptr("Two")},
@@ -92,7 +101,7 @@ func TestProductsBatch(t *testing.T) {
 	assert.ErrorIs(t, rs.Err(), sitoo.ErrBadRequest)
 	assert.Equal(t, []int64{rs[0].ID, rs[2].ID}, rs.IDs())
 
-	rs, err = products.BatchUpdate(ctx, []sitoo.ProductRequest{
+	rs, _, err = products.BatchUpdate(ctx, []sitoo.ProductRequest{
 		{ProductID: rs[0].ID, MoneyPrice: sitoo.Ptr(sitoo.MustMoney("990"))},
 		{ProductID: 999999, MoneyPrice: sitoo.Ptr(sitoo.MustMoney("1"))},
 	})
@@ -100,7 +109,7 @@ func TestProductsBatch(t *testing.T) {
 	assert.True(t, rs[0].OK())
 	assert.ErrorIs(t, rs[1].Err, sitoo.ErrNotFound)
 
-	_, err = products.BatchUpdate(ctx, []sitoo.ProductRequest{{MoneyPrice: sitoo.Ptr(sitoo.MustMoney("1"))}})
+	_, _, err = products.BatchUpdate(ctx, []sitoo.ProductRequest{{MoneyPrice: sitoo.Ptr(sitoo.MustMoney("1"))}})
 	require.ErrorIs(t, err, sitoo.ErrInvalidArgument, "batch update needs ids")
 
 	list, resp, err := products.List(ctx, &sitoo.ProductListOptions{SKU: []string{"B1", "B2"}})
@@ -109,7 +118,7 @@ func TestProductsBatch(t *testing.T) {
 	require.Len(t, list, 2)
 	assert.Equal(t, "990.00", list[0].MoneyPrice.String())
 
-	rs, err = products.BatchDelete(ctx, []int64{list[0].ProductID, list[1].ProductID, 424242})
+	rs, _, err = products.BatchDelete(ctx, []int64{list[0].ProductID, list[1].ProductID, 424242})
 	require.NoError(t, err)
 	require.Len(t, rs, 3)
 	assert.NoError(t, rs[0].Err)
@@ -126,7 +135,7 @@ func TestProductsBatchSplitsByBatchSize(t *testing.T) {
 	for i := range reqs {
 		reqs[i] = sitoo.ProductRequest{SKU: sitoo.Ptr("S" + string(rune('A'+i)))}
 	}
-	rs, err := c.Site(1).Products.BatchCreate(t.Context(), reqs)
+	rs, _, err := c.Site(1).Products.BatchCreate(t.Context(), reqs)
 	require.NoError(t, err)
 	require.NoError(t, rs.Err())
 	require.Len(t, rs, 5)
@@ -182,8 +191,8 @@ func TestProductVariantsReplace(t *testing.T) {
 			{SKU: "BL-2", Title: "Blanket Blue", ActivePOS: true, MoneyPrice: sitoo.MustMoney("69"), Attributes: []string{"Blue"}},
 		},
 	}
-	require.NoError(t, site.ProductVariants.Replace(ctx, main, set))
-	got, err := site.ProductVariants.Get(ctx, main)
+	require.NoError(t, errOf(site.ProductVariants.Replace(ctx, main, set)))
+	got, _, err := site.ProductVariants.Get(ctx, main)
 	require.NoError(t, err)
 	require.Len(t, got.Variants, 2)
 	blue := got.Variants[1]
@@ -191,32 +200,32 @@ func TestProductVariantsReplace(t *testing.T) {
 	assert.Equal(t, []string{"Blue"}, blue.Attributes)
 	assert.Equal(t, "69.00", blue.MoneyPrice.String())
 
-	p, err := site.Products.Get(ctx, blue.ProductID)
+	p, _, err := site.Products.Get(ctx, blue.ProductID)
 	require.NoError(t, err)
 	assert.True(t, p.IsVariant())
 	assert.False(t, p.IsMainVariant())
-	m, err := site.Products.Get(ctx, main)
+	m, _, err := site.Products.Get(ctx, main)
 	require.NoError(t, err)
 	assert.True(t, m.IsMainVariant())
 
 	// PUT replaces the whole set: a variant left out is deleted.
 	set.Groups[0].Options = []string{"Red", "Purple"}
 	set.Variants = []sitoo.Variant{set.Variants[0], {SKU: "BL-3", Title: "Blanket Purple", Attributes: []string{"Purple"}}}
-	require.NoError(t, site.ProductVariants.Replace(ctx, main, set))
-	got, err = site.ProductVariants.Get(ctx, main)
+	require.NoError(t, errOf(site.ProductVariants.Replace(ctx, main, set)))
+	got, _, err = site.ProductVariants.Get(ctx, main)
 	require.NoError(t, err)
 	skus := []string{}
 	for _, v := range got.Variants {
 		skus = append(skus, v.SKU)
 	}
 	assert.Equal(t, []string{"BL-1", "BL-3"}, skus)
-	_, err = site.Products.Get(ctx, blue.ProductID)
+	_, _, err = site.Products.Get(ctx, blue.ProductID)
 	require.ErrorIs(t, err, sitoo.ErrNotFound, "the blue variant was deleted by the replace")
 
 	// An attribute that is not one of its group's options is refused before sending.
 	before := srv.Stats().Requests
 	bad := &sitoo.ProductVariants{Groups: set.Groups, Variants: []sitoo.Variant{{SKU: "X", Attributes: []string{"Green"}}}}
-	require.ErrorIs(t, site.ProductVariants.Replace(ctx, main, bad), sitoo.ErrInvalidArgument)
+	require.ErrorIs(t, errOf(site.ProductVariants.Replace(ctx, main, bad)), sitoo.ErrInvalidArgument)
 	assert.Equal(t, before, srv.Stats().Requests)
 }
 
@@ -230,8 +239,8 @@ func TestProductImages(t *testing.T) {
 	gif, err := base64.StdEncoding.DecodeString("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 	require.NoError(t, err)
 
-	require.NoError(t, images.Upload(ctx, id, "front.gif", gif))
-	require.NoError(t, images.Upload(ctx, id, "back.gif", gif))
+	require.NoError(t, errOf(images.Upload(ctx, id, "front.gif", gif)))
+	require.NoError(t, errOf(images.Upload(ctx, id, "back.gif", gif)))
 	list := collect(t, images.All(ctx, id, nil))
 	require.Len(t, list, 2)
 	assert.Equal(t, "front.gif", list[0].ResourceID)
@@ -239,16 +248,16 @@ func TestProductImages(t *testing.T) {
 	assert.Equal(t, 1, list[0].Width)
 	assert.Equal(t, int64(len(gif)), list[0].FileSize)
 
-	img, err := images.Get(ctx, id, 1)
+	img, _, err := images.Get(ctx, id, 1)
 	require.NoError(t, err)
 	assert.Equal(t, "back.gif", img.ResourceID)
 
-	require.NoError(t, images.Delete(ctx, id, 0))
+	require.NoError(t, errOf(images.Delete(ctx, id, 0)))
 	list = collect(t, images.All(ctx, id, nil))
 	require.Len(t, list, 1)
 	assert.Equal(t, "back.gif", list[0].ResourceID)
 
-	err = images.Delete(ctx, id, 5)
+	_, err = images.Delete(ctx, id, 5)
 	assert.True(t, errors.Is(err, sitoo.ErrNotFound))
-	require.ErrorIs(t, images.Upload(ctx, id, "", gif), sitoo.ErrInvalidArgument)
+	require.ErrorIs(t, errOf(images.Upload(ctx, id, "", gif)), sitoo.ErrInvalidArgument)
 }

@@ -121,7 +121,7 @@ func TestRateLimitTooLongWaitReturnsErrRateLimited(t *testing.T) {
 	require.NoError(t, err)
 	srv.Faults().Add(faults.Status429(time.Hour))
 
-	_, err = c.Site(1).Products.Get(t.Context(), 1)
+	_, _, err = c.Site(1).Products.Get(t.Context(), 1)
 	require.ErrorIs(t, err, sitoo.ErrRateLimited)
 	var apiErr *sitoo.APIError
 	require.ErrorAs(t, err, &apiErr)

@@ -17,11 +17,11 @@ func TestWarehousesCRUD(t *testing.T) {
 	ctx := t.Context()
 	wh := c.Site(1).Warehouses
 
-	id, err := wh.Create(ctx, &sitoo.WarehouseRequest{Name: sitoo.Ptr("Reclaims"), UseType: sitoo.Ptr(sitoo.WarehouseUseType(40)),
+	id, _, err := wh.Create(ctx, &sitoo.WarehouseRequest{Name: sitoo.Ptr("Reclaims"), UseType: sitoo.Ptr(sitoo.WarehouseUseType(40)),
 		CurrencyCode: sitoo.Ptr("USD")})
 	require.NoError(t, err)
-	require.NoError(t, wh.Update(ctx, id, &sitoo.WarehouseRequest{City: sitoo.Ptr("Stockholm"), StoreID: sitoo.Ptr(sitoo.NullID(0))}))
-	w, err := wh.Get(ctx, id)
+	require.NoError(t, errOf(wh.Update(ctx, id, &sitoo.WarehouseRequest{City: sitoo.Ptr("Stockholm"), StoreID: sitoo.Ptr(sitoo.NullID(0))})))
+	w, _, err := wh.Get(ctx, id)
 	require.NoError(t, err)
 	assert.Equal(t, "Reclaims", w.Name)
 	assert.Equal(t, "Stockholm", w.City)
@@ -34,10 +34,10 @@ func TestWarehousesCRUD(t *testing.T) {
 	assert.Len(t, list, 1)
 	assert.Len(t, collect(t, wh.All(ctx, nil)), 1)
 
-	_, err = wh.Create(ctx, &sitoo.WarehouseRequest{Name: sitoo.Ptr("x")})
+	_, _, err = wh.Create(ctx, &sitoo.WarehouseRequest{Name: sitoo.Ptr("x")})
 	require.ErrorIs(t, err, sitoo.ErrInvalidArgument)
-	require.NoError(t, wh.Delete(ctx, id))
-	_, err = wh.Get(ctx, id)
+	require.NoError(t, errOf(wh.Delete(ctx, id)))
+	_, _, err = wh.Get(ctx, id)
 	require.ErrorIs(t, err, sitoo.ErrNotFound)
 }
 
@@ -57,7 +57,7 @@ func TestWarehouseItemsSetOnVirtualOnly(t *testing.T) {
 	ctx := t.Context()
 	items := c.Site(1).WarehouseItems
 
-	rs, err := items.Set(ctx, virtual, []sitoo.WarehouseItemRequest{
+	rs, _, err := items.Set(ctx, virtual, []sitoo.WarehouseItemRequest{
 		{SKU: "SKU-000001", DecimalTotal: sitoo.Ptr(sitoo.MustDecimal("5")), BinLocation: sitoo.Ptr("I3:S4")},
 		{SKU: "SKU-000002", DecimalTotal: sitoo.Ptr(sitoo.MustDecimal("2.5"))},
 		{SKU: "UNKNOWN", DecimalTotal: sitoo.Ptr(sitoo.MustDecimal("1"))},
@@ -72,19 +72,19 @@ func TestWarehouseItemsSetOnVirtualOnly(t *testing.T) {
 	// Absolute stock on a FIFO warehouse is refused without sending the PUT. The client learns
 	// the warehouse's type with one GET the first time.
 	before := srv.Stats().Requests
-	_, err = items.Set(ctx, fifo, []sitoo.WarehouseItemRequest{{SKU: "SKU-000001", DecimalTotal: sitoo.Ptr(sitoo.MustDecimal("9"))}})
+	_, _, err = items.Set(ctx, fifo, []sitoo.WarehouseItemRequest{{SKU: "SKU-000001", DecimalTotal: sitoo.Ptr(sitoo.MustDecimal("9"))}})
 	require.ErrorIs(t, err, sitoo.ErrNotVirtualWarehouse)
 	var we *sitoo.WarehouseTypeError
 	require.ErrorAs(t, err, &we)
 	assert.Equal(t, fifo, we.WarehouseID)
 	assert.Equal(t, before+1, srv.Stats().Requests, "only the type look-up was sent")
-	_, err = items.Set(ctx, fifo, []sitoo.WarehouseItemRequest{{SKU: "SKU-000001", MoneyTotal: sitoo.Ptr(sitoo.MustMoney("9"))}})
+	_, _, err = items.Set(ctx, fifo, []sitoo.WarehouseItemRequest{{SKU: "SKU-000001", MoneyTotal: sitoo.Ptr(sitoo.MustMoney("9"))}})
 	require.ErrorIs(t, err, sitoo.ErrNotVirtualWarehouse)
 	assert.Equal(t, before+1, srv.Stats().Requests, "the type is remembered")
 	assert.True(t, srv.Stock(1, fifo, "SKU-000001").IsZero())
 
 	// Bin location and threshold can be set anywhere.
-	rs, err = items.Set(ctx, fifo, []sitoo.WarehouseItemRequest{{SKU: "SKU-000001", BinLocation: sitoo.Ptr("A1"), DecimalThreshold: sitoo.Ptr(sitoo.MustDecimal("3"))}})
+	rs, _, err = items.Set(ctx, fifo, []sitoo.WarehouseItemRequest{{SKU: "SKU-000001", BinLocation: sitoo.Ptr("A1"), DecimalThreshold: sitoo.Ptr(sitoo.MustDecimal("3"))}})
 	require.NoError(t, err)
 	require.NoError(t, rs.Err())
 
@@ -109,7 +109,7 @@ func TestWarehouseTransactions(t *testing.T) {
 	ctx := t.Context()
 	tx := c.Site(1).WarehouseTransactions
 
-	rs, err := tx.Add(ctx, []sitoo.WarehouseTransactionRequest{
+	rs, _, err := tx.Add(ctx, []sitoo.WarehouseTransactionRequest{
 		{WarehouseID: fifo, TransactionType: sitoo.TransactionTypeMoveIn, Description: "Move In", ExternalID: "EXT1",
 			Items: []sitoo.TransactionItem{{SKU: "SKU-000001", DecimalQuantity: sitoo.MustDecimal("13"), MoneyPriceIn: sitoo.Ptr(sitoo.MustMoney("3.45"))}}},
 		{WarehouseID: fifo, TransactionType: sitoo.TransactionTypeMoveOut,
@@ -120,7 +120,7 @@ func TestWarehouseTransactions(t *testing.T) {
 	require.Len(t, rs, 2)
 	assert.Equal(t, "10.000", srv.Stock(1, fifo, "SKU-000001").String())
 
-	got, err := tx.Get(ctx, fifo, rs[0].ID)
+	got, _, err := tx.Get(ctx, fifo, rs[0].ID)
 	require.NoError(t, err)
 	assert.Equal(t, sitoo.TransactionTypeMoveIn, got.TransactionType)
 	assert.Equal(t, "EXT1", got.ExternalID)
@@ -142,12 +142,12 @@ func TestWarehouseTransactions(t *testing.T) {
 
 	// A Virtual warehouse takes no transactions: refused before sending.
 	before := srv.Stats().Requests
-	_, err = tx.Add(ctx, []sitoo.WarehouseTransactionRequest{{WarehouseID: virtual, TransactionType: sitoo.TransactionTypeMoveIn,
+	_, _, err = tx.Add(ctx, []sitoo.WarehouseTransactionRequest{{WarehouseID: virtual, TransactionType: sitoo.TransactionTypeMoveIn,
 		Items: []sitoo.TransactionItem{{SKU: "SKU-000001", DecimalQuantity: sitoo.MustDecimal("1")}}}})
 	require.ErrorIs(t, err, sitoo.ErrVirtualWarehouse)
 	assert.Equal(t, before+1, srv.Stats().Requests, "one GET for the warehouse type, no POST")
 
-	_, err = tx.Add(ctx, []sitoo.WarehouseTransactionRequest{{WarehouseID: fifo, Items: nil}})
+	_, _, err = tx.Add(ctx, []sitoo.WarehouseTransactionRequest{{WarehouseID: fifo, Items: nil}})
 	require.ErrorIs(t, err, sitoo.ErrInvalidArgument)
 }
 
@@ -168,7 +168,7 @@ func TestWarehouseTransactionsChunkedAt1000Items(t *testing.T) {
 		{WarehouseID: fifo, TransactionType: sitoo.TransactionTypeMoveIn, Items: line(700)},
 	}
 	srv.ResetStats()
-	rs, err := c.Site(1).WarehouseTransactions.Add(ctx, txs)
+	rs, _, err := c.Site(1).WarehouseTransactions.Add(ctx, txs)
 	require.NoError(t, err)
 	require.NoError(t, rs.Err())
 	// The 2500-item transaction is sent as parts of 1000, 1000 and 500; the parts are packed into
@@ -194,22 +194,22 @@ func TestWarehouseBatchesCommit(t *testing.T) {
 	srv.SetStock(1, fifo, "SKU-000001", sitoo.MustDecimal("10"))
 
 	// Stocktaking: create (Open) → items → commit (Closed); counted stock replaces the level.
-	id, err := b.Create(ctx, fifo, &sitoo.WarehouseBatchRequest{TransactionType: sitoo.TransactionTypeStocktaking,
+	id, _, err := b.Create(ctx, fifo, &sitoo.WarehouseBatchRequest{TransactionType: sitoo.TransactionTypeStocktaking,
 		Comment: sitoo.Ptr("New Stocktaking"), EmailOwner: sitoo.Ptr("info@example.com")})
 	require.NoError(t, err)
-	batch, err := b.Get(ctx, fifo, id)
+	batch, _, err := b.Get(ctx, fifo, id)
 	require.NoError(t, err)
 	assert.Equal(t, sitoo.WarehouseBatchStateOpen, batch.WarehouseBatchState)
 	assert.Nil(t, batch.WarehouseTransactionID)
 
-	rs, err := b.SetItems(ctx, fifo, id, []sitoo.WarehouseBatchItemRequest{
+	rs, _, err := b.SetItems(ctx, fifo, id, []sitoo.WarehouseBatchItemRequest{
 		{SKU: "SKU-000001", DecimalQuantity: sitoo.MustDecimal("9"), Comment: sitoo.Ptr("1 missing")},
 		{SKU: "SKU-000002", DecimalQuantity: sitoo.MustDecimal("2")},
 		{SKU: "SKU-000003", DecimalQuantity: sitoo.MustDecimal("1")},
 	})
 	require.NoError(t, err)
 	require.NoError(t, rs.Err())
-	rs, err = b.DeleteItems(ctx, fifo, id, []string{"SKU-000003"})
+	rs, _, err = b.DeleteItems(ctx, fifo, id, []string{"SKU-000003"})
 	require.NoError(t, err)
 	require.NoError(t, rs.Err())
 	items := collect(t, b.AllItems(ctx, fifo, id, nil))
@@ -217,24 +217,24 @@ func TestWarehouseBatchesCommit(t *testing.T) {
 	assert.Equal(t, "1 missing", items[0].Comment)
 	assert.True(t, srv.Stock(1, fifo, "SKU-000002").IsZero(), "nothing changes before the commit")
 
-	require.NoError(t, b.Commit(ctx, fifo, id))
-	batch, err = b.Get(ctx, fifo, id)
+	require.NoError(t, errOf(b.Commit(ctx, fifo, id)))
+	batch, _, err = b.Get(ctx, fifo, id)
 	require.NoError(t, err)
 	assert.Equal(t, sitoo.WarehouseBatchStateClosed, batch.WarehouseBatchState)
 	require.NotNil(t, batch.WarehouseTransactionID)
 	assert.Equal(t, "9.000", srv.Stock(1, fifo, "SKU-000001").String())
 	assert.Equal(t, "2.000", srv.Stock(1, fifo, "SKU-000002").String())
-	tr, err := c.Site(1).WarehouseTransactions.Get(ctx, fifo, *batch.WarehouseTransactionID)
+	tr, _, err := c.Site(1).WarehouseTransactions.Get(ctx, fifo, *batch.WarehouseTransactionID)
 	require.NoError(t, err)
 	assert.Equal(t, "-1.000", tr.Items[0].DecimalQuantity.String(), "the transaction records the difference")
 
 	// A closed batch takes no more changes.
-	_, err = b.SetItems(ctx, fifo, id, []sitoo.WarehouseBatchItemRequest{{SKU: "SKU-000001", DecimalQuantity: sitoo.MustDecimal("1")}})
+	_, _, err = b.SetItems(ctx, fifo, id, []sitoo.WarehouseBatchItemRequest{{SKU: "SKU-000001", DecimalQuantity: sitoo.MustDecimal("1")}})
 	require.ErrorIs(t, err, sitoo.ErrBadRequest)
-	require.ErrorIs(t, b.Commit(ctx, fifo, id), sitoo.ErrBadRequest)
+	require.ErrorIs(t, errOf(b.Commit(ctx, fifo, id)), sitoo.ErrBadRequest)
 
 	// Apply does the three steps; a move-in batch adds its quantities.
-	id2, err := b.Apply(ctx, fifo, &sitoo.WarehouseBatchRequest{TransactionType: sitoo.TransactionTypeMoveIn},
+	id2, _, err := b.Apply(ctx, fifo, &sitoo.WarehouseBatchRequest{TransactionType: sitoo.TransactionTypeMoveIn},
 		[]sitoo.WarehouseBatchItemRequest{{SKU: "SKU-000003", DecimalQuantity: sitoo.MustDecimal("4")}})
 	require.NoError(t, err)
 	assert.Equal(t, "4.000", srv.Stock(1, fifo, "SKU-000003").String())
@@ -246,14 +246,14 @@ func TestWarehouseBatchesCommit(t *testing.T) {
 	assert.Equal(t, id2, closed[0].WarehouseBatchID)
 
 	// Apply leaves the batch open when an item fails.
-	id3, err := b.Apply(ctx, fifo, &sitoo.WarehouseBatchRequest{TransactionType: sitoo.TransactionTypeMoveIn},
+	id3, _, err := b.Apply(ctx, fifo, &sitoo.WarehouseBatchRequest{TransactionType: sitoo.TransactionTypeMoveIn},
 		[]sitoo.WarehouseBatchItemRequest{{SKU: "NOPE", DecimalQuantity: sitoo.MustDecimal("4")}})
 	require.ErrorIs(t, err, sitoo.ErrBadRequest)
-	batch, err = b.Get(ctx, fifo, id3)
+	batch, _, err = b.Get(ctx, fifo, id3)
 	require.NoError(t, err)
 	assert.Equal(t, sitoo.WarehouseBatchStateOpen, batch.WarehouseBatchState)
 
 	// Batches commit as transactions, which Virtual warehouses refuse.
-	_, err = b.Create(ctx, virtual, &sitoo.WarehouseBatchRequest{TransactionType: sitoo.TransactionTypeStocktaking})
+	_, _, err = b.Create(ctx, virtual, &sitoo.WarehouseBatchRequest{TransactionType: sitoo.TransactionTypeStocktaking})
 	require.ErrorIs(t, err, sitoo.ErrVirtualWarehouse)
 }

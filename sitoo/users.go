@@ -79,12 +79,8 @@ type UserListOptions struct {
 type UsersService service
 
 // Get returns one user.
-func (s *UsersService) Get(ctx context.Context, userID string) (*User, error) {
-	var u User
-	if err := s.c.get(ctx, sitePath(s.site, "users", userID), nil, &u); err != nil {
-		return nil, fmt.Errorf("sitoo: get user %s: %w", userID, err)
-	}
-	return &u, nil
+func (s *UsersService) Get(ctx context.Context, userID string) (*User, *Response, error) {
+	return getOne[User](ctx, s.c, fmt.Sprintf("get user %s", userID), sitePath(s.site, "users", userID))
 }
 
 // List returns one page of users.
@@ -99,57 +95,52 @@ func (s *UsersService) All(ctx context.Context, opts *UserListOptions) iter.Seq2
 }
 
 // Create adds one user and returns its userid.
-func (s *UsersService) Create(ctx context.Context, u *UserRequest) (string, error) {
-	rs, err := s.BatchCreate(ctx, []UserRequest{derefUser(u)})
-	if err == nil {
-		err = rs.Err()
+// Sitoo adds users only in batches: Create sends a batch of one.
+func (s *UsersService) Create(ctx context.Context, u *UserRequest) (string, *Response, error) {
+	if u == nil || u.Email == nil || *u.Email == "" {
+		return "", nil, wrapErr("create user", invalidArg("email is required"))
 	}
+	rs, resp, err := sendBatch(ctx, s.c, "create user", http.MethodPost, sitePath(s.site, "users"), []UserRequest{*u}, 0, false)
 	if err != nil {
-		return "", err
+		return "", resp, err
+	}
+	if err := rs.Err(); err != nil {
+		return "", resp, wrapErr("create user", err)
 	}
 	id, ok := rs[0].ReturnString()
 	if !ok {
-		return "", fmt.Errorf("sitoo: create user: %w", &ResponseDecodeError{Method: http.MethodPost, Path: sitePath(s.site, "users"),
-			Status: rs[0].StatusCode, Body: rs[0].Return, Err: fmt.Errorf("expected a userid string")})
+		return "", resp, wrapErr("create user", classify(&DecodeError{Method: http.MethodPost, Path: sitePath(s.site, "users"),
+			Status: rs[0].StatusCode, Body: rs[0].Return, Err: fmt.Errorf("expected a userid string")}))
 	}
-	return id, nil
-}
-
-func derefUser(u *UserRequest) UserRequest {
-	if u == nil {
-		return UserRequest{}
-	}
-	return *u
+	return id, resp, nil
 }
 
 // BatchCreate adds users; read each new userid with BatchResult.ReturnString.
-func (s *UsersService) BatchCreate(ctx context.Context, users []UserRequest) (BatchResults, error) {
+func (s *UsersService) BatchCreate(ctx context.Context, users []UserRequest) (BatchResults, *Response, error) {
 	for i := range users {
 		if users[i].Email == nil || *users[i].Email == "" {
-			return nil, fmt.Errorf("sitoo: create users: item %d: %w", i, invalidArg("email is required"))
+			return nil, nil, fmt.Errorf("sitoo: create users: item %d: %w", i, invalidArg("email is required"))
 		}
 	}
-	rs, err := sendBatch(ctx, s.c, http.MethodPost, sitePath(s.site, "users"), users, 0, false)
-	return rs, wrapErr("create users", err)
+	return sendBatch(ctx, s.c, "create users", http.MethodPost, sitePath(s.site, "users"), users, 0, false)
 }
 
 // Update changes the fields set in u.
-func (s *UsersService) Update(ctx context.Context, userID string, u *UserRequest) error {
-	return wrapErr("update user "+userID, s.c.update(ctx, sitePath(s.site, "users", userID), u))
+func (s *UsersService) Update(ctx context.Context, userID string, u *UserRequest) (*Response, error) {
+	return s.c.update(ctx, "update user "+userID, sitePath(s.site, "users", userID), u)
 }
 
 // BatchUpdate updates users partially; each must carry its UserID.
-func (s *UsersService) BatchUpdate(ctx context.Context, users []UserRequest) (BatchResults, error) {
+func (s *UsersService) BatchUpdate(ctx context.Context, users []UserRequest) (BatchResults, *Response, error) {
 	for i := range users {
 		if users[i].UserID == "" {
-			return nil, fmt.Errorf("sitoo: batch update users: item %d: %w", i, invalidArg("UserID is required"))
+			return nil, nil, fmt.Errorf("sitoo: batch update users: item %d: %w", i, invalidArg("UserID is required"))
 		}
 	}
-	rs, err := sendBatch(ctx, s.c, http.MethodPut, sitePath(s.site, "users"), users, 0, true)
-	return rs, wrapErr("batch update users", err)
+	return sendBatch(ctx, s.c, "batch update users", http.MethodPut, sitePath(s.site, "users"), users, 0, true)
 }
 
 // Delete removes a user.
-func (s *UsersService) Delete(ctx context.Context, userID string) error {
-	return wrapErr("delete user "+userID, s.c.remove(ctx, sitePath(s.site, "users", userID)))
+func (s *UsersService) Delete(ctx context.Context, userID string) (*Response, error) {
+	return s.c.remove(ctx, "delete user "+userID, sitePath(s.site, "users", userID))
 }

@@ -12,8 +12,9 @@ import (
 	"github.com/loyalsync/loyalsync/internal/value"
 )
 
-// DecodeError reports a JSON value that is not a valid Sitoo money, decimal, percentage, date or id.
-type DecodeError = value.DecodeError
+// ValueError reports a JSON value that is not a valid Sitoo money, decimal, percentage, date or id.
+// A response holding one fails with a *DecodeError (ErrDecode) that wraps it.
+type ValueError = value.DecodeError
 
 // PrecisionError is returned when encoding a Money or Decimal that has more fractional digits than
 // Sitoo accepts (2 for money, 3 for decimals). The library never rounds an amount silently: round
@@ -166,7 +167,7 @@ func (p Percent) MarshalJSON() ([]byte, error) { return []byte(p.Decimal.String(
 func (p *Percent) UnmarshalJSON(data []byte) error {
 	var v value.Money
 	if err := v.UnmarshalJSON(data); err != nil {
-		return &DecodeError{Type: "Percent", Value: cut(data), Err: err}
+		return &ValueError{Type: "Percent", Value: cut(data), Err: err}
 	}
 	p.Decimal = v.Decimal
 	return nil
@@ -239,7 +240,7 @@ func (t *UnixTime) UnmarshalJSON(data []byte) error {
 		return nil
 	}
 	if sec > maxUnixSeconds || sec < -maxUnixSeconds {
-		return &DecodeError{Type: "UnixTime", Value: cut(data), Err: fmt.Errorf("timestamp out of range")}
+		return &ValueError{Type: "UnixTime", Value: cut(data), Err: fmt.Errorf("timestamp out of range")}
 	}
 	t.Time = time.Unix(sec, 0).UTC()
 	return nil
@@ -267,7 +268,7 @@ func (l *IDList) UnmarshalJSON(data []byte) error {
 	}
 	var raw []json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return &DecodeError{Type: "IDList", Value: cut(data), Err: err}
+		return &ValueError{Type: "IDList", Value: cut(data), Err: err}
 	}
 	out := make(IDList, 0, len(raw))
 	for _, r := range raw {
@@ -288,12 +289,12 @@ func (l *IDList) UnmarshalJSON(data []byte) error {
 func decodeInt(typ string, data []byte) (n int64, ok bool, err error) {
 	data = bytes.TrimSpace(data)
 	if len(data) == 0 {
-		return 0, false, &DecodeError{Type: typ, Value: ""}
+		return 0, false, &ValueError{Type: typ, Value: ""}
 	}
 	raw := data
 	if data[0] == '"' {
 		if len(data) < 2 || data[len(data)-1] != '"' {
-			return 0, false, &DecodeError{Type: typ, Value: cut(data)}
+			return 0, false, &ValueError{Type: typ, Value: cut(data)}
 		}
 		raw = bytes.TrimSpace(data[1 : len(data)-1])
 		if len(raw) == 0 {
@@ -307,7 +308,7 @@ func decodeInt(typ string, data []byte) (n int64, ok bool, err error) {
 	}
 	d, err := value.NewMoney(string(raw))
 	if err != nil || !d.Decimal.IsInteger() || d.Decimal.Abs().GreaterThan(decimal.NewFromInt(maxUnixSeconds)) {
-		return 0, false, &DecodeError{Type: typ, Value: cut(data), Err: err}
+		return 0, false, &ValueError{Type: typ, Value: cut(data), Err: err}
 	}
 	return d.Decimal.IntPart(), true, nil
 }

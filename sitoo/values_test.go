@@ -25,7 +25,7 @@ func TestMoneyJSON(t *testing.T) {
 	for _, bad := range []string{`"12,50"`, `"abc"`, `true`, `"NaN"`, `{}`, `"1e99999"`} {
 		var m Money
 		err := json.Unmarshal([]byte(bad), &m)
-		var de *DecodeError
+		var de *ValueError
 		assert.True(t, errors.As(err, &de), "%s: %v", bad, err)
 	}
 	_, err := json.Marshal(MustMoney("1.005"))
@@ -88,7 +88,7 @@ func TestUnixTimeJSON(t *testing.T) {
 
 	for _, bad := range []string{`1.5`, `"yesterday"`, `true`, `1e300`, `99999999999999`, `[1]`} {
 		err := json.Unmarshal([]byte(bad), &ut)
-		var de *DecodeError
+		var de *ValueError
 		assert.True(t, errors.As(err, &de), "%s: %v", bad, err)
 	}
 	assert.Equal(t, int64(1700000000), NewUnixTime(time.Unix(1700000000, 999).In(time.FixedZone("x", 3600))).Unix())

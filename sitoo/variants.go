@@ -40,12 +40,8 @@ type Variant struct {
 type ProductVariantsService service
 
 // Get returns the variant set of a product (any variant of the set, or its main variant).
-func (s *ProductVariantsService) Get(ctx context.Context, productID int64) (*ProductVariants, error) {
-	var v ProductVariants
-	if err := s.c.get(ctx, sitePath(s.site, "products", itoa(productID), "productvariants"), nil, &v); err != nil {
-		return nil, fmt.Errorf("sitoo: get variants of product %d: %w", productID, err)
-	}
-	return &v, nil
+func (s *ProductVariantsService) Get(ctx context.Context, productID int64) (*ProductVariants, *Response, error) {
+	return getOne[ProductVariants](ctx, s.c, fmt.Sprintf("get variants of product %d", productID), sitePath(s.site, "products", itoa(productID), "productvariants"))
 }
 
 // Replace sets the complete variant set of a product. PUT replaces everything: a current variant
@@ -55,14 +51,12 @@ func (s *ProductVariantsService) Get(ctx context.Context, productID int64) (*Pro
 //
 // Replace checks before sending that every variant has one attribute per group, taken from that
 // group's options.
-func (s *ProductVariantsService) Replace(ctx context.Context, productID int64, v *ProductVariants) error {
+func (s *ProductVariantsService) Replace(ctx context.Context, productID int64, v *ProductVariants) (*Response, error) {
+	op := fmt.Sprintf("replace variants of product %d", productID)
 	if err := v.Validate(); err != nil {
-		return fmt.Errorf("sitoo: replace variants of product %d: %w", productID, err)
+		return nil, wrapErr(op, err)
 	}
-	if err := s.c.update(ctx, sitePath(s.site, "products", itoa(productID), "productvariants"), v); err != nil {
-		return fmt.Errorf("sitoo: replace variants of product %d: %w", productID, err)
-	}
-	return nil
+	return s.c.update(ctx, op, sitePath(s.site, "products", itoa(productID), "productvariants"), v)
 }
 
 // Validate checks that every variant has a SKU and one attribute per group, each one of its

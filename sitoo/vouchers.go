@@ -89,12 +89,8 @@ type VoucherRequest struct {
 type VouchersService service
 
 // Get returns one voucher.
-func (s *VouchersService) Get(ctx context.Context, voucherID int64) (*Voucher, error) {
-	var v Voucher
-	if err := s.c.get(ctx, sitePath(s.site, "vouchers", itoa(voucherID)), nil, &v); err != nil {
-		return nil, fmt.Errorf("sitoo: get voucher %d: %w", voucherID, err)
-	}
-	return &v, nil
+func (s *VouchersService) Get(ctx context.Context, voucherID int64) (*Voucher, *Response, error) {
+	return getOne[Voucher](ctx, s.c, fmt.Sprintf("get voucher %d", voucherID), sitePath(s.site, "vouchers", itoa(voucherID)))
 }
 
 // List returns one page of vouchers.
@@ -109,23 +105,22 @@ func (s *VouchersService) All(ctx context.Context, opts *ListOptions) iter.Seq2[
 }
 
 // Create adds a voucher and returns its id.
-func (s *VouchersService) Create(ctx context.Context, v *VoucherRequest) (int64, error) {
+func (s *VouchersService) Create(ctx context.Context, v *VoucherRequest) (int64, *Response, error) {
 	if v == nil || v.VoucherName == nil || *v.VoucherName == "" || v.VoucherType == nil {
-		return 0, fmt.Errorf("sitoo: create voucher: %w", invalidArg("vouchername and vouchertype are required"))
+		return 0, nil, fmt.Errorf("sitoo: create voucher: %w", invalidArg("vouchername and vouchertype are required"))
 	}
 	if v.Priority != nil && (*v.Priority < 1 || *v.Priority > 5) {
-		return 0, fmt.Errorf("sitoo: create voucher: %w", invalidArg("priority %d is not in 1..5", *v.Priority))
+		return 0, nil, fmt.Errorf("sitoo: create voucher: %w", invalidArg("priority %d is not in 1..5", *v.Priority))
 	}
-	id, _, err := s.c.create(ctx, sitePath(s.site, "vouchers"), nil, v, false)
-	return id, wrapErr("create voucher", err)
+	return s.c.create(ctx, "create voucher", sitePath(s.site, "vouchers"), nil, v, false)
 }
 
 // Update changes the fields set in v.
-func (s *VouchersService) Update(ctx context.Context, voucherID int64, v *VoucherRequest) error {
-	return wrapErr(fmt.Sprintf("update voucher %d", voucherID), s.c.update(ctx, sitePath(s.site, "vouchers", itoa(voucherID)), v))
+func (s *VouchersService) Update(ctx context.Context, voucherID int64, v *VoucherRequest) (*Response, error) {
+	return s.c.update(ctx, fmt.Sprintf("update voucher %d", voucherID), sitePath(s.site, "vouchers", itoa(voucherID)), v)
 }
 
 // Delete removes a voucher.
-func (s *VouchersService) Delete(ctx context.Context, voucherID int64) error {
-	return wrapErr(fmt.Sprintf("delete voucher %d", voucherID), s.c.remove(ctx, sitePath(s.site, "vouchers", itoa(voucherID))))
+func (s *VouchersService) Delete(ctx context.Context, voucherID int64) (*Response, error) {
+	return s.c.remove(ctx, fmt.Sprintf("delete voucher %d", voucherID), sitePath(s.site, "vouchers", itoa(voucherID)))
 }

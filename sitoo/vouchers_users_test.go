@@ -17,11 +17,11 @@ func TestVouchersCRUD(t *testing.T) {
 	v := c.Site(1).Vouchers
 	start := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
 
-	id, err := v.Create(ctx, &sitoo.VoucherRequest{VoucherName: sitoo.Ptr("Resellers"), VoucherType: sitoo.Ptr(sitoo.VoucherType(200)),
+	id, _, err := v.Create(ctx, &sitoo.VoucherRequest{VoucherName: sitoo.Ptr("Resellers"), VoucherType: sitoo.Ptr(sitoo.VoucherType(200)),
 		ValueX: sitoo.Ptr(int64(30)), VoucherCode: sitoo.Ptr("LOYAL-ABC"), DateStart: sitoo.Ptr(sitoo.NewUnixTime(start)),
 		MoneyM: sitoo.Ptr(sitoo.MustMoney("10")), Products: sitoo.IDList{12, 13}})
 	require.NoError(t, err)
-	got, err := v.Get(ctx, id)
+	got, _, err := v.Get(ctx, id)
 	require.NoError(t, err)
 	assert.Equal(t, "Resellers", got.VoucherName)
 	assert.Equal(t, sitoo.VoucherType(200), got.VoucherType)
@@ -35,8 +35,8 @@ func TestVouchersCRUD(t *testing.T) {
 	assert.Equal(t, sitoo.IDList{12, 13}, got.Products)
 
 	// Clearing the start date sends null.
-	require.NoError(t, v.Update(ctx, id, &sitoo.VoucherRequest{VoucherName: sitoo.Ptr("Voucher for Resellers"), DateStart: &sitoo.UnixTime{}}))
-	got, err = v.Get(ctx, id)
+	require.NoError(t, errOf(v.Update(ctx, id, &sitoo.VoucherRequest{VoucherName: sitoo.Ptr("Voucher for Resellers"), DateStart: &sitoo.UnixTime{}})))
+	got, _, err = v.Get(ctx, id)
 	require.NoError(t, err)
 	assert.Equal(t, "Voucher for Resellers", got.VoucherName)
 	assert.True(t, got.DateStart.IsZero())
@@ -48,13 +48,13 @@ func TestVouchersCRUD(t *testing.T) {
 	assert.Len(t, list, 1)
 	assert.Len(t, collect(t, v.All(ctx, nil)), 1)
 
-	require.NoError(t, v.Delete(ctx, id))
-	_, err = v.Get(ctx, id)
+	require.NoError(t, errOf(v.Delete(ctx, id)))
+	_, _, err = v.Get(ctx, id)
 	require.ErrorIs(t, err, sitoo.ErrNotFound)
 
-	_, err = v.Create(ctx, &sitoo.VoucherRequest{VoucherName: sitoo.Ptr("x")})
+	_, _, err = v.Create(ctx, &sitoo.VoucherRequest{VoucherName: sitoo.Ptr("x")})
 	require.ErrorIs(t, err, sitoo.ErrInvalidArgument)
-	_, err = v.Create(ctx, &sitoo.VoucherRequest{VoucherName: sitoo.Ptr("x"), VoucherType: sitoo.Ptr(sitoo.VoucherType(110)), Priority: sitoo.Ptr(9)})
+	_, _, err = v.Create(ctx, &sitoo.VoucherRequest{VoucherName: sitoo.Ptr("x"), VoucherType: sitoo.Ptr(sitoo.VoucherType(110)), Priority: sitoo.Ptr(9)})
 	require.ErrorIs(t, err, sitoo.ErrInvalidArgument)
 }
 
@@ -64,12 +64,12 @@ func TestUsersCRUD(t *testing.T) {
 	ctx := t.Context()
 	users := c.Site(1).Users
 
-	id, err := users.Create(ctx, &sitoo.UserRequest{Email: sitoo.Ptr("laura.smith@example.com"), NameFirst: sitoo.Ptr("Laura"),
+	id, _, err := users.Create(ctx, &sitoo.UserRequest{Email: sitoo.Ptr("laura.smith@example.com"), NameFirst: sitoo.Ptr("Laura"),
 		CustomerNumber: sitoo.Ptr("C-1")})
 	require.NoError(t, err)
 	assert.Regexp(t, `^\{[0-9A-F-]+\}$`, id)
 
-	rs, err := users.BatchCreate(ctx, []sitoo.UserRequest{
+	rs, _, err := users.BatchCreate(ctx, []sitoo.UserRequest{
 		{Email: sitoo.Ptr("john.doe@example.com"), NameFirst: sitoo.Ptr("John")},
 		{Email: sitoo.Ptr("laura.smith@example.com")},
 	})
@@ -78,13 +78,13 @@ func TestUsersCRUD(t *testing.T) {
 	require.True(t, ok)
 	assert.ErrorIs(t, rs[1].Err, sitoo.ErrBadRequest, "the email is taken")
 
-	u, err := users.Get(ctx, id)
+	u, _, err := users.Get(ctx, id)
 	require.NoError(t, err)
 	assert.Equal(t, "Laura", u.NameFirst)
 	assert.False(t, u.DateCreated.IsZero())
 
-	require.NoError(t, users.Update(ctx, id, &sitoo.UserRequest{Company: sitoo.Ptr("Example Inc.")}))
-	rs, err = users.BatchUpdate(ctx, []sitoo.UserRequest{{UserID: john, ExternalID: sitoo.Ptr("1234")}})
+	require.NoError(t, errOf(users.Update(ctx, id, &sitoo.UserRequest{Company: sitoo.Ptr("Example Inc.")})))
+	rs, _, err = users.BatchUpdate(ctx, []sitoo.UserRequest{{UserID: john, ExternalID: sitoo.Ptr("1234")}})
 	require.NoError(t, err)
 	require.NoError(t, rs.Err())
 
@@ -100,11 +100,11 @@ func TestUsersCRUD(t *testing.T) {
 	// Users are common to all sites.
 	assert.Len(t, collect(t, c.Site(1).Users.All(ctx, nil)), 2)
 
-	require.NoError(t, users.Delete(ctx, id))
-	_, err = users.Get(ctx, id)
+	require.NoError(t, errOf(users.Delete(ctx, id)))
+	_, _, err = users.Get(ctx, id)
 	require.ErrorIs(t, err, sitoo.ErrNotFound)
-	_, err = users.Create(ctx, &sitoo.UserRequest{})
+	_, _, err = users.Create(ctx, &sitoo.UserRequest{})
 	require.ErrorIs(t, err, sitoo.ErrInvalidArgument)
-	_, err = users.BatchUpdate(ctx, []sitoo.UserRequest{{Email: sitoo.Ptr("x@example.com")}})
+	_, _, err = users.BatchUpdate(ctx, []sitoo.UserRequest{{Email: sitoo.Ptr("x@example.com")}})
 	require.ErrorIs(t, err, sitoo.ErrInvalidArgument)
 }

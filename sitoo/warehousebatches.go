@@ -75,12 +75,8 @@ func (s *WarehouseBatchesService) path(warehouseID int64, segs ...string) string
 }
 
 // Get returns one batch.
-func (s *WarehouseBatchesService) Get(ctx context.Context, warehouseID, batchID int64) (*WarehouseBatch, error) {
-	var b WarehouseBatch
-	if err := s.c.get(ctx, s.path(warehouseID, itoa(batchID)), nil, &b); err != nil {
-		return nil, fmt.Errorf("sitoo: get warehouse batch %d: %w", batchID, err)
-	}
-	return &b, nil
+func (s *WarehouseBatchesService) Get(ctx context.Context, warehouseID, batchID int64) (*WarehouseBatch, *Response, error) {
+	return getOne[WarehouseBatch](ctx, s.c, fmt.Sprintf("get warehouse batch %d", batchID), s.path(warehouseID, itoa(batchID)))
 }
 
 // List returns one page of a warehouse's batches.
@@ -97,31 +93,31 @@ func (s *WarehouseBatchesService) All(ctx context.Context, warehouseID int64, op
 // Create opens a batch on a warehouse and returns its id. A committed batch becomes a warehouse
 // transaction, which Sitoo refuses on Virtual warehouses, so Create refuses a Virtual warehouse
 // with a *WarehouseTypeError (errors.Is ErrVirtualWarehouse) without sending anything.
-func (s *WarehouseBatchesService) Create(ctx context.Context, warehouseID int64, b *WarehouseBatchRequest) (int64, error) {
+func (s *WarehouseBatchesService) Create(ctx context.Context, warehouseID int64, b *WarehouseBatchRequest) (int64, *Response, error) {
 	if b == nil || b.TransactionType == 0 {
-		return 0, fmt.Errorf("sitoo: create warehouse batch: %w", invalidArg("transaction type is required"))
+		return 0, nil, fmt.Errorf("sitoo: create warehouse batch: %w", invalidArg("transaction type is required"))
 	}
 	t, err := (*service)(s).warehouseType(ctx, warehouseID)
 	if err != nil {
-		return 0, fmt.Errorf("sitoo: create warehouse batch: %w", err)
+		return 0, nil, fmt.Errorf("sitoo: create warehouse batch: %w", err)
 	}
 	if t.IsVirtual() {
-		return 0, &WarehouseTypeError{Op: "create warehouse batch", WarehouseID: warehouseID, Type: t, Err: ErrVirtualWarehouse}
+		return 0, nil, &WarehouseTypeError{Op: "create warehouse batch", WarehouseID: warehouseID, Type: t, Err: ErrVirtualWarehouse}
 	}
-	id, _, err := s.c.create(ctx, s.path(warehouseID), nil, b, false)
-	return id, wrapErr("create warehouse batch", err)
+	return s.c.create(ctx, "create warehouse batch", s.path(warehouseID), nil, b, false)
 }
 
 // Update changes the fields set in b. Setting the state to Closed commits the batch: use Commit.
-func (s *WarehouseBatchesService) Update(ctx context.Context, warehouseID, batchID int64, b *WarehouseBatchRequest) error {
-	return wrapErr(fmt.Sprintf("update warehouse batch %d", batchID), s.c.update(ctx, s.path(warehouseID, itoa(batchID)), b))
+func (s *WarehouseBatchesService) Update(ctx context.Context, warehouseID, batchID int64, b *WarehouseBatchRequest) (*Response, error) {
+	return s.c.update(ctx, fmt.Sprintf("update warehouse batch %d", batchID), s.path(warehouseID, itoa(batchID)), b)
 }
 
 // Commit closes an open batch (state 10 → 20), which makes Sitoo apply its items as one warehouse
 // transaction. Get the batch afterwards for the transaction id.
-func (s *WarehouseBatchesService) Commit(ctx context.Context, warehouseID, batchID int64) error {
+func (s *WarehouseBatchesService) Commit(ctx context.Context, warehouseID, batchID int64) (*Response, error) {
 	closed := WarehouseBatchStateClosed
-	return s.Update(ctx, warehouseID, batchID, &WarehouseBatchRequest{WarehouseBatchState: &closed})
+	return s.c.update(ctx, fmt.Sprintf("commit warehouse batch %d", batchID), s.path(warehouseID, itoa(batchID)),
+		&WarehouseBatchRequest{WarehouseBatchState: &closed})
 }
 
 // ListItems returns one page of a batch's items.
@@ -137,39 +133,36 @@ func (s *WarehouseBatchesService) AllItems(ctx context.Context, warehouseID, bat
 }
 
 // SetItems adds or replaces items of an open batch, by SKU.
-func (s *WarehouseBatchesService) SetItems(ctx context.Context, warehouseID, batchID int64, items []WarehouseBatchItemRequest) (BatchResults, error) {
+func (s *WarehouseBatchesService) SetItems(ctx context.Context, warehouseID, batchID int64, items []WarehouseBatchItemRequest) (BatchResults, *Response, error) {
 	for i := range items {
 		if items[i].SKU == "" {
-			return nil, fmt.Errorf("sitoo: set warehouse batch items: item %d: %w", i, invalidArg("SKU is required"))
+			return nil, nil, fmt.Errorf("sitoo: set warehouse batch items: item %d: %w", i, invalidArg("SKU is required"))
 		}
 	}
-	rs, err := sendBatch(ctx, s.c, http.MethodPut, s.path(warehouseID, itoa(batchID), "warehousebatchitems"), items, 0, true)
-	return rs, wrapErr(fmt.Sprintf("set items of warehouse batch %d", batchID), err)
+	return sendBatch(ctx, s.c, fmt.Sprintf("set items of warehouse batch %d", batchID), http.MethodPut, s.path(warehouseID, itoa(batchID), "warehousebatchitems"), items, 0, true)
 }
 
 // DeleteItems removes items of an open batch, by SKU.
-func (s *WarehouseBatchesService) DeleteItems(ctx context.Context, warehouseID, batchID int64, skus []string) (BatchResults, error) {
-	rs, err := sendBatch(ctx, s.c, http.MethodDelete, s.path(warehouseID, itoa(batchID), "warehousebatchitems"), keyed("sku", skus), 0, false)
-	return rs, wrapErr(fmt.Sprintf("delete items of warehouse batch %d", batchID), err)
+func (s *WarehouseBatchesService) DeleteItems(ctx context.Context, warehouseID, batchID int64, skus []string) (BatchResults, *Response, error) {
+	return sendBatch(ctx, s.c, fmt.Sprintf("delete items of warehouse batch %d", batchID), http.MethodDelete, s.path(warehouseID, itoa(batchID), "warehousebatchitems"), keyed("sku", skus), 0, false)
 }
 
 // Apply runs a whole batch: it creates the batch, sets the items and commits it, and returns the
 // batch id. If setting an item fails, the batch is left open (not committed) and the error says
-// which items failed; fix them with SetItems and call Commit, or abandon the batch.
-func (s *WarehouseBatchesService) Apply(ctx context.Context, warehouseID int64, b *WarehouseBatchRequest, items []WarehouseBatchItemRequest) (int64, error) {
-	id, err := s.Create(ctx, warehouseID, b)
+// which items failed; fix them with SetItems and call Commit, or abandon the batch. The Response
+// is the last request's.
+func (s *WarehouseBatchesService) Apply(ctx context.Context, warehouseID int64, b *WarehouseBatchRequest, items []WarehouseBatchItemRequest) (int64, *Response, error) {
+	id, resp, err := s.Create(ctx, warehouseID, b)
 	if err != nil {
-		return 0, err
+		return 0, resp, err
 	}
-	rs, err := s.SetItems(ctx, warehouseID, id, items)
+	rs, resp, err := s.SetItems(ctx, warehouseID, id, items)
 	if err == nil {
 		err = rs.Err()
 	}
 	if err != nil {
-		return id, fmt.Errorf("sitoo: batch %d left open: %w", id, err)
+		return id, resp, fmt.Errorf("sitoo: apply warehouse batch: batch %d left open: %w", id, err)
 	}
-	if err := s.Commit(ctx, warehouseID, id); err != nil {
-		return id, err
-	}
-	return id, nil
+	resp, err = s.Commit(ctx, warehouseID, id)
+	return id, resp, err
 }

@@ -67,23 +67,22 @@ func (s *WarehouseItemsService) All(ctx context.Context, warehouseID int64, opts
 //
 // The warehouse type comes from the client's record of warehouses it has read (Warehouses.Get,
 // List, All); the first time a warehouse is used it is fetched with one GET.
-func (s *WarehouseItemsService) Set(ctx context.Context, warehouseID int64, items []WarehouseItemRequest) (BatchResults, error) {
+func (s *WarehouseItemsService) Set(ctx context.Context, warehouseID int64, items []WarehouseItemRequest) (BatchResults, *Response, error) {
 	absolute := false
 	for i := range items {
 		if items[i].SKU == "" {
-			return nil, fmt.Errorf("sitoo: set warehouse items: item %d: %w", i, invalidArg("SKU is required"))
+			return nil, nil, fmt.Errorf("sitoo: set warehouse items: item %d: %w", i, invalidArg("SKU is required"))
 		}
 		absolute = absolute || items[i].DecimalTotal != nil || items[i].MoneyTotal != nil
 	}
 	if absolute {
 		t, err := (*service)(s).warehouseType(ctx, warehouseID)
 		if err != nil {
-			return nil, fmt.Errorf("sitoo: set warehouse items: %w", err)
+			return nil, nil, fmt.Errorf("sitoo: set warehouse items: %w", err)
 		}
 		if !t.IsVirtual() {
-			return nil, &WarehouseTypeError{Op: "set absolute stock", WarehouseID: warehouseID, Type: t, Err: ErrNotVirtualWarehouse}
+			return nil, nil, &WarehouseTypeError{Op: "set absolute stock", WarehouseID: warehouseID, Type: t, Err: ErrNotVirtualWarehouse}
 		}
 	}
-	rs, err := sendBatch(ctx, s.c, http.MethodPut, sitePath(s.site, "warehouses", itoa(warehouseID), "warehouseitems"), items, 0, true)
-	return rs, wrapErr(fmt.Sprintf("set items of warehouse %d", warehouseID), err)
+	return sendBatch(ctx, s.c, fmt.Sprintf("set items of warehouse %d", warehouseID), http.MethodPut, sitePath(s.site, "warehouses", itoa(warehouseID), "warehouseitems"), items, 0, true)
 }

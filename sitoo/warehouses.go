@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"net/http"
 )
 
 // Warehouse is a location holding stock. Its type decides how its stock changes: a Virtual
@@ -53,13 +54,10 @@ type WarehouseRequest struct {
 type WarehousesService service
 
 // Get returns one warehouse.
-func (s *WarehousesService) Get(ctx context.Context, warehouseID int64) (*Warehouse, error) {
-	var w Warehouse
-	if err := s.c.get(ctx, sitePath(s.site, "warehouses", itoa(warehouseID)), nil, &w); err != nil {
-		return nil, fmt.Errorf("sitoo: get warehouse %d: %w", warehouseID, err)
-	}
-	s.c.rememberWarehouse(s.site, &w)
-	return &w, nil
+func (s *WarehousesService) Get(ctx context.Context, warehouseID int64) (*Warehouse, *Response, error) {
+	w, resp, err := getOne[Warehouse](ctx, s.c, fmt.Sprintf("get warehouse %d", warehouseID), sitePath(s.site, "warehouses", itoa(warehouseID)))
+	s.c.rememberWarehouse(s.site, w)
+	return w, resp, err
 }
 
 // List returns one page of warehouses.
@@ -87,27 +85,27 @@ func (s *WarehousesService) All(ctx context.Context, opts *ListOptions) iter.Seq
 }
 
 // Create adds a warehouse and returns its id.
-func (s *WarehousesService) Create(ctx context.Context, w *WarehouseRequest) (int64, error) {
+func (s *WarehousesService) Create(ctx context.Context, w *WarehouseRequest) (int64, *Response, error) {
 	if w == nil || w.Name == nil || w.UseType == nil || w.CurrencyCode == nil {
-		return 0, fmt.Errorf("sitoo: create warehouse: %w", invalidArg("name, usetype and currencycode are required"))
+		return 0, nil, fmt.Errorf("sitoo: create warehouse: %w", invalidArg("name, usetype and currencycode are required"))
 	}
-	id, _, err := s.c.create(ctx, sitePath(s.site, "warehouses"), nil, w, false)
+	id, resp, err := s.c.create(ctx, "create warehouse", sitePath(s.site, "warehouses"), nil, w, false)
 	if err == nil && w.WarehouseType != nil {
 		s.c.whTypes.Store(warehouseKey{s.site, id}, *w.WarehouseType)
 	}
-	return id, wrapErr("create warehouse", err)
+	return id, resp, err
 }
 
 // Update changes the fields set in w.
-func (s *WarehousesService) Update(ctx context.Context, warehouseID int64, w *WarehouseRequest) error {
+func (s *WarehousesService) Update(ctx context.Context, warehouseID int64, w *WarehouseRequest) (*Response, error) {
 	s.c.whTypes.Delete(warehouseKey{s.site, warehouseID})
-	return wrapErr(fmt.Sprintf("update warehouse %d", warehouseID), s.c.update(ctx, sitePath(s.site, "warehouses", itoa(warehouseID)), w))
+	return s.c.update(ctx, fmt.Sprintf("update warehouse %d", warehouseID), sitePath(s.site, "warehouses", itoa(warehouseID)), w)
 }
 
 // Delete removes a warehouse.
-func (s *WarehousesService) Delete(ctx context.Context, warehouseID int64) error {
+func (s *WarehousesService) Delete(ctx context.Context, warehouseID int64) (*Response, error) {
 	s.c.whTypes.Delete(warehouseKey{s.site, warehouseID})
-	return wrapErr(fmt.Sprintf("delete warehouse %d", warehouseID), s.c.remove(ctx, sitePath(s.site, "warehouses", itoa(warehouseID))))
+	return s.c.remove(ctx, fmt.Sprintf("delete warehouse %d", warehouseID), sitePath(s.site, "warehouses", itoa(warehouseID)))
 }
 
 // warehouseType returns a warehouse's type, from the client's record or, the first time, by
@@ -118,7 +116,7 @@ func (s *service) warehouseType(ctx context.Context, warehouseID int64) (Warehou
 	}
 	var w Warehouse
 	q := &ListOptions{Fields: []string{"warehouseid", "warehousetype"}}
-	if err := s.c.get(ctx, sitePath(s.site, "warehouses", itoa(warehouseID)), q, &w); err != nil {
+	if _, err := s.c.do(ctx, call{method: http.MethodGet, path: sitePath(s.site, "warehouses", itoa(warehouseID)), query: q}, &w); err != nil {
 		return 0, fmt.Errorf("look up type of warehouse %d: %w", warehouseID, err)
 	}
 	w.WarehouseID = warehouseID

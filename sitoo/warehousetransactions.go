@@ -85,13 +85,9 @@ func (s *WarehouseTransactionsService) All(ctx context.Context, opts *WarehouseT
 }
 
 // Get returns one transaction of a warehouse.
-func (s *WarehouseTransactionsService) Get(ctx context.Context, warehouseID, transactionID int64) (*WarehouseTransaction, error) {
-	var t WarehouseTransaction
-	p := sitePath(s.site, "warehouses", itoa(warehouseID), "warehousetransactions", itoa(transactionID))
-	if err := s.c.get(ctx, p, nil, &t); err != nil {
-		return nil, fmt.Errorf("sitoo: get warehouse transaction %d: %w", transactionID, err)
-	}
-	return &t, nil
+func (s *WarehouseTransactionsService) Get(ctx context.Context, warehouseID, transactionID int64) (*WarehouseTransaction, *Response, error) {
+	return getOne[WarehouseTransaction](ctx, s.c, fmt.Sprintf("get warehouse transaction %d", transactionID),
+		sitePath(s.site, "warehouses", itoa(warehouseID), "warehousetransactions", itoa(transactionID)))
 }
 
 // Add adds transactions. Sitoo takes at most 1000 items per request, so Add packs the
@@ -106,11 +102,11 @@ func (s *WarehouseTransactionsService) Get(ctx context.Context, warehouseID, tra
 // come from the client's record, fetched once per warehouse when unknown.
 //
 // Add is not retried after a network error, since the transactions may have been applied.
-func (s *WarehouseTransactionsService) Add(ctx context.Context, txs []WarehouseTransactionRequest) (BatchResults, error) {
+func (s *WarehouseTransactionsService) Add(ctx context.Context, txs []WarehouseTransactionRequest) (BatchResults, *Response, error) {
 	checked := map[int64]bool{}
 	for i, tx := range txs {
 		if tx.WarehouseID == 0 || tx.TransactionType == 0 || len(tx.Items) == 0 {
-			return nil, fmt.Errorf("sitoo: add warehouse transactions: transaction %d: %w", i,
+			return nil, nil, fmt.Errorf("sitoo: add warehouse transactions: transaction %d: %w", i,
 				invalidArg("warehouse, transaction type and items are required"))
 		}
 		if checked[tx.WarehouseID] {
@@ -118,19 +114,21 @@ func (s *WarehouseTransactionsService) Add(ctx context.Context, txs []WarehouseT
 		}
 		t, err := (*service)(s).warehouseType(ctx, tx.WarehouseID)
 		if err != nil {
-			return nil, fmt.Errorf("sitoo: add warehouse transactions: %w", err)
+			return nil, nil, fmt.Errorf("sitoo: add warehouse transactions: %w", err)
 		}
 		if t.IsVirtual() {
-			return nil, &WarehouseTypeError{Op: "add warehouse transactions", WarehouseID: tx.WarehouseID, Type: t, Err: ErrVirtualWarehouse}
+			return nil, nil, &WarehouseTypeError{Op: "add warehouse transactions", WarehouseID: tx.WarehouseID, Type: t, Err: ErrVirtualWarehouse}
 		}
 		checked[tx.WarehouseID] = true
 	}
 	parts, index := splitTransactions(txs, MaxTransactionItems)
 	out := make(BatchResults, 0, len(parts))
+	var resp *Response
 	for _, req := range packTransactions(parts, MaxTransactionItems) {
-		resp, err := s.c.do(ctx, call{method: http.MethodPost, path: sitePath(s.site, "warehousetransactions"), body: parts[req.from:req.to]}, nil)
+		var err error
+		resp, err = s.c.do(ctx, call{method: http.MethodPost, path: sitePath(s.site, "warehousetransactions"), body: parts[req.from:req.to]}, nil)
 		if err != nil {
-			return out, fmt.Errorf("sitoo: add warehouse transactions %d..%d: %w", index[req.from], index[req.to-1], err)
+			return out, resp, fmt.Errorf("sitoo: add warehouse transactions %d..%d: %w", index[req.from], index[req.to-1], err)
 		}
 		rs, err := decodeBatchResponse(resp.Body, req.to-req.from, req.from)
 		for i := range rs {
@@ -141,10 +139,10 @@ func (s *WarehouseTransactionsService) Add(ctx context.Context, txs []WarehouseT
 		}
 		out = append(out, rs...)
 		if err != nil {
-			return out, fmt.Errorf("sitoo: add warehouse transactions: %w", err)
+			return out, resp, fmt.Errorf("sitoo: add warehouse transactions: %w", err)
 		}
 	}
-	return out, nil
+	return out, resp, nil
 }
 
 // splitTransactions splits every transaction of more than limit items into parts of at most limit
