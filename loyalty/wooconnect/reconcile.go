@@ -12,8 +12,8 @@ import (
 
 // ReconcileReport counts what Reconcile did.
 type ReconcileReport struct {
-	// Since is where the walk started: the requested time, or the second before processing last
-	// started when that is later (no back-fill of paused periods).
+	// Since is where the walk started, inclusive: the requested time, or the moment processing
+	// last started when that is later (no back-fill of paused periods).
 	Since time.Time
 	// Orders is the number of orders read from the store.
 	Orders int
@@ -24,11 +24,16 @@ type ReconcileReport struct {
 	ByOutcome map[loyalty.Outcome]int
 }
 
-// Reconcile walks the store's orders modified since a time (oldest id first) and applies each
-// one's current state, idempotently. WooCommerce never redelivers a failed webhook and
-// coalesces queued deliveries, so run it after an outage or periodically (with since a little
-// before the previous run). It never looks back past the connection's ProcessingSince, so orders
-// from a paused period are not back-filled. A paused or disconnected connection is refused.
+// Reconcile walks the store's orders modified at or after since (oldest id first) and applies
+// each one's current state, idempotently. WooCommerce never redelivers a failed webhook and
+// coalesces queued deliveries, so run it after an outage or periodically, from the previous
+// run's start. It never looks back past the connection's ProcessingSince, so orders from a
+// paused period are not back-filled. A paused or disconnected connection is refused.
+//
+// since is inclusive. WooCommerce keeps modification times in whole seconds and its
+// modified_after filter is exclusive, so the walk asks for orders modified after the second
+// before since: orders of since's own second are read, and orders of the second before it may
+// be read again, which is harmless because applying an order twice changes nothing.
 //
 // Orders the engine fails on are counted as failed and the walk goes on; the error joins their
 // errors. An error reading the store ends the walk.
@@ -49,14 +54,12 @@ func (c *Connector) Reconcile(ctx context.Context, connectionID string, since ti
 		return rep, err
 	}
 	rep.Since = since.UTC()
-	// WooCommerce keeps modification times in whole seconds and modified_after is exclusive:
-	// start one second before the second processing started, so no order of that second is lost.
-	if floor := rec.ProcessingSince.Truncate(time.Second).Add(-time.Second); floor.After(rep.Since) {
+	if floor := rec.ProcessingSince.UTC(); floor.After(rep.Since) {
 		rep.Since = floor
 	}
 	opts := &woocommerce.OrderListOptions{
 		ListOptions: woocommerce.ListOptions{PerPage: woocommerce.MaxPerPage, OrderBy: "id", Order: woocommerce.Ascending},
-		DateFilter:  woocommerce.DateFilter{ModifiedAfter: rep.Since},
+		DateFilter:  woocommerce.DateFilter{ModifiedAfter: modifiedAfter(rep.Since)},
 	}
 	var errs []error
 	for o, err := range client.Orders.All(ctx, opts) {
@@ -112,4 +115,10 @@ func (c *Connector) unchanged(ctx context.Context, programID string, ev loyalty.
 		return status != loyalty.StatusRefunded && !ev.RefundedTotal.GreaterThan(state.RefundedTotal)
 	}
 	return false
+}
+
+// modifiedAfter returns the exclusive, whole-second modified_after bound that includes every
+// order modified at or after since.
+func modifiedAfter(since time.Time) time.Time {
+	return since.UTC().Truncate(time.Second).Add(-time.Second)
 }

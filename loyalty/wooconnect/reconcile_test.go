@@ -82,3 +82,24 @@ func TestReconcile_RefusesPaused(t *testing.T) {
 	_, err := e.conn.Reconcile(e.ctx, c.ID, time.Time{})
 	assert.ErrorIs(t, err, wooconnect.ErrPaused)
 }
+
+// since is inclusive: an order modified in the same second as since is applied, although the
+// client sends whole seconds and WooCommerce's modified_after is exclusive (issue 12.3).
+func TestReconcile_SinceIsInclusive(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.clock.Advance(-time.Hour) // processing started long ago: the floor does not interfere
+	c := e.connect()
+	e.clock.Advance(time.Hour)
+	down := woocommerce.WebhookPaused
+	_, _, err := e.admin.Webhooks.Update(e.ctx, c.WebhookID, &woocommerce.WebhookRequest{Status: &down})
+	require.NoError(t, err)
+	o := e.placeOrder(grace, "25.00", woocommerce.OrderCompleted)
+	modified := o.DateModifiedGMT.Time
+	require.Equal(t, modified, modified.Truncate(time.Second), "WooCommerce keeps whole seconds")
+
+	rep, err := e.conn.Reconcile(e.ctx, c.ID, modified.Add(900*time.Millisecond))
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.Orders)
+	assert.Equal(t, int64(25), e.balance(grace.email))
+}
