@@ -49,6 +49,8 @@ type Connector struct {
 
 	clientsMu sync.Mutex
 	clients   map[string]cachedClient
+
+	checks webhookChecks // the webhook status read from each store, for the Overview
 }
 
 type cachedClient struct {

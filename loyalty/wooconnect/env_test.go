@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -97,6 +98,8 @@ type env struct {
 	logs  *syncBuffer
 	prog  loyalty.Program
 	c     wooconnect.Connection // the connection made by connect
+	// down makes the webhook receiver answer 503, as during an outage.
+	down atomic.Bool
 }
 
 type envOption func(*envConfig)
@@ -137,6 +140,10 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	var handler http.Handler = http.NotFoundHandler()
 	var hmu sync.RWMutex
 	e.hooks = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if e.down.Load() {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
 		hmu.RLock()
 		h := handler
 		hmu.RUnlock()

@@ -46,14 +46,43 @@ type WebhookStatus struct {
 	// Registered is set when the webhook was registered automatically; ID is its id.
 	Registered bool  `json:"registered"`
 	ID         int64 `json:"id,omitempty"`
-	// Summary is the one-line status: "Webhook registered automatically (ID 12)", "Manual setup
-	// required" or "Disconnected".
+	// State is the webhook's status as the store reports it (WebhookStateActive, ...; empty
+	// when disconnected), read at most every WebhookStatusTTL; CheckedAt is when it was read
+	// and CheckError why it could not be.
+	State      string    `json:"state,omitempty"`
+	CheckedAt  time.Time `json:"checked_at,omitzero"`
+	CheckError string    `json:"check_error,omitempty"`
+	// Summary is the one-line status: "Webhook registered automatically (ID 12)", "Webhook
+	// disabled by WooCommerce (ID 12)", "Manual setup required" or "Disconnected".
 	Summary string `json:"summary"`
+	// Fix says what to do when the webhook does not deliver (Connector.RepairWebhook for a
+	// registered one); empty when it does.
+	Fix string `json:"fix,omitempty"`
 	// DeliveryURL and Secret are what the webhook in WooCommerce must use.
 	DeliveryURL string `json:"delivery_url"`
 	Secret      string `json:"secret,omitempty"`
 	// Manual holds the manual set-up instructions (nil when registered).
 	Manual *ManualSetup `json:"manual,omitempty"`
+}
+
+// setState fills the state read from the store, the summary and the fix.
+func (w *WebhookStatus) setState(chk webhookCheck) {
+	w.State, w.CheckedAt, w.CheckError = chk.state, chk.at, chk.err
+	w.Fix = webhookFix(chk.state, !w.Registered)
+	switch {
+	case w.Registered && chk.state == WebhookStateDisabled:
+		w.Summary = fmt.Sprintf("Webhook disabled by WooCommerce after failed deliveries (ID %d)", w.ID)
+	case w.Registered && chk.state == WebhookStatePaused:
+		w.Summary = fmt.Sprintf("Webhook paused in WooCommerce (ID %d)", w.ID)
+	case w.Registered && chk.state == WebhookStateMissing:
+		w.Summary = fmt.Sprintf("Webhook deleted from WooCommerce (ID %d)", w.ID)
+	case w.Registered:
+		w.Summary = fmt.Sprintf("Webhook registered automatically (ID %d)", w.ID)
+	case chk.state == WebhookStateActive:
+		w.Summary = "Webhook set up by hand"
+	default:
+		w.Summary = "Manual setup required"
+	}
 }
 
 // Failure is a failed delivery with advice.
@@ -82,13 +111,10 @@ func (c *Connector) Overview(ctx context.Context, connectionID string, limit int
 	ov := Overview{Connection: c.view(rec, secret), LastDeliveryAt: rec.LastDeliveryAt}
 	ov.Webhook = WebhookStatus{Registered: rec.WebhookID != 0, ID: rec.WebhookID, DeliveryURL: ov.Connection.DeliveryURL,
 		Secret: secret, Manual: ov.Connection.Manual}
-	switch {
-	case rec.Disconnected:
+	if rec.Disconnected {
 		ov.Webhook.Summary = "Disconnected"
-	case rec.WebhookID != 0:
-		ov.Webhook.Summary = fmt.Sprintf("Webhook registered automatically (ID %d)", rec.WebhookID)
-	default:
-		ov.Webhook.Summary = "Manual setup required"
+	} else {
+		ov.Webhook.setState(c.webhookState(ctx, rec))
 	}
 	if rec.LastDeliveryAt.IsZero() {
 		ov.LastDeliveryHint = NoDeliveryHint
