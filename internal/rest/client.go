@@ -129,6 +129,7 @@ type Response struct {
 type callState struct {
 	retrySafe bool         // the request may be sent again after a lost response
 	attempts  atomic.Int32 // attempts started so far
+	processed atomic.Bool  // an attempt may have been processed by the server
 }
 
 type callStateKey struct{}
@@ -138,8 +139,8 @@ func callStateFrom(ctx context.Context) *callState {
 	return st
 }
 
-// Do sends the request, retrying and pacing as configured, and decodes a 2xx JSON response into out
-// (unless out is nil or the body is empty). A non-2xx response becomes the API's error (see
+// Do sends the request, retrying and pacing as configured, and decodes a 2xx response into out
+// (see [Client.DoHTTP] for what out may be). A non-2xx response becomes the API's error (see
 // Config.DecodeError); the Response is returned with it whenever one was received.
 func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error) {
 	if ctx == nil {
@@ -156,25 +157,10 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 	if err != nil {
 		return nil, err
 	}
-	var body []byte
-	contentType := r.ContentType
-	switch b := r.Body.(type) {
-	case nil:
-	case []byte:
-		body = b
-	default:
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(b); err != nil {
-			return nil, fmt.Errorf("rest: encode request body: %w", err)
-		}
-		body = bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})
+	body, contentType, err := encodeBody(r.Body, r.ContentType)
+	if err != nil {
+		return nil, err
 	}
-	if body != nil && contentType == "" {
-		contentType = "application/json"
-	}
-
 	st := &callState{retrySafe: r.RetrySafe || idempotent(method)}
 	ctx = context.WithValue(ctx, callStateKey{}, st)
 	var rawBody any
@@ -190,14 +176,112 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 			req.Header.Add(k, v)
 		}
 	}
-	req.Header.Set("User-Agent", c.userAgent)
-	if req.Header.Get("Accept") == "" {
-		req.Header.Set("Accept", "application/json")
+	c.setHeaders(req.Header, contentType)
+	return c.send(ctx, st, req, out)
+}
+
+// NewRequest builds a request for an endpoint the client does not model, for [Client.DoHTTP].
+// path is relative to the base URL and may carry a query ("reports/sales?period=week"); body is
+// encoded as JSON unless it is nil or a []byte (sent as is). The request carries the library's
+// User-Agent, Accept and Content-Type headers; credentials are added when it is sent. The caller
+// may add headers before sending it.
+func (c *Client) NewRequest(method, path string, body any) (*http.Request, error) {
+	if method == "" {
+		method = http.MethodGet
+	}
+	u, err := c.resolve(path, nil)
+	if err != nil {
+		return nil, err
+	}
+	data, contentType, err := encodeBody(body, "")
+	if err != nil {
+		return nil, err
+	}
+	var rd io.Reader
+	if data != nil {
+		rd = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, u.String(), rd)
+	if err != nil {
+		return nil, fmt.Errorf("rest: build request: %w", err)
+	}
+	c.setHeaders(req.Header, contentType)
+	return req, nil
+}
+
+// DoHTTP sends req (usually from [Client.NewRequest]) with the client's authentication, retries
+// and pacing, under ctx (the request's own context is replaced). The retry policy is the one of
+// its method: GET, HEAD and OPTIONS are retried on network errors, 429, 502, 503 and 504; any
+// other method only on 429, because it may have been applied although its response was lost.
+// Credentials are added only when req goes to the base URL's host.
+//
+// A 2xx body is decoded as JSON into out when out is not nil, or copied to out when it is an
+// io.Writer. A non-2xx response becomes the API's error, returned with the Response.
+func (c *Client) DoHTTP(ctx context.Context, req *http.Request, out any) (*Response, error) {
+	if ctx == nil {
+		return nil, errors.New("rest: nil context")
+	}
+	if req == nil || req.URL == nil {
+		return nil, errors.New("rest: nil request")
+	}
+	method := req.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	st := &callState{retrySafe: idempotent(method)}
+	ctx = context.WithValue(ctx, callStateKey{}, st)
+	rr, err := retryablehttp.FromRequest(req.WithContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("rest: read request body: %w", err)
+	}
+	if rr.Header.Get("User-Agent") == "" {
+		rr.Header = rr.Header.Clone() // WithContext made a shallow copy: never modify the caller's headers
+		if rr.Header == nil {
+			rr.Header = http.Header{}
+		}
+		c.setHeaders(rr.Header, "")
+	}
+	return c.send(ctx, st, rr, out)
+}
+
+// setHeaders sets the library's User-Agent, a JSON Accept header unless one is set, and the
+// Content-Type of a body.
+func (c *Client) setHeaders(h http.Header, contentType string) {
+	h.Set("User-Agent", c.userAgent)
+	if h.Get("Accept") == "" {
+		h.Set("Accept", "application/json")
 	}
 	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+		h.Set("Content-Type", contentType)
 	}
+}
 
+// encodeBody renders a request body: nil, []byte as is, anything else as JSON. It returns the
+// content type to send (contentType, or JSON's when a body is present and none is given).
+func encodeBody(body any, contentType string) ([]byte, string, error) {
+	var data []byte
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		data = b
+	default:
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(b); err != nil {
+			return nil, "", fmt.Errorf("rest: encode request body: %w", err)
+		}
+		data = bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})
+	}
+	if data != nil && contentType == "" {
+		contentType = "application/json"
+	}
+	return data, contentType, nil
+}
+
+// send runs the retries of one call and turns the outcome into a Response and an error.
+func (c *Client) send(ctx context.Context, st *callState, req *retryablehttp.Request, out any) (*Response, error) {
+	method, u := req.Method, req.URL
 	resp, err := c.retry.Do(req)
 	n := int(st.attempts.Load())
 	if err != nil {
@@ -207,23 +291,48 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("rest: %s %s: %w", method, redactedPath(u), ctxErr)
 		}
-		return nil, &TransportError{Method: method, Path: redactedPath(u), Attempts: n, Err: unwrapURLError(err)}
+		return nil, c.transportError(st, method, u, unwrapURLError(err))
 	}
 	defer resp.Body.Close()
 	data, err := readBody(resp.Body, c.cfg.MaxResponseBytes)
 	if err != nil {
-		return nil, &TransportError{Method: method, Path: redactedPath(u), Attempts: n, Err: err}
+		st.processed.Store(true)
+		return nil, c.transportError(st, method, u, err)
 	}
 	out2 := &Response{Response: resp, Body: data, Attempts: n}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return out2, c.decodeError(resp, data)
 	}
+	if w, ok := out.(io.Writer); ok {
+		if _, err := w.Write(data); err != nil {
+			return out2, fmt.Errorf("rest: write response body: %w", err)
+		}
+		return out2, nil
+	}
 	if out != nil && len(bytes.TrimSpace(data)) > 0 {
 		if err := c.unmarshal(data, out); err != nil {
-			return out2, &DecodeError{Method: method, Path: redactedPath(u), Status: resp.StatusCode, Body: data, Err: err}
+			return out2, c.NewDecodeError(out2, err)
 		}
 	}
 	return out2, nil
+}
+
+func (c *Client) transportError(st *callState, method string, u *url.URL, err error) *TransportError {
+	return &TransportError{Method: method, Path: redactedPath(u), Attempts: int(st.attempts.Load()), Err: err,
+		processed: st.processed.Load(), sentinel: c.cfg.ErrTransport}
+}
+
+// NewDecodeError reports a 2xx response whose body the client could not use (a client that
+// decodes a body itself, e.g. to read a new id, fails with it). It matches Config.ErrDecode.
+func (c *Client) NewDecodeError(resp *Response, err error) *DecodeError {
+	e := &DecodeError{Body: resp.Body, Err: err, sentinel: c.cfg.ErrDecode}
+	if resp.Response != nil {
+		e.Status = resp.StatusCode
+		if r := resp.Request; r != nil {
+			e.Method, e.Path = r.Method, redactedPath(r.URL)
+		}
+	}
+	return e
 }
 
 func (c *Client) unmarshal(data []byte, out any) error {
@@ -327,6 +436,9 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	start := c.cfg.now()
 	resp, err := t.next.RoundTrip(req)
+	if st := callStateFrom(ctx); st != nil && ((err != nil && !notSent(err)) || (err == nil && resp.StatusCode != http.StatusTooManyRequests)) {
+		st.processed.Store(true)
+	}
 	if c.cfg.Logger.Enabled(ctx, slog.LevelDebug) { // skip building the record when nobody reads it
 		c.logAttempt(ctx, req, attempt, c.cfg.now().Sub(start), resp, err)
 	}

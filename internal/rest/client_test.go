@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -508,6 +509,10 @@ func TestOptions(t *testing.T) {
 		"negative burst":    WithRateLimit(1, -1),
 		"rate, no burst":    WithRateLimit(1, 0),
 		"negative maxAfter": WithMaxRetryAfter(-time.Second),
+		"infinite rate":     WithRateLimit(math.Inf(1), 1),
+		"NaN rate":          WithRateLimit(math.NaN(), 1),
+		"nil clock":         WithClock(nil),
+		"newline in UA":     WithUserAgent("app/1\r\nX-Evil: 1"),
 	} {
 		before := cfg
 		err := cfg.Apply(WithUserAgent("changed-first"), o, WithUserAgent("never"))
@@ -515,4 +520,37 @@ func TestOptions(t *testing.T) {
 		assert.Equal(t, "changed-first", cfg.UserAgent, "%s: options apply in order and stop at the error", name)
 		cfg = before
 	}
+
+	err := cfg.Apply(WithRetry(-1, 0, 0))
+	assert.ErrorContains(t, err, "WithRetry: ", "the error names the option; the client adds its package")
+}
+
+type testOptions struct{ n int }
+
+func TestApplyOptionsSkipsNil(t *testing.T) {
+	t.Parallel()
+	type opt func(*testOptions) error
+	add := func(d int) opt { return func(o *testOptions) error { o.n += d; return nil } }
+	fail := opt(func(*testOptions) error { return errors.New("bad") })
+
+	var o testOptions
+	require.NoError(t, ApplyOptions(&o, []opt{add(1), nil, add(2)}))
+	assert.Equal(t, 3, o.n)
+	assert.EqualError(t, ApplyOptions(&o, []opt{add(10), fail, add(100)}), "bad")
+	assert.Equal(t, 13, o.n, "options apply in order and stop at the first error")
+}
+
+func TestWithClockIsUsedForRetryAfterDates(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	var cfg Config
+	require.NoError(t, cfg.Apply(WithClock(func() time.Time { return now })))
+	c, err := New(Config{BaseURL: "http://127.0.0.1:1/", now: cfg.now})
+	require.NoError(t, err)
+	resp := &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{
+		"Retry-After": {now.Add(90 * time.Second).Format(http.TimeFormat)},
+	}}
+	wait, ok := c.serverWait(resp)
+	require.True(t, ok)
+	assert.Equal(t, 90*time.Second, wait, "the date is read against the injected clock, not the machine's")
 }

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
+	"strings"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -65,62 +67,84 @@ type Config struct {
 	// MaxResponseBytes caps the size of a response body read into memory.
 	MaxResponseBytes int64
 
+	// ErrTransport and ErrDecode are the client's sentinels: errors.Is(err, ErrTransport) is true
+	// for every *TransportError this Client returns, errors.Is(err, ErrDecode) for every
+	// *DecodeError (including those made with [Client.NewDecodeError]). nil matches nothing.
+	ErrTransport, ErrDecode error
+
 	now   func() time.Time                                 // for tests; default time.Now
 	sleep func(ctx context.Context, d time.Duration) error // for tests; default sleepCtx
 }
 
-// Option changes a Config; clients wrap these in their own functional options.
+// Option changes a Config. The common client options are defined here once, with their
+// validation; each client exposes them as one-line wrappers under the same names (see the package
+// documentation, "Conventions for clients"). An Option reports an invalid argument as an error
+// naming the option ("WithRetry: ..."), which the client prefixes with its package name.
 type Option func(*Config) error
 
-// Apply applies opts to c in order and returns the first error.
-func (c *Config) Apply(opts ...Option) error {
+// Apply applies opts to c in order, skipping nil ones, and returns the first error.
+func (c *Config) Apply(opts ...Option) error { return ApplyOptions(c, opts) }
+
+// ApplyOptions applies a client's own functional options to its settings t in order, skipping nil
+// options (a nil Option passed to a constructor is ignored, in every client), and returns the
+// first error an option reports.
+func ApplyOptions[T any, O ~func(*T) error](t *T, opts []O) error {
 	for _, o := range opts {
 		if o == nil {
 			continue
 		}
-		if err := o(c); err != nil {
+		if err := o(t); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// WithHTTPClient makes requests through a copy of hc. nil is an error.
+// WithHTTPClient sends requests through a copy of hc: its Transport, Timeout, Jar and redirect
+// policy are used, hc itself is never modified. nil is an error.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Config) error {
 		if hc == nil {
-			return errors.New("nil *http.Client")
+			return errors.New("WithHTTPClient: nil *http.Client")
 		}
 		c.HTTPClient = hc
 		return nil
 	}
 }
 
-// WithLogger logs each attempt to l at debug level. nil is an error; use a discard handler instead.
+// WithLogger logs one debug record per HTTP attempt (method, path with credentials redacted,
+// status, duration, attempt number) to l. Default: nothing is logged. nil is an error; pass a
+// logger with a discard handler to silence a client explicitly.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *Config) error {
 		if l == nil {
-			return errors.New("nil *slog.Logger")
+			return errors.New("WithLogger: nil *slog.Logger")
 		}
 		c.Logger = l
 		return nil
 	}
 }
 
-// WithUserAgent puts ua in front of the library's User-Agent product token.
+// WithUserAgent puts ua (e.g. "my-shop-sync/1.2") in front of the library's own User-Agent
+// product token. It must not contain control characters (a line break would split the header).
 func WithUserAgent(ua string) Option {
 	return func(c *Config) error {
-		c.UserAgent = ua
+		if strings.ContainsFunc(ua, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+			return fmt.Errorf("WithUserAgent: %q contains a control character", ua)
+		}
+		c.UserAgent = strings.TrimSpace(ua)
 		return nil
 	}
 }
 
-// WithRetry sets how many times a failed request is retried and the back-off bounds.
-// maxRetries 0 disables retries.
+// WithRetry sets how many times a failed request is retried (0 disables retries) and the bounds
+// of the exponential back-off between attempts. Which failures are retried is the core's policy
+// (see [Request.RetrySafe]): every method on 429, idempotent ones also on network errors and
+// 502/503/504. Negative values, or waitMax below waitMin, are errors.
 func WithRetry(maxRetries int, waitMin, waitMax time.Duration) Option {
 	return func(c *Config) error {
 		if maxRetries < 0 || waitMin < 0 || waitMax < waitMin {
-			return fmt.Errorf("invalid retry settings: max %d, wait %s..%s", maxRetries, waitMin, waitMax)
+			return fmt.Errorf("WithRetry: invalid retry settings: max %d, wait %s..%s", maxRetries, waitMin, waitMax)
 		}
 		if maxRetries == 0 {
 			maxRetries = -1
@@ -130,25 +154,45 @@ func WithRetry(maxRetries int, waitMin, waitMax time.Duration) Option {
 	}
 }
 
-// WithRateLimit paces requests to perSecond on average with bursts of up to burst requests.
-// perSecond 0 removes the limit.
+// WithRateLimit paces requests client-side to perSecond on average, with bursts of up to burst
+// requests. perSecond 0 removes the limit (the default; the client still slows down when the
+// server's rate-limit headers say the budget is running out). A negative rate, a negative burst,
+// or burst 0 with a positive rate is an error.
 func WithRateLimit(perSecond float64, burst int) Option {
 	return func(c *Config) error {
-		if perSecond < 0 || burst < 0 || (perSecond > 0 && burst == 0) {
-			return fmt.Errorf("invalid rate limit: %g/s, burst %d", perSecond, burst)
+		if !(perSecond >= 0) || math.IsInf(perSecond, 0) || burst < 0 || (perSecond > 0 && burst == 0) {
+			return fmt.Errorf("WithRateLimit: invalid rate limit: %g/s, burst %d", perSecond, burst)
 		}
 		c.Rate, c.Burst = rate.Limit(perSecond), burst
 		return nil
 	}
 }
 
-// WithMaxRetryAfter sets the longest server-requested wait the client sleeps through.
+// WithMaxRetryAfter sets the longest server-requested wait (Retry-After, or a rate-limit reset)
+// the client sleeps through before a retry; a longer one ends the retries and returns the 429 or
+// 503 to the caller, who can decide. Default DefaultMaxRetryAfter (2 minutes). 0 means the
+// default; a negative duration is an error.
 func WithMaxRetryAfter(d time.Duration) Option {
 	return func(c *Config) error {
 		if d < 0 {
-			return fmt.Errorf("invalid max Retry-After %s", d)
+			return fmt.Errorf("WithMaxRetryAfter: negative duration %s", d)
 		}
 		c.MaxRetryAfter = d
+		return nil
+	}
+}
+
+// WithClock makes the core read the time from now: to turn a Retry-After HTTP-date or a
+// rate-limit reset into a wait, and to pace requests. Waits themselves are real timers, so the
+// clock must advance like real time; it exists so tests and simulations can pin the current time.
+// Clients that read time themselves take the same function in their own WithClock. nil is an
+// error.
+func WithClock(now func() time.Time) Option {
+	return func(c *Config) error {
+		if now == nil {
+			return errors.New("WithClock: nil clock function")
+		}
+		c.now = now
 		return nil
 	}
 }
