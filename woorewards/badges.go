@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"github.com/loyalsync/loyalsync/internal/rest"
-	"github.com/loyalsync/loyalsync/woorewards/internal/wp"
+	"github.com/loyalsync/loyalsync/internal/wp"
 )
 
 // BadgesService reads users' badges, badge owners and badge rarity. The badges themselves are

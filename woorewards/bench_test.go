@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/loyalsync/loyalsync/woorewards/internal/wp"
+	"github.com/loyalsync/loyalsync/internal/wp"
 )
 
 // BenchmarkDecodePools measures the tolerant decoder on a 1,000-pool list.

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/loyalsync/loyalsync/internal/rest"
-	"github.com/loyalsync/loyalsync/woorewards/internal/wp"
+	"github.com/loyalsync/loyalsync/internal/wp"
 )
 
 // APIPath is the path of the WooRewards REST API below the site URL.

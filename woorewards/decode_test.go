@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/loyalsync/loyalsync/woorewards/internal/wp"
+	"github.com/loyalsync/loyalsync/internal/wp"
 )
 
 func TestDecodersAcceptTheFormsPHPSends(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/loyalsync/loyalsync/woorewards/internal/wp"
+	"github.com/loyalsync/loyalsync/internal/wp"
 )
 
 // Sentinel errors, matched with errors.Is against an *APIError (from the server) or a

@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/loyalsync/loyalsync/internal/rest"
-	"github.com/loyalsync/loyalsync/woorewards/internal/wp"
+	"github.com/loyalsync/loyalsync/internal/wp"
 )
 
 // PoolsService reads the points and rewards systems ("pools") and how points are earned in them.

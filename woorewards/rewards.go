@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"github.com/loyalsync/loyalsync/internal/rest"
-	"github.com/loyalsync/loyalsync/woorewards/internal/wp"
+	"github.com/loyalsync/loyalsync/internal/wp"
 )
 
 // RewardsService lists the rewards of a pool and unlocks them for users.

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/loyalsync/loyalsync/internal/value"
-	"github.com/loyalsync/loyalsync/woorewards/internal/wp"
+	"github.com/loyalsync/loyalsync/internal/wp"
 )
 
 // LocalTime is a wall-clock timestamp in the site's timezone, as WordPress stores dates. Use its

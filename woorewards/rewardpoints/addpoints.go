@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/loyalsync/loyalsync/internal/rest"
-	"github.com/loyalsync/loyalsync/woorewards/internal/wp"
+	"github.com/loyalsync/loyalsync/internal/wp"
 )
 
 // MaxOperationIDLength is the longest operation id accepted, in bytes.

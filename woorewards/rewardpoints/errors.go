@@ -8,7 +8,7 @@ import (
 	"net"
 	"net/http"
 
-	"github.com/loyalsync/loyalsync/woorewards/internal/wp"
+	"github.com/loyalsync/loyalsync/internal/wp"
 )
 
 // Sentinel errors, matched with errors.Is.

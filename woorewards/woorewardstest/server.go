@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/loyalsync/loyalsync/internal/faults"
-	"github.com/loyalsync/loyalsync/woorewards/internal/wp"
+	"github.com/loyalsync/loyalsync/internal/wp"
 )
 
 // Prefix is the path below which the fake serves the WooRewards API.

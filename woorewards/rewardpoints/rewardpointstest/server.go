@@ -13,7 +13,7 @@ import (
 	"sync"
 
 	"github.com/loyalsync/loyalsync/internal/faults"
-	"github.com/loyalsync/loyalsync/woorewards/internal/wp"
+	"github.com/loyalsync/loyalsync/internal/wp"
 )
 
 // Path is the add-points route's path.
