@@ -8,10 +8,12 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/loyalsync/loyalsync/loyalty/sqlstore"
+	"github.com/loyalsync/loyalsync/loyalty/sqlstore/postgres"
+	"github.com/loyalsync/loyalsync/loyalty/sqlstore/sqlite"
 	"github.com/loyalsync/loyalsync/loyalty/wooconnect"
 )
 
@@ -115,43 +117,75 @@ func TestMemoryConnectionStore(t *testing.T) {
 func TestSQLConnectionStore_SQLite(t *testing.T) {
 	t.Parallel()
 	testConnectionStore(t, func(t *testing.T) wooconnect.ConnectionStore {
-		db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "c.db")+"?_pragma=busy_timeout(10000)")
-		require.NoError(t, err)
-		t.Cleanup(func() { db.Close() })
-		s, err := wooconnect.OpenSQLConnectionStore(t.Context(), db, "")
+		s, err := wooconnect.NewSQLConnectionStore(t.Context(), newLoyaltyStore(t, ""))
 		require.NoError(t, err)
 		return s
 	})
 }
 
-// Opening twice (a restart, two processes) keeps the schema and the data.
+// Opening twice (a restart, two processes) keeps the schema and the data; the tables are
+// migrated by the loyalty store's migrator, as the component "wooconnect".
 func TestSQLConnectionStore_ReopenKeepsData(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "c.db")
-	open := func() (*sql.DB, wooconnect.ConnectionStore) {
-		db, err := sql.Open("sqlite", "file:"+path)
+	open := func() (*sqlite.Store, wooconnect.ConnectionStore) {
+		store, err := sqlite.Open(t.Context(), path)
 		require.NoError(t, err)
-		s, err := wooconnect.OpenSQLConnectionStore(t.Context(), db, wooconnect.SQLite)
+		s, err := wooconnect.NewSQLConnectionStore(t.Context(), store)
 		require.NoError(t, err)
-		return db, s
+		return store, s
 	}
-	db, s := open()
+	store, s := open()
 	require.NoError(t, s.CreateConnection(t.Context(), wooconnect.ConnectionRecord{ID: "wc_1", ProgramID: "p", StoreURL: "https://s.example"}))
-	db.Close()
-	db, s = open()
-	defer db.Close()
+	require.NoError(t, store.Close())
+	store, s = open()
+	defer store.Close()
 	_, err := s.Connection(t.Context(), "wc_1")
 	require.NoError(t, err)
 	var version int
-	require.NoError(t, db.QueryRow(`SELECT version FROM wooconnect_schema`).Scan(&version))
+	require.NoError(t, store.DB().QueryRow(`SELECT max(version) FROM loyalty_schema_migrations WHERE component = 'wooconnect'`).Scan(&version))
 	assert.Equal(t, 1, version)
 
-	_, err = db.Exec(`UPDATE wooconnect_schema SET version = 99`)
+	require.NoError(t, store.Write(t.Context(), func(tx sqlstore.Tx) error {
+		_, err := tx.Exec(t.Context(), `INSERT INTO loyalty_schema_migrations (component, version, name) VALUES ('wooconnect', 99, 'future')`)
+		return err
+	}))
+	_, err = wooconnect.NewSQLConnectionStore(t.Context(), store)
+	assert.ErrorIs(t, err, sqlstore.ErrSchemaTooNew)
+	_, err = wooconnect.NewSQLConnectionStore(t.Context(), nil)
+	assert.Error(t, err)
+}
+
+// A database set up by the earlier, separate migrator (its own wooconnect_schema table) keeps
+// its connections.
+func TestSQLConnectionStore_AdoptsTheEarlierTables(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "c.db")
+	store := newLoyaltyStore(t, path)
+	db, err := sql.Open("sqlite", path)
 	require.NoError(t, err)
-	_, err = wooconnect.OpenSQLConnectionStore(t.Context(), db, wooconnect.SQLite)
-	assert.ErrorContains(t, err, "newer than this code")
-	_, err = wooconnect.OpenSQLConnectionStore(t.Context(), db, "oracle")
-	assert.ErrorContains(t, err, "unsupported SQL dialect")
+	defer db.Close()
+	for _, q := range []string{
+		`CREATE TABLE wooconnect_schema (version INTEGER NOT NULL)`,
+		`INSERT INTO wooconnect_schema (version) VALUES (1)`,
+		`CREATE TABLE wooconnect_connections (id TEXT PRIMARY KEY, program_id TEXT NOT NULL, store_url TEXT NOT NULL,
+			credentials TEXT, webhook_id BIGINT NOT NULL DEFAULT 0, manual_reason TEXT NOT NULL DEFAULT '',
+			paused INTEGER NOT NULL DEFAULT 0, disconnected INTEGER NOT NULL DEFAULT 0, connected_at BIGINT NOT NULL,
+			processing_since BIGINT NOT NULL, last_delivery_at BIGINT NOT NULL DEFAULT 0, updated_at BIGINT NOT NULL,
+			UNIQUE (program_id, store_url))`,
+		`INSERT INTO wooconnect_connections (id, program_id, store_url, connected_at, processing_since, updated_at)
+			VALUES ('wc_old', 'p', 'https://s.example', 1, 1, 1)`,
+	} {
+		_, err := db.Exec(q)
+		require.NoError(t, err)
+	}
+	s, err := wooconnect.NewSQLConnectionStore(t.Context(), store)
+	require.NoError(t, err)
+	_, err = s.Connection(t.Context(), "wc_old")
+	require.NoError(t, err)
+	var n int
+	require.NoError(t, db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = 'wooconnect_schema'`).Scan(&n))
+	assert.Zero(t, n, "the earlier version table is gone")
 }
 
 // With LOYALSYNC_TEST_POSTGRES set to a DSN, the same contract runs on PostgreSQL.
@@ -160,16 +194,20 @@ func TestSQLConnectionStore_PostgreSQL(t *testing.T) {
 	if dsn == "" {
 		t.Skip("LOYALSYNC_TEST_POSTGRES is not set")
 	}
+	store, err := postgres.Open(t.Context(), dsn)
+	require.NoError(t, err)
+	t.Cleanup(func() { store.Close() })
 	testConnectionStore(t, func(t *testing.T) wooconnect.ConnectionStore {
-		db, err := sql.Open("pgx", dsn)
+		s, err := wooconnect.NewSQLConnectionStore(t.Context(), store)
 		require.NoError(t, err)
-		t.Cleanup(func() { db.Close() })
-		s, err := wooconnect.OpenSQLConnectionStore(t.Context(), db, "")
-		require.NoError(t, err)
-		for _, tbl := range []string{"wooconnect_connections", "wooconnect_email_optouts"} {
-			_, err := db.ExecContext(t.Context(), "DELETE FROM "+tbl)
-			require.NoError(t, err)
-		}
+		require.NoError(t, store.Write(t.Context(), func(tx sqlstore.Tx) error {
+			for _, tbl := range []string{"wooconnect_connections", "wooconnect_email_optouts"} {
+				if _, err := tx.Exec(t.Context(), "DELETE FROM "+tbl); err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
 		return s
 	})
 }

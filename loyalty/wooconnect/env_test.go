@@ -152,9 +152,9 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	t.Cleanup(e.hooks.Close)
 
 	e.dbDir = t.TempDir()
-	store, db := openStores(t, filepath.Join(e.dbDir, "loyalty.db"))
-	e.db = db
-	e.conns, err = wooconnect.OpenSQLConnectionStore(e.ctx, db, "")
+	store := newLoyaltyStore(t, filepath.Join(e.dbDir, "loyalty.db"))
+	e.db = store.DB()
+	e.conns, err = wooconnect.NewSQLConnectionStore(e.ctx, store)
 	require.NoError(t, err)
 
 	logger := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -189,16 +189,6 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	e.prog, err = e.conn.Engine().SaveProgram(e.ctx, p, "owner")
 	require.NoError(t, err)
 	return e
-}
-
-// openStores opens the loyalty store and the *sql.DB of the connection store on one SQLite
-// file.
-func openStores(t testing.TB, path string) (loyalty.Store, *sql.DB) {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)")
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
-	return newLoyaltyStore(t, path), db
 }
 
 // connect connects the store with the Read/Write key and remembers the connection.

@@ -3,160 +3,46 @@ package wooconnect
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/loyalty/sqlstore"
 )
 
-// SQLDialect names the SQL flavour of a database.
-type SQLDialect string
+// sqlMigrations are the connection store's tables, applied by the loyalty store's migrator as
+// the component "wooconnect". The SQL is portable, so both dialects read the same files.
+//
+//go:embed migrations/*.sql
+var sqlMigrationFiles embed.FS
 
-// Supported dialects.
-const (
-	// SQLite, e.g. through modernc.org/sqlite.
-	SQLite SQLDialect = "sqlite"
-	// PostgreSQL, e.g. through github.com/jackc/pgx/v5/stdlib.
-	PostgreSQL SQLDialect = "postgres"
-)
+// SQLMigrations is the connection store's migration set; NewSQLConnectionStore applies it.
+var SQLMigrations = sqlstore.Migrations{Component: "wooconnect", FS: sqlMigrationFiles, Dir: "migrations"}
 
-// sqlSchemaVersion is the schema version this code writes.
-const sqlSchemaVersion = 1
-
-// migrations[i] brings the schema from version i to i+1. Only portable SQL: TEXT, BIGINT and
-// INTEGER columns, times as Unix microseconds, sealed credentials as base64 text.
-var migrations = [...][]string{
-	{
-		`CREATE TABLE IF NOT EXISTS wooconnect_connections (
-			id               TEXT PRIMARY KEY,
-			program_id       TEXT NOT NULL,
-			store_url        TEXT NOT NULL,
-			credentials      TEXT,
-			webhook_id       BIGINT NOT NULL DEFAULT 0,
-			manual_reason    TEXT NOT NULL DEFAULT '',
-			paused           INTEGER NOT NULL DEFAULT 0,
-			disconnected     INTEGER NOT NULL DEFAULT 0,
-			connected_at     BIGINT NOT NULL,
-			processing_since BIGINT NOT NULL,
-			last_delivery_at BIGINT NOT NULL DEFAULT 0,
-			updated_at       BIGINT NOT NULL,
-			UNIQUE (program_id, store_url)
-		)`,
-		`CREATE TABLE IF NOT EXISTS wooconnect_email_optouts (
-			program_id TEXT NOT NULL,
-			member_id  TEXT NOT NULL,
-			created_at BIGINT NOT NULL,
-			PRIMARY KEY (program_id, member_id)
-		)`,
-	},
-}
-
-// SQLConnectionStore is a ConnectionStore in a SQLite or PostgreSQL database, in its own tables
-// (wooconnect_connections, wooconnect_email_optouts, and wooconnect_schema for the schema
-// version). It may share the database of the loyalty store.
+// SQLConnectionStore is a ConnectionStore in the database of a SQL loyalty store
+// (loyalty/sqlstore/sqlite or loyalty/sqlstore/postgres), in its own tables
+// (wooconnect_connections, wooconnect_email_optouts): it writes through the loyalty store's
+// writer (on SQLite, in the same group commits as the ledger) and its schema is migrated by the
+// loyalty store's migrator, recorded as the component "wooconnect".
 type SQLConnectionStore struct {
-	db      *sql.DB
-	dialect SQLDialect
-	// Statements of the webhook hot path, prepared once.
-	byID, touch *sql.Stmt
+	db sqlstore.Shared
 }
 
-// OpenSQLConnectionStore creates or upgrades the tables in db and returns the store. dialect may
-// be empty to detect it from the driver (modernc.org/sqlite, mattn/go-sqlite3, pgx, lib/pq).
-// The caller keeps ownership of db; Close releases the store's prepared statements.
-func OpenSQLConnectionStore(ctx context.Context, db *sql.DB, dialect SQLDialect) (*SQLConnectionStore, error) {
+// NewSQLConnectionStore applies the connection store's migrations to the database of the
+// loyalty store db (a *sqlite.Store or *postgres.Store) and returns the connection store. It
+// uses db until db is closed.
+func NewSQLConnectionStore(ctx context.Context, db sqlstore.Shared) (*SQLConnectionStore, error) {
 	if db == nil {
-		return nil, errors.New("wooconnect: OpenSQLConnectionStore: nil *sql.DB")
+		return nil, errors.New("wooconnect: NewSQLConnectionStore: nil store")
 	}
-	if dialect == "" {
-		dialect = detectDialect(db)
-	}
-	if dialect != SQLite && dialect != PostgreSQL {
-		return nil, fmt.Errorf("wooconnect: unsupported SQL dialect %q (driver %T): pass SQLite or PostgreSQL", dialect, db.Driver())
-	}
-	s := &SQLConnectionStore{db: db, dialect: dialect}
-	if err := s.migrate(ctx); err != nil {
+	if err := db.Migrate(ctx, SQLMigrations); err != nil {
 		return nil, fmt.Errorf("wooconnect: migrate connection store: %w", err)
 	}
-	var err error
-	if s.byID, err = db.PrepareContext(ctx, s.q(`SELECT `+connectionColumns+` FROM wooconnect_connections WHERE id = ?`)); err != nil {
-		return nil, fmt.Errorf("wooconnect: prepare: %w", err)
-	}
-	if s.touch, err = db.PrepareContext(ctx, s.q(`UPDATE wooconnect_connections SET last_delivery_at = ?
-		WHERE id = ? AND last_delivery_at < ?`)); err != nil {
-		return nil, fmt.Errorf("wooconnect: prepare: %w", err)
-	}
-	return s, nil
-}
-
-func detectDialect(db *sql.DB) SQLDialect {
-	name := strings.ToLower(fmt.Sprintf("%T", db.Driver()))
-	switch {
-	case strings.Contains(name, "sqlite"):
-		return SQLite
-	case strings.Contains(name, "pgx"), strings.Contains(name, "stdlib"), strings.Contains(name, "pq."):
-		return PostgreSQL
-	}
-	return SQLDialect(name)
-}
-
-// q rewrites ? placeholders as $1, $2... for PostgreSQL.
-func (s *SQLConnectionStore) q(query string) string {
-	if s.dialect != PostgreSQL {
-		return query
-	}
-	var b strings.Builder
-	n := 0
-	for _, c := range query {
-		if c == '?' {
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
-
-func (s *SQLConnectionStore) migrate(ctx context.Context) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = tx.Rollback() }()
-	if s.dialect == PostgreSQL {
-		// Several processes may open the store at once.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7301955512)`); err != nil {
-			return err
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS wooconnect_schema (version INTEGER NOT NULL)`); err != nil {
-		return err
-	}
-	var version sql.NullInt64
-	if err := tx.QueryRowContext(ctx, `SELECT MAX(version) FROM wooconnect_schema`).Scan(&version); err != nil {
-		return err
-	}
-	v := int(version.Int64)
-	if v > sqlSchemaVersion {
-		return fmt.Errorf("schema version %d is newer than this code (%d): upgrade the library", v, sqlSchemaVersion)
-	}
-	for ; v < sqlSchemaVersion; v++ {
-		for _, stmt := range migrations[v] {
-			if _, err := tx.ExecContext(ctx, stmt); err != nil {
-				return fmt.Errorf("to version %d: %w", v+1, err)
-			}
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM wooconnect_schema`); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO wooconnect_schema (version) VALUES (?)`), sqlSchemaVersion); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return &SQLConnectionStore{db: db}, nil
 }
 
 const connectionColumns = `id, program_id, store_url, credentials, webhook_id, manual_reason, paused, disconnected,
@@ -215,8 +101,13 @@ func sealedColumn(b []byte) sql.NullString {
 	return sql.NullString{String: base64.StdEncoding.EncodeToString(b), Valid: true}
 }
 
-func (s *SQLConnectionStore) one(ctx context.Context, what string, row *sql.Row) (ConnectionRecord, error) {
-	r, err := scanConnection(row)
+// one reads the connection that q selects.
+func (s *SQLConnectionStore) one(ctx context.Context, what, q string, args ...any) (ConnectionRecord, error) {
+	var r ConnectionRecord
+	err := s.db.Read(ctx, func(tx sqlstore.Tx) (err error) {
+		r, err = scanConnection(tx.QueryRow(ctx, q, args...))
+		return err
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return ConnectionRecord{}, fmt.Errorf("%w: %s", ErrConnectionNotFound, what)
 	}
@@ -226,71 +117,97 @@ func (s *SQLConnectionStore) one(ctx context.Context, what string, row *sql.Row)
 	return r, nil
 }
 
+const (
+	connectionByID    = `SELECT ` + connectionColumns + ` FROM wooconnect_connections WHERE id = $1`
+	connectionByStore = `SELECT ` + connectionColumns + ` FROM wooconnect_connections WHERE program_id = $1 AND store_url = $2`
+	allConnections    = `SELECT ` + connectionColumns + ` FROM wooconnect_connections ORDER BY connected_at, id`
+	programConnection = `SELECT ` + connectionColumns + ` FROM wooconnect_connections WHERE program_id = $1
+		ORDER BY connected_at, id`
+	insertConnection = `INSERT INTO wooconnect_connections (` + connectionColumns + `)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
+	updateConnection = `UPDATE wooconnect_connections SET program_id = $1, store_url = $2, credentials = $3,
+		webhook_id = $4, manual_reason = $5, paused = $6, disconnected = $7, connected_at = $8, processing_since = $9,
+		updated_at = $10 WHERE id = $11`
+	touchConnection = `UPDATE wooconnect_connections SET last_delivery_at = $1 WHERE id = $2 AND last_delivery_at < $3`
+	insertOptOut    = `INSERT INTO wooconnect_email_optouts (program_id, member_id, created_at) VALUES ($1, $2, $3)
+		ON CONFLICT (program_id, member_id) DO NOTHING`
+	deleteOptOut = `DELETE FROM wooconnect_email_optouts WHERE program_id = $1 AND member_id = $2`
+	countOptOut  = `SELECT count(*) FROM wooconnect_email_optouts WHERE program_id = $1 AND member_id = $2`
+)
+
 // Connection implements ConnectionStore.
 func (s *SQLConnectionStore) Connection(ctx context.Context, id string) (ConnectionRecord, error) {
-	return s.one(ctx, strconv.Quote(id), s.byID.QueryRowContext(ctx, id))
+	return s.one(ctx, strconv.Quote(id), connectionByID, id)
 }
 
 // ConnectionByStore implements ConnectionStore.
 func (s *SQLConnectionStore) ConnectionByStore(ctx context.Context, programID, storeURL string) (ConnectionRecord, error) {
-	row := s.db.QueryRowContext(ctx, s.q(`SELECT `+connectionColumns+` FROM wooconnect_connections
-		WHERE program_id = ? AND store_url = ?`), programID, storeURL)
-	return s.one(ctx, fmt.Sprintf("program %q, store %s", programID, storeURL), row)
+	return s.one(ctx, fmt.Sprintf("program %q, store %s", programID, storeURL), connectionByStore, programID, storeURL)
 }
 
 // Connections implements ConnectionStore.
 func (s *SQLConnectionStore) Connections(ctx context.Context, programID string) ([]ConnectionRecord, error) {
-	query := `SELECT ` + connectionColumns + ` FROM wooconnect_connections`
-	var args []any
+	q, args := allConnections, []any(nil)
 	if programID != "" {
-		query += ` WHERE program_id = ?`
-		args = append(args, programID)
+		q, args = programConnection, []any{programID}
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(query+` ORDER BY connected_at, id`), args...)
+	var out []ConnectionRecord
+	err := s.db.Read(ctx, func(tx sqlstore.Tx) error {
+		rows, err := tx.Query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r, err := scanConnection(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
 	if err != nil {
 		return nil, fmt.Errorf("wooconnect: list connections: %w", err)
 	}
-	defer rows.Close()
-	var out []ConnectionRecord
-	for rows.Next() {
-		r, err := scanConnection(rows)
-		if err != nil {
-			return nil, fmt.Errorf("wooconnect: list connections: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CreateConnection implements ConnectionStore.
 func (s *SQLConnectionStore) CreateConnection(ctx context.Context, r ConnectionRecord) error {
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO wooconnect_connections (`+connectionColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		r.ID, r.ProgramID, r.StoreURL, sealedColumn(r.Credentials), r.WebhookID, r.ManualReason, boolInt(r.Paused),
-		boolInt(r.Disconnected), micros(r.ConnectedAt), micros(r.ProcessingSince), micros(r.LastDeliveryAt), micros(r.UpdatedAt))
-	if err == nil {
-		return nil
-	}
-	// Portable duplicate detection: look for the row that is in the way.
-	var n int
-	if qerr := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM wooconnect_connections
-		WHERE id = ? OR (program_id = ? AND store_url = ?)`), r.ID, r.ProgramID, r.StoreURL).Scan(&n); qerr == nil && n > 0 {
+	err := s.db.Write(ctx, func(tx sqlstore.Tx) error {
+		_, err := tx.Exec(ctx, insertConnection,
+			r.ID, r.ProgramID, r.StoreURL, sealedColumn(r.Credentials), r.WebhookID, r.ManualReason, boolInt(r.Paused),
+			boolInt(r.Disconnected), micros(r.ConnectedAt), micros(r.ProcessingSince), micros(r.LastDeliveryAt), micros(r.UpdatedAt))
+		return err
+	})
+	switch {
+	case errors.Is(err, loyalty.ErrDuplicateKey):
 		return fmt.Errorf("%w: program %q, store %s", ErrConnectionExists, r.ProgramID, r.StoreURL)
+	case err != nil:
+		return fmt.Errorf("wooconnect: create connection: %w", err)
 	}
-	return fmt.Errorf("wooconnect: create connection: %w", err)
+	return nil
 }
 
 // UpdateConnection implements ConnectionStore.
 func (s *SQLConnectionStore) UpdateConnection(ctx context.Context, r ConnectionRecord) error {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE wooconnect_connections SET program_id = ?, store_url = ?, credentials = ?,
-		webhook_id = ?, manual_reason = ?, paused = ?, disconnected = ?, connected_at = ?, processing_since = ?, updated_at = ?
-		WHERE id = ?`),
-		r.ProgramID, r.StoreURL, sealedColumn(r.Credentials), r.WebhookID, r.ManualReason, boolInt(r.Paused),
-		boolInt(r.Disconnected), micros(r.ConnectedAt), micros(r.ProcessingSince), micros(r.UpdatedAt), r.ID)
-	if err != nil {
+	var n int64
+	err := s.db.Write(ctx, func(tx sqlstore.Tx) error {
+		res, err := tx.Exec(ctx, updateConnection,
+			r.ProgramID, r.StoreURL, sealedColumn(r.Credentials), r.WebhookID, r.ManualReason, boolInt(r.Paused),
+			boolInt(r.Disconnected), micros(r.ConnectedAt), micros(r.ProcessingSince), micros(r.UpdatedAt), r.ID)
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		return err
+	})
+	switch {
+	case errors.Is(err, loyalty.ErrDuplicateKey):
+		return fmt.Errorf("%w: program %q, store %s", ErrConnectionExists, r.ProgramID, r.StoreURL)
+	case err != nil:
 		return fmt.Errorf("wooconnect: update connection %q: %w", r.ID, err)
-	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
+	case n == 0:
 		return fmt.Errorf("%w: %q", ErrConnectionNotFound, r.ID)
 	}
 	return nil
@@ -298,11 +215,18 @@ func (s *SQLConnectionStore) UpdateConnection(ctx context.Context, r ConnectionR
 
 // RecordDelivery implements ConnectionStore.
 func (s *SQLConnectionStore) RecordDelivery(ctx context.Context, id string, at time.Time) error {
-	res, err := s.touch.ExecContext(ctx, micros(at), id, micros(at))
+	var n int64
+	err := s.db.Write(ctx, func(tx sqlstore.Tx) error {
+		res, err := tx.Exec(ctx, touchConnection, micros(at), id, micros(at))
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("wooconnect: record delivery on %q: %w", id, err)
 	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
+	if n == 0 {
 		if _, err := s.Connection(ctx, id); err != nil {
 			return err
 		}
@@ -312,14 +236,14 @@ func (s *SQLConnectionStore) RecordDelivery(ctx context.Context, id string, at t
 
 // SetEmailOptOut implements ConnectionStore.
 func (s *SQLConnectionStore) SetEmailOptOut(ctx context.Context, programID, memberID string, optOut bool) error {
-	var err error
-	if optOut {
-		_, err = s.db.ExecContext(ctx, s.q(`INSERT INTO wooconnect_email_optouts (program_id, member_id, created_at)
-			VALUES (?, ?, ?) ON CONFLICT (program_id, member_id) DO NOTHING`), programID, memberID, time.Now().UnixMicro())
-	} else {
-		_, err = s.db.ExecContext(ctx, s.q(`DELETE FROM wooconnect_email_optouts WHERE program_id = ? AND member_id = ?`),
-			programID, memberID)
-	}
+	err := s.db.Write(ctx, func(tx sqlstore.Tx) error {
+		if optOut {
+			_, err := tx.Exec(ctx, insertOptOut, programID, memberID, time.Now().UnixMicro())
+			return err
+		}
+		_, err := tx.Exec(ctx, deleteOptOut, programID, memberID)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("wooconnect: set email opt-out: %w", err)
 	}
@@ -329,15 +253,11 @@ func (s *SQLConnectionStore) SetEmailOptOut(ctx context.Context, programID, memb
 // EmailOptOut implements ConnectionStore.
 func (s *SQLConnectionStore) EmailOptOut(ctx context.Context, programID, memberID string) (bool, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM wooconnect_email_optouts WHERE program_id = ? AND member_id = ?`),
-		programID, memberID).Scan(&n)
+	err := s.db.Read(ctx, func(tx sqlstore.Tx) error {
+		return tx.QueryRow(ctx, countOptOut, programID, memberID).Scan(&n)
+	})
 	if err != nil {
 		return false, fmt.Errorf("wooconnect: read email opt-out: %w", err)
 	}
 	return n > 0, nil
-}
-
-// Close releases the prepared statements; it does not close the *sql.DB.
-func (s *SQLConnectionStore) Close() error {
-	return errors.Join(s.byID.Close(), s.touch.Close())
 }

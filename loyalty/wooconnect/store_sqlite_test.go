@@ -6,13 +6,12 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/loyalsync/loyalsync/loyalty"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/sqlite"
 )
 
 // newLoyaltyStore opens the loyalty store of the end-to-end tests: SQLite in the file at path
 // (a new temporary file when path is empty).
-func newLoyaltyStore(t testing.TB, path string) loyalty.Store {
+func newLoyaltyStore(t testing.TB, path string) *sqlite.Store {
 	t.Helper()
 	if path == "" {
 		path = filepath.Join(t.TempDir(), "loyalty.db")

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/loyalty/sqlstore"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/internal/sqlcore"
 )
 
@@ -103,12 +104,17 @@ func WithLogger(l *slog.Logger) Option {
 // Store is a loyalty.Store in a PostgreSQL database. It is safe for concurrent use, and
 // several Stores (engine instances on several machines) may share one database.
 type Store struct {
-	core *sqlcore.Store
-	db   *sql.DB
-	iso  sql.IsolationLevel
+	core   *sqlcore.Store
+	db     *sql.DB
+	iso    sql.IsolationLevel
+	schema string
+	logger *slog.Logger
 }
 
-var _ loyalty.Store = (*Store)(nil)
+var (
+	_ loyalty.Store   = (*Store)(nil)
+	_ sqlstore.Shared = (*Store)(nil)
+)
 
 // Open connects to the database named by dsn (a libpq URL or key=value string, as pgx reads it)
 // and applies the schema migrations it lacks. Close the Store when done.
@@ -130,11 +136,11 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	db.SetMaxOpenConns(cfg.maxConns)
 	db.SetMaxIdleConns(cfg.maxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: db, iso: sql.LevelReadCommitted}
+	s := &Store{db: db, iso: sql.LevelReadCommitted, schema: cfg.schema, logger: cfg.logger}
 	if cfg.concurrency == Serializable {
 		s.iso = sql.LevelSerializable
 	}
-	if err := s.migrate(ctx, cfg.schema, cfg.logger); err != nil {
+	if err := s.migrate(ctx, cfg.logger, ledger); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -149,25 +155,71 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 // migrationLock is the key of the advisory lock held while migrating.
 const migrationLock = 0x6c6f79616c7379 // "loyalsy"
 
-// migrate applies the missing migrations in one transaction under an advisory lock, so that
-// a second instance starting at the same time waits and then finds them applied.
-func (s *Store) migrate(ctx context.Context, schema string, logger *slog.Logger) error {
+// migrate applies the missing migrations of the sets in one transaction under an advisory
+// lock, so that a second instance starting at the same time waits and then finds them applied.
+func (s *Store) migrate(ctx context.Context, logger *slog.Logger, sets ...sqlstore.Migrations) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("postgres store: migrate: %w", err)
 	}
-	if _, err = tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(migrationLock)); err == nil && schema != "" {
-		_, err = tx.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+pgx.Identifier{schema}.Sanitize())
+	if _, err = tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(migrationLock)); err == nil && s.schema != "" {
+		_, err = tx.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+pgx.Identifier{s.schema}.Sanitize())
 	}
 	if err != nil {
 		_ = tx.Rollback()
 		return fmt.Errorf("postgres store: migrate: %w", err)
 	}
-	return sqlcore.Apply(ctx, sqlTx{tx}, migrationFiles, "migrations",
-		"CREATE TABLE IF NOT EXISTS "+sqlcore.MigrationsTable+
-			" (version bigint PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
-		"INSERT INTO "+sqlcore.MigrationsTable+" (version, name) VALUES ($1, $2)", logger, "postgres")
+	return sqlcore.Apply(ctx, sqlTx{tx}, migrationTable, sets, logger, "postgres")
 }
+
+// ledger is the Store's own migration set.
+var ledger = sqlstore.Migrations{Component: sqlstore.LedgerComponent, FS: migrationFiles, Dir: "migrations"}
+
+var migrationTable = sqlcore.MigrationTable{
+	Create: "CREATE TABLE IF NOT EXISTS " + sqlcore.MigrationsTable + ` (
+	component  text NOT NULL DEFAULT 'loyalty',
+	version    bigint NOT NULL,
+	name       text NOT NULL,
+	applied_at timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (component, version)
+)`,
+	HasComponent: `SELECT count(*) FROM information_schema.columns
+	WHERE table_schema = current_schema() AND table_name = '` + sqlcore.MigrationsTable + `' AND column_name = 'component'`,
+	Upgrade: []string{
+		"ALTER TABLE " + sqlcore.MigrationsTable + " ADD COLUMN component text NOT NULL DEFAULT 'loyalty'",
+		"ALTER TABLE " + sqlcore.MigrationsTable + " DROP CONSTRAINT " + sqlcore.MigrationsTable + "_pkey",
+		"ALTER TABLE " + sqlcore.MigrationsTable + " ADD PRIMARY KEY (component, version)",
+	},
+	Insert: "INSERT INTO " + sqlcore.MigrationsTable + " (component, version, name) VALUES ($1, $2, $3)",
+}
+
+// Dialect returns sqlstore.PostgreSQL; see sqlstore.Shared.
+func (s *Store) Dialect() sqlstore.Dialect { return sqlstore.PostgreSQL }
+
+// Migrate applies the migrations of the sets that the database lacks, in one transaction under
+// the advisory lock Open migrates under; see sqlstore.Shared.
+func (s *Store) Migrate(ctx context.Context, sets ...sqlstore.Migrations) error {
+	for _, m := range sets {
+		if err := m.Check(); err != nil {
+			return err
+		}
+	}
+	return s.migrate(ctx, s.logger, sets...)
+}
+
+// Write runs fn in a read-write transaction at the Store's isolation level (see Concurrency);
+// see sqlstore.Shared.
+func (s *Store) Write(ctx context.Context, fn func(sqlstore.Tx) error) error {
+	return s.core.Write(ctx, fn)
+}
+
+// Read runs fn in a REPEATABLE READ, READ ONLY transaction; see sqlstore.Shared.
+func (s *Store) Read(ctx context.Context, fn func(sqlstore.Tx) error) error {
+	return s.core.Read(ctx, fn)
+}
+
+// DB returns the Store's connection pool; see sqlstore.Shared.
+func (s *Store) DB() *sql.DB { return s.db }
 
 // Update runs fn in a read-write transaction; see loyalty.Store and Concurrency.
 func (s *Store) Update(ctx context.Context, fn func(loyalty.Tx) error) error {

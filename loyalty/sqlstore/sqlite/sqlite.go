@@ -16,6 +16,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/loyalty/sqlstore"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/internal/sqlcore"
 )
 
@@ -113,6 +114,7 @@ type Store struct {
 	conns              []*conn
 	writer             *writer
 	readers            *readers
+	logger             *slog.Logger
 
 	// life lets Close wait for the transactions in flight: each Update and View holds it for
 	// reading, Close takes it for writing and then marks the Store closed.
@@ -123,7 +125,10 @@ type Store struct {
 // ErrClosed is returned by Update and View on a Store that has been closed.
 var ErrClosed = errors.New("sqlite store: closed")
 
-var _ loyalty.Store = (*Store)(nil)
+var (
+	_ loyalty.Store   = (*Store)(nil)
+	_ sqlstore.Shared = (*Store)(nil)
+)
 
 // Open opens (creating it when needed) the SQLite database file at path, switches it to WAL
 // mode and applies the schema migrations it lacks. path is a file name (without "?" query
@@ -151,7 +156,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	}
 	s.conns = w
 	s.writer = newWriter(w[0], cfg.maxGroup)
-	if err := s.migrate(ctx, cfg.logger); err != nil {
+	s.logger = cfg.logger
+	if err := s.migrate(ctx, cfg.logger, ledger); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -196,18 +202,84 @@ func dsn(path string, cfg config, writer bool) string {
 	return path + "?_pragma=" + strings.Join(pragmas, "&_pragma=")
 }
 
-// migrate applies the missing migrations in one IMMEDIATE transaction, so that a second
-// instance opening the same file waits and then finds them applied.
-func (s *Store) migrate(ctx context.Context, logger *slog.Logger) error {
+// migrate applies the missing migrations of the sets in one IMMEDIATE transaction, so that a
+// second instance opening the same file waits and then finds them applied.
+func (s *Store) migrate(ctx context.Context, logger *slog.Logger, sets ...sqlstore.Migrations) error {
 	t, err := s.writer.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("sqlite store: migrate: %w", mapError(err))
 	}
-	return sqlcore.Apply(ctx, t, migrationFiles, "migrations",
-		"CREATE TABLE IF NOT EXISTS "+sqlcore.MigrationsTable+
-			" (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')))",
-		"INSERT INTO "+sqlcore.MigrationsTable+" (version, name) VALUES ($1, $2)", logger, "sqlite")
+	return sqlcore.Apply(ctx, t, migrationTable, sets, logger, "sqlite")
 }
+
+// ledger is the Store's own migration set.
+var ledger = sqlstore.Migrations{Component: sqlstore.LedgerComponent, FS: migrationFiles, Dir: "migrations"}
+
+var migrationTable = func() sqlcore.MigrationTable {
+	create := "CREATE TABLE IF NOT EXISTS " + sqlcore.MigrationsTable + ` (
+	component  TEXT NOT NULL DEFAULT 'loyalty',
+	version    INTEGER NOT NULL,
+	name       TEXT NOT NULL,
+	applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')),
+	PRIMARY KEY (component, version)
+)`
+	old := sqlcore.MigrationsTable + "_v1"
+	return sqlcore.MigrationTable{
+		Create:       create,
+		HasComponent: "SELECT count(*) FROM pragma_table_info('" + sqlcore.MigrationsTable + "') WHERE name = 'component'",
+		Upgrade: []string{
+			"ALTER TABLE " + sqlcore.MigrationsTable + " RENAME TO " + old,
+			create,
+			"INSERT INTO " + sqlcore.MigrationsTable + " (component, version, name, applied_at) SELECT 'loyalty', version, name, applied_at FROM " + old,
+			"DROP TABLE " + old,
+		},
+		Insert: "INSERT INTO " + sqlcore.MigrationsTable + " (component, version, name) VALUES ($1, $2, $3)",
+	}
+}()
+
+// Dialect returns sqlstore.SQLite; see sqlstore.Shared.
+func (s *Store) Dialect() sqlstore.Dialect { return sqlstore.SQLite }
+
+// Migrate applies the migrations of the sets that the database lacks, in one IMMEDIATE
+// transaction on the write connection; see sqlstore.Shared.
+func (s *Store) Migrate(ctx context.Context, sets ...sqlstore.Migrations) error {
+	for _, m := range sets {
+		if err := m.Check(); err != nil {
+			return err
+		}
+	}
+	s.life.RLock()
+	defer s.life.RUnlock()
+	if s.closed {
+		return ErrClosed
+	}
+	return s.migrate(ctx, s.logger, sets...)
+}
+
+// Write runs fn in a read-write transaction on the Store's write connection, in the same
+// group commit as the ledger's transactions; see sqlstore.Shared.
+func (s *Store) Write(ctx context.Context, fn func(sqlstore.Tx) error) error {
+	s.life.RLock()
+	defer s.life.RUnlock()
+	if s.closed {
+		return ErrClosed
+	}
+	return s.core.Write(ctx, fn)
+}
+
+// Read runs fn in a read-only transaction on one of the read connections; see
+// sqlstore.Shared.
+func (s *Store) Read(ctx context.Context, fn func(sqlstore.Tx) error) error {
+	s.life.RLock()
+	defer s.life.RUnlock()
+	if s.closed {
+		return ErrClosed
+	}
+	return s.core.Read(ctx, fn)
+}
+
+// DB returns the handle of the Store's read-only connections; see sqlstore.Shared.
+func (s *Store) DB() *sql.DB { return s.readerDB }
 
 // Update runs fn in a read-write transaction (BEGIN IMMEDIATE on the Store's one write
 // connection); see loyalty.Store.

@@ -6,26 +6,20 @@ package sqlcore
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
 	"time"
 
 	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/loyalty/sqlstore"
 )
 
 // Conn runs statements inside one transaction.
-type Conn interface {
-	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRow(ctx context.Context, query string, args ...any) Row
-	Exec(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
+type Conn = sqlstore.Tx
 
 // Row is the result of Conn.QueryRow; Scan returns sql.ErrNoRows when there was no row.
-type Row interface {
-	Scan(dest ...any) error
-}
+type Row = sqlstore.Row
 
 // Txn is a transaction a Backend began.
 type Txn interface {
@@ -91,7 +85,7 @@ func (s *Store) Update(ctx context.Context, fn func(loyalty.Tx) error) error {
 		return s.wrap("begin", err)
 	}
 	t := &tx{readTx: readTx{s: s, c: txn, write: true}}
-	return s.run(ctx, txn, &t.readTx, func() error { return fn(t) })
+	return s.run(ctx, txn, &t.done, func() error { return fn(t) })
 }
 
 // View runs fn in a read-only transaction; see loyalty.Store.
@@ -104,14 +98,37 @@ func (s *Store) View(ctx context.Context, fn func(loyalty.ReadTx) error) error {
 		return s.wrap("begin", err)
 	}
 	t := &readTx{s: s, c: txn}
-	return s.run(ctx, txn, t, func() error { return fn(t) })
+	return s.run(ctx, txn, &t.done, func() error { return fn(t) })
 }
 
-// run calls fn, then commits, or rolls back when fn fails or panics.
-func (s *Store) run(ctx context.Context, txn Txn, t *readTx, fn func() error) (err error) {
+// Write runs fn in a read-write transaction of the Backend, for an adapter's own tables; see
+// sqlstore.Shared.
+func (s *Store) Write(ctx context.Context, fn func(sqlstore.Tx) error) error {
+	return s.shared(ctx, s.b.BeginWrite, fn)
+}
+
+// Read runs fn in a read-only transaction of the Backend; see sqlstore.Shared.
+func (s *Store) Read(ctx context.Context, fn func(sqlstore.Tx) error) error {
+	return s.shared(ctx, s.b.BeginRead, fn)
+}
+
+func (s *Store) shared(ctx context.Context, begin func(context.Context) (Txn, error), fn func(sqlstore.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	txn, err := begin(ctx)
+	if err != nil {
+		return s.wrap("begin", err)
+	}
+	t := &mappedTx{c: txn, mapError: s.d.MapError}
+	return s.run(ctx, txn, &t.done, func() error { return fn(t) })
+}
+
+// run calls fn, then commits, or rolls back when fn fails or panics; then it sets *done.
+func (s *Store) run(ctx context.Context, txn Txn, done *bool, fn func() error) (err error) {
 	committed := false
 	defer func() {
-		t.done = true
+		*done = true
 		if !committed {
 			// A rollback error changes nothing for the caller: the transaction is void.
 			_ = txn.Rollback(context.WithoutCancel(ctx))
