@@ -10,7 +10,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -31,8 +30,6 @@ import (
 	"github.com/loyalsync/loyalsync/loyalty/wooconnect"
 	"github.com/loyalsync/loyalsync/woocommerce"
 	"github.com/loyalsync/loyalsync/woocommerce/woocommercetest"
-
-	_ "modernc.org/sqlite" // the database/sql driver of the connection store
 )
 
 func main() {
@@ -105,12 +102,8 @@ func run(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	db, err := sql.Open("sqlite", "file:"+dbPath+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	conns, err := wooconnect.OpenSQLConnectionStore(ctx, db, wooconnect.SQLite)
+	conns, err := wooconnect.NewSQLConnectionStore(ctx, store) // its tables, in the same database
+
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,6 @@ package main
 import (
 	"context"
 	"crypto/subtle"
-	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -33,8 +32,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-
-	_ "modernc.org/sqlite" // the database/sql driver of the connection store
 
 	"github.com/loyalsync/loyalsync/loyalty"
 	"github.com/loyalsync/loyalsync/loyalty/mail"
@@ -120,7 +117,6 @@ type app struct {
 	log    *slog.Logger
 	woo    *wooconnect.Connector
 	store  *sqlite.Store
-	db     *sql.DB
 	connID string
 }
 
@@ -163,11 +159,7 @@ func setUp(ctx context.Context, cfg config, logger *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	a := &app{cfg: cfg, log: logger, store: store}
-	if a.db, err = sql.Open("sqlite", "file:"+cfg.DBPath+"?_pragma=busy_timeout(10000)"); err != nil {
-		a.close()
-		return nil, err
-	}
-	conns, err := wooconnect.OpenSQLConnectionStore(ctx, a.db, wooconnect.SQLite)
+	conns, err := wooconnect.NewSQLConnectionStore(ctx, store) // its tables, in the same database
 	if err != nil {
 		a.close()
 		return nil, err
@@ -199,9 +191,6 @@ func setUp(ctx context.Context, cfg config, logger *slog.Logger) (*app, error) {
 }
 
 func (a *app) close() {
-	if a.db != nil {
-		a.db.Close()
-	}
 	a.store.Close()
 }
 

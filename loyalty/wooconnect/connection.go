@@ -83,7 +83,7 @@ var (
 )
 
 // ConnectionStore keeps connections and members' email opt-outs. Implementations must be safe
-// for concurrent use. NewMemoryConnectionStore and OpenSQLConnectionStore are the two
+// for concurrent use. NewMemoryConnectionStore and NewSQLConnectionStore are the two
 // provided.
 type ConnectionStore interface {
 	// Connection returns the connection with id, or an error wrapping ErrConnectionNotFound.

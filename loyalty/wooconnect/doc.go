@@ -10,7 +10,8 @@
 //
 // # Setting up
 //
-//	conns, err := wooconnect.OpenSQLConnectionStore(ctx, db, wooconnect.SQLite) // or NewMemoryConnectionStore()
+//	loyaltyStore, err := sqlite.Open(ctx, "loyalty.db")
+//	conns, err := wooconnect.NewSQLConnectionStore(ctx, loyaltyStore) // or NewMemoryConnectionStore()
 //	woo, err := wooconnect.New(loyaltyStore, conns,
 //		wooconnect.WithEncryptionKey(key32),                          // from your secret manager
 //		wooconnect.WithWebhookURL("https://loyalty.example.com/woocommerce/webhooks"),

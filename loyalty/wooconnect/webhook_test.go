@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/loyalty/sqlstore"
 	"github.com/loyalsync/loyalsync/loyalty/wooconnect"
 	"github.com/loyalsync/loyalsync/woocommerce"
 )
@@ -90,7 +91,12 @@ func TestHandler_EngineFailureAnswers500(t *testing.T) {
 	e := newEnv(t)
 	c := e.connect()
 	secret := e.overview().Webhook.Secret
-	require.NoError(t, e.conn.Engine().Store().(interface{ Close() error }).Close())
+	// The engine fails (its order table is gone) while the connection store, in the same
+	// database, still answers.
+	require.NoError(t, e.conn.Engine().Store().(sqlstore.Shared).Write(e.ctx, func(tx sqlstore.Tx) error {
+		_, err := tx.Exec(e.ctx, "DROP TABLE loyalty_order_state")
+		return err
+	}))
 	rr := post(t, e.conn.Handler(), "/"+c.ID, []byte(`{"id":9,"status":"completed","currency":"EUR","total":"1.00","billing":{"email":"a@example.com"}}`), secret, nil)
 	assert.Equal(t, http.StatusInternalServerError, rr.Code)
 	assert.Contains(t, rr.Body.String(), `"failed"`)
