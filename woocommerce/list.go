@@ -67,11 +67,17 @@ func (o *ListOptions) validate() error {
 // DateFilter holds the date range filters of orders, products, coupons and customers.
 // Times are sent in UTC together with dates_are_gmt=true, so they mean the same instant whatever
 // the site's timezone.
+//
+// Every bound is exclusive and has whole-second precision: the time is truncated to the second
+// before it is sent, and WooCommerce stores dates in whole seconds and compares with > and <.
+// ModifiedAfter: t therefore leaves out objects modified during the second of t itself
+// (t.Truncate(time.Second)); to include them, pass t.Truncate(time.Second).Add(-time.Second).
 type DateFilter struct {
-	// After and Before bound the creation date (exclusive).
+	// After and Before bound the creation date (exclusive, whole seconds).
 	After  time.Time `url:"after,omitempty"`
 	Before time.Time `url:"before,omitempty"`
-	// ModifiedAfter and ModifiedBefore bound the last modification date (WooCommerce 5.8+).
+	// ModifiedAfter and ModifiedBefore bound the last modification date (exclusive, whole
+	// seconds; WooCommerce 5.8+).
 	ModifiedAfter  time.Time `url:"modified_after,omitempty"`
 	ModifiedBefore time.Time `url:"modified_before,omitempty"`
 }

@@ -116,7 +116,9 @@ func listArgs(spec listSpec) func(c *call) *wpError {
 					pe.add(d.name, "rest_invalid_date", "Invalid date.")
 					continue
 				}
-				*d.dst = t
+				// WP_Date_Query (and the HPOS orders query) format the bound as a MySQL
+				// DATETIME, dropping any fraction of a second.
+				*d.dst = t.Truncate(time.Second)
 			}
 		}
 		if err := pe.err(); err != nil {
@@ -199,6 +201,8 @@ func (q *listQuery) keep(k sortKey) bool {
 	if slices.Contains(q.exclude, k.id) {
 		return false
 	}
+	// Dates are stored in whole seconds (Server.now) and the query's bounds were truncated to
+	// whole seconds when parsed; both comparisons are exclusive, as in WooCommerce.
 	if !q.after.IsZero() && !k.created.After(q.after) {
 		return false
 	}
