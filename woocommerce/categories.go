@@ -57,8 +57,10 @@ func (s *CategoriesService) List(ctx context.Context, opts *CategoryListOptions)
 }
 
 // All iterates over every category matching opts. opts is not modified.
+// Pages are fetched by number (offset paging): use StableOrder when the collection may change
+// during the walk (see "Walking a changing collection" in the package documentation).
 func (s *CategoriesService) All(ctx context.Context, opts *CategoryListOptions) iter.Seq2[Category, error] {
-	return all[Category](ctx, s.client, "list categories", "products/categories", opts)
+	return all[Category](ctx, s.client, "list categories", "products/categories", opts, func(x *Category) int64 { return x.ID })
 }
 
 // Get returns the category with this id.

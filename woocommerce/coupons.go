@@ -103,8 +103,10 @@ func (s *CouponsService) List(ctx context.Context, opts *CouponListOptions) ([]C
 }
 
 // All iterates over every coupon matching opts. opts is not modified.
+// Pages are fetched by number (offset paging): use StableOrder when the collection may change
+// during the walk (see "Walking a changing collection" in the package documentation).
 func (s *CouponsService) All(ctx context.Context, opts *CouponListOptions) iter.Seq2[Coupon, error] {
-	return all[Coupon](ctx, s.client, "list coupons", "coupons", opts)
+	return all[Coupon](ctx, s.client, "list coupons", "coupons", opts, func(x *Coupon) int64 { return x.ID })
 }
 
 // Get returns the coupon with this id.

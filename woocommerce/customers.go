@@ -111,8 +111,10 @@ func (s *CustomersService) List(ctx context.Context, opts *CustomerListOptions) 
 }
 
 // All iterates over every customer matching opts. opts is not modified.
+// Pages are fetched by number (offset paging): use StableOrder when the collection may change
+// during the walk (see "Walking a changing collection" in the package documentation).
 func (s *CustomersService) All(ctx context.Context, opts *CustomerListOptions) iter.Seq2[Customer, error] {
-	return all[Customer](ctx, s.client, "list customers", "customers", opts)
+	return all[Customer](ctx, s.client, "list customers", "customers", opts, func(x *Customer) int64 { return x.ID })
 }
 
 // Get returns the customer with this id.

@@ -30,7 +30,20 @@
 // rel="prev"). All returns an iter.Seq2 that fetches pages lazily until there is no next page;
 // when the headers are missing the collection is taken to be a single page. PerPage above 100 is
 // rejected before sending (ErrInvalidParam). Date filters (DateFilter) are sent in UTC with
-// dates_are_gmt=true.
+// dates_are_gmt=true, truncated to the second, and are exclusive.
+//
+// # Walking a changing collection
+//
+// WooCommerce pages by offset: page n is "skip (n-1)·per_page objects of the sorted result". When
+// the result changes during a walk, the objects behind the walk's position shift. With the default
+// order (newest first), an object created meanwhile pushes every object one place down and the
+// walk yields one of them twice. StableOrder (ascending by id) avoids this for new objects, which
+// sort last, and All then never yields an id twice, even when an older object enters the result
+// meanwhile (say, modified after ModifiedAfter). What no order can avoid: an object that leaves
+// the result behind the walk's position (deleted, or no longer matching a status filter) pulls
+// the rest one place up, and the walk misses one object. Walks that must see everything therefore
+// filter on something that only grows (ModifiedAfter) and repeat from where they started until a
+// walk finds nothing new, or apply the result idempotently and repeat periodically.
 //
 // # Retries
 //

@@ -24,6 +24,14 @@ const (
 	Descending = "desc"
 )
 
+// OrderByID sorts by object id (ListOptions.OrderBy); every collection accepts it.
+const OrderByID = "id"
+
+// StableOrder is the sort for walks over a collection that changes meanwhile: ascending by id.
+// Set it in the ListOptions of an All call (opts.ListOptions = woocommerce.StableOrder(), then
+// PerPage as wanted). See the note on paging in the package documentation.
+func StableOrder() ListOptions { return ListOptions{Order: Ascending, OrderBy: OrderByID} }
+
 // ListOptions are the pagination and sorting parameters every collection accepts. They are
 // embedded in each resource's list options.
 type ListOptions struct {
@@ -139,11 +147,12 @@ func list[T any](ctx context.Context, c *Client, op, path string, opts pager) ([
 }
 
 // all walks every page from opts.Page (or 1) lazily. It works on a copy of *opts, so the caller's
-// struct is never modified.
+// struct is never modified. In a StableOrder walk it never yields an id twice: an object that
+// enters the filtered set behind the walk's position (modified_after) shifts later pages by one.
 func all[T any, O any, P interface {
 	*O
 	pager
-}](ctx context.Context, c *Client, op, path string, opts P) iter.Seq2[T, error] {
+}](ctx context.Context, c *Client, op, path string, opts P, idOf func(*T) int64) iter.Seq2[T, error] {
 	var local O
 	if opts != nil {
 		local = *opts
@@ -151,7 +160,7 @@ func all[T any, O any, P interface {
 	p := P(&local)
 	lo := p.listOptions()
 	first := max(lo.Page, 1)
-	return rest.Pages(ctx, first, func(ctx context.Context, page int) ([]T, int, bool, error) {
+	pages := rest.Pages(ctx, first, func(ctx context.Context, page int) ([]T, int, bool, error) {
 		lo.Page = page
 		items, resp, err := list[T](ctx, c, op, path, p)
 		if err != nil {
@@ -160,6 +169,24 @@ func all[T any, O any, P interface {
 		next := nextPage(resp, page, len(items))
 		return items, next, next > page, nil
 	})
+	if lo.OrderBy != OrderByID || lo.Order != Ascending {
+		return pages
+	}
+	return func(yield func(T, error) bool) {
+		last := int64(-1 << 63)
+		for it, err := range pages {
+			if err == nil {
+				id := idOf(&it)
+				if id <= last {
+					continue
+				}
+				last = id
+			}
+			if !yield(it, err) {
+				return
+			}
+		}
+	}
 }
 
 // nextPage decides where a walk continues: the Link header first, then X-WP-TotalPages; without

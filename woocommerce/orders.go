@@ -269,8 +269,10 @@ func (s *OrdersService) List(ctx context.Context, opts *OrderListOptions) ([]Ord
 }
 
 // All iterates over every order matching opts, fetching pages lazily. opts is not modified.
+// Pages are fetched by number (offset paging): use StableOrder when the collection may change
+// during the walk (see "Walking a changing collection" in the package documentation).
 func (s *OrdersService) All(ctx context.Context, opts *OrderListOptions) iter.Seq2[Order, error] {
-	return all[Order](ctx, s.client, "list orders", "orders", opts)
+	return all[Order](ctx, s.client, "list orders", "orders", opts, func(x *Order) int64 { return x.ID })
 }
 
 // Get returns the order with this id.

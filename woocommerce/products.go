@@ -275,8 +275,10 @@ func (s *ProductsService) List(ctx context.Context, opts *ProductListOptions) ([
 }
 
 // All iterates over every product matching opts. opts is not modified.
+// Pages are fetched by number (offset paging): use StableOrder when the collection may change
+// during the walk (see "Walking a changing collection" in the package documentation).
 func (s *ProductsService) All(ctx context.Context, opts *ProductListOptions) iter.Seq2[Product, error] {
-	return all[Product](ctx, s.client, "list products", "products", opts)
+	return all[Product](ctx, s.client, "list products", "products", opts, func(x *Product) int64 { return x.ID })
 }
 
 // Get returns the product with this id.

@@ -80,8 +80,10 @@ func (s *RefundsService) List(ctx context.Context, orderID int64, opts *RefundLi
 }
 
 // All iterates over every refund of the order. opts is not modified.
+// Pages are fetched by number (offset paging): use StableOrder when the collection may change
+// during the walk (see "Walking a changing collection" in the package documentation).
 func (s *RefundsService) All(ctx context.Context, orderID int64, opts *RefundListOptions) iter.Seq2[Refund, error] {
-	return all[Refund](ctx, s.client, "list refunds", refundsPath(orderID), opts)
+	return all[Refund](ctx, s.client, "list refunds", refundsPath(orderID), opts, func(x *Refund) int64 { return x.ID })
 }
 
 // Get returns one refund of the order.

@@ -113,8 +113,10 @@ func (s *VariationsService) List(ctx context.Context, productID int64, opts *Var
 }
 
 // All iterates over every variation of the product. opts is not modified.
+// Pages are fetched by number (offset paging): use StableOrder when the collection may change
+// during the walk (see "Walking a changing collection" in the package documentation).
 func (s *VariationsService) All(ctx context.Context, productID int64, opts *VariationListOptions) iter.Seq2[Variation, error] {
-	return all[Variation](ctx, s.client, "list variations", variationsPath(productID), opts)
+	return all[Variation](ctx, s.client, "list variations", variationsPath(productID), opts, func(x *Variation) int64 { return x.ID })
 }
 
 // Get returns one variation.

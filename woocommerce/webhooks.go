@@ -68,8 +68,10 @@ func (s *WebhooksService) List(ctx context.Context, opts *WebhookListOptions) ([
 }
 
 // All iterates over every webhook matching opts. opts is not modified.
+// Pages are fetched by number (offset paging): use StableOrder when the collection may change
+// during the walk (see "Walking a changing collection" in the package documentation).
 func (s *WebhooksService) All(ctx context.Context, opts *WebhookListOptions) iter.Seq2[Webhook, error] {
-	return all[Webhook](ctx, s.client, "list webhooks", "webhooks", opts)
+	return all[Webhook](ctx, s.client, "list webhooks", "webhooks", opts, func(x *Webhook) int64 { return x.ID })
 }
 
 // Get returns the webhook with this id.
