@@ -2,10 +2,12 @@ package wooconnect
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/loyalsync/loyalsync/loyalty"
 	"github.com/loyalsync/loyalsync/woocommerce"
@@ -21,11 +23,13 @@ const couponCreateAttempts = 2
 // at the redemption's expiry.
 //
 // It never creates two coupons for one redemption: when a create times out, its response is
-// lost or the code exists already, it looks the coupon up by code before trying again, and a
-// coupon found with the same terms is the answer. It returns an error wrapping
-// loyalty.ErrCouponRejected when the store refuses the coupon for good (no connected store, an
-// invalid request, a key without write access, the code taken by a different coupon); any other
-// error is transient and the engine retries later (Engine.Recover).
+// lost or the code exists already, it looks the coupon up by code before trying again. A coupon
+// found that way is adopted only when it is provably this redemption's — it carries the
+// RedemptionMetaKey marker with the redemption id, written on create — unused, and has the same
+// terms; any other coupon with the code is refused with ErrCouponCodeTaken. It returns an error
+// wrapping loyalty.ErrCouponRejected when the store refuses the coupon for good (no connected
+// store, an invalid request, a key without write access, the code taken); any other error is
+// transient and the engine retries later (Engine.Recover).
 func (c *Connector) IssueCoupon(ctx context.Context, cp loyalty.Coupon) (string, error) {
 	rec, err := c.activeConnection(ctx, cp.ProgramID)
 	if errors.Is(err, ErrConnectionNotFound) {
@@ -57,8 +61,8 @@ func (c *Connector) IssueCoupon(ctx context.Context, cp loyalty.Coupon) (string,
 		found, _, lerr := client.Coupons.GetByCode(ctx, cp.Code)
 		switch {
 		case lerr == nil:
-			if !sameTerms(found, cp) {
-				return "", fmt.Errorf("%w: code %s exists in %s with other terms", loyalty.ErrCouponRejected, cp.Code, rec.StoreURL)
+			if why := notAdoptable(found, cp); why != "" {
+				return "", fmt.Errorf("%w: %w: code %s in %s %s", loyalty.ErrCouponRejected, ErrCouponCodeTaken, cp.Code, rec.StoreURL, why)
 			}
 			c.log.InfoContext(ctx, "wooconnect: coupon found by code after a failed create", "connection", rec.ID,
 				"coupon_id", found.ID, "redemption", cp.RedemptionID)
@@ -81,11 +85,13 @@ func couponRequest(cp loyalty.Coupon) *woocommerce.CouponRequest {
 		expires = woocommerce.ExpiresAt(cp.ExpiresAt)
 	}
 	individual := false
+	marker, _ := json.Marshal(cp.RedemptionID) // a string always encodes
 	description := fmt.Sprintf("Loyalty points redemption %s", cp.RedemptionID)
 	return &woocommerce.CouponRequest{
 		Code: &code, Amount: &amount, DiscountType: &discount, Description: &description,
 		UsageLimit: &limit, UsageLimitPerUser: &limit, IndividualUse: &individual,
 		EmailRestrictions: []string{cp.Email}, DateExpires: expires,
+		MetaData: []woocommerce.MetaData{{Key: RedemptionMetaKey, Value: marker}},
 	}
 }
 
@@ -103,7 +109,34 @@ func rejected(err error) bool {
 	return s >= 400 && s < 500 && s != 408 && s != 409 && s != 429
 }
 
-// sameTerms reports whether a coupon found by code is the one cp describes.
+// RedemptionMetaKey is the meta_data key of the marker IssueCoupon writes on every coupon it
+// creates: its value is the redemption id, so that a coupon found by code after a lost create
+// can be told from someone else's.
+const RedemptionMetaKey = "loyalsync_redemption"
+
+// notAdoptable says why a coupon found by code after a failed create is not this redemption's
+// coupon to adopt ("" when it is): it must carry the redemption's marker, be unused, and have
+// the redemption's terms (amount, email restriction, expiry).
+func notAdoptable(found *woocommerce.Coupon, cp loyalty.Coupon) string {
+	var marker string
+	for _, m := range found.MetaData {
+		if m.Key == RedemptionMetaKey {
+			_ = json.Unmarshal(m.Value, &marker)
+		}
+	}
+	switch {
+	case marker != cp.RedemptionID:
+		return "belongs to another coupon (no marker of redemption " + cp.RedemptionID + ")"
+	case found.UsageCount > 0:
+		return "was used already"
+	case !sameTerms(found, cp):
+		return "has other terms"
+	}
+	return ""
+}
+
+// sameTerms reports whether a coupon found by code has the terms cp describes: amount, email
+// restriction and expiry (to the second, as WooCommerce keeps it).
 func sameTerms(found *woocommerce.Coupon, cp loyalty.Coupon) bool {
 	if !found.Amount.Round(2).Equal(cp.Amount.Round(2)) {
 		return false
@@ -111,5 +144,5 @@ func sameTerms(found *woocommerce.Coupon, cp loyalty.Coupon) bool {
 	if len(found.EmailRestrictions) != 1 || !strings.EqualFold(found.EmailRestrictions[0], cp.Email) {
 		return false
 	}
-	return true
+	return found.DateExpiresGMT.Time.Equal(cp.ExpiresAt.UTC().Truncate(time.Second))
 }

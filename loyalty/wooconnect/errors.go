@@ -23,6 +23,10 @@ var (
 	ErrPaused = errors.New("wooconnect: connection is paused")
 	// ErrMissingCredentials: the consumer key or secret is empty.
 	ErrMissingCredentials = errors.New("wooconnect: consumer key and consumer secret are required")
+	// ErrCouponCodeTaken: a redemption's coupon code exists in the store but is not that
+	// redemption's coupon to adopt: it lacks the redemption's marker, was used already, or has
+	// other terms. It comes wrapped with loyalty.ErrCouponRejected, so the points are given back.
+	ErrCouponCodeTaken = errors.New("wooconnect: the coupon code is taken in the store")
 	// ErrInvalidMemberRef: what staff entered is not an email address, member code or member
 	// number.
 	ErrInvalidMemberRef = errors.New("wooconnect: enter the member's email address, member code or member number")

@@ -94,7 +94,7 @@ func TestSeed_Privacy_SentToStoreIsCouponsAndWebhookCalls(t *testing.T) {
 	e := newEnv(t, withConnector(wooconnect.WithClientOptions(woocommerce.WithHTTPClient(&http.Client{Transport: log}))))
 	c := e.connect()
 	e.placeOrder(customer{"Ada", "Lovelace", ada.email}, "1000.00", woocommerce.OrderCompleted)
-	_, err := e.redeem(ada.email, 1000, "k")
+	red, err := e.redeem(ada.email, 1000, "k")
 	require.NoError(t, err)
 	_, err = e.conn.Reconcile(e.ctx, c.ID, e.clock.Now().Add(-1))
 	require.NoError(t, err)
@@ -118,8 +118,10 @@ func TestSeed_Privacy_SentToStoreIsCouponsAndWebhookCalls(t *testing.T) {
 			}
 			slices.Sort(keys)
 			assert.Equal(t, []string{"amount", "code", "date_expires", "description", "discount_type", "email_restrictions",
-				"individual_use", "usage_limit", "usage_limit_per_user"}, keys)
+				"individual_use", "meta_data", "usage_limit", "usage_limit_per_user"}, keys)
 			assert.Equal(t, []any{ada.email}, body["email_restrictions"])
+			assert.Equal(t, []any{map[string]any{"key": wooconnect.RedemptionMetaKey, "value": red.ID}}, body["meta_data"],
+				"the only meta is the redemption marker")
 			assert.NotContains(t, string(r.body), "Lovelace", "no name")
 		case resource == "orders" && r.method == http.MethodGet:
 		default:
