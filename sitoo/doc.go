@@ -88,10 +88,12 @@
 // # Events
 //
 // EventHandler is an http.Handler for Sitoo's event deliveries (the Events SPI): JSON arrays of up
-// to 10 events, optionally with Basic auth of their own, to be answered within 15 seconds, with
-// duplicates possible. It verifies and parses a delivery (ReadEvents, ParseEvents), skips events
-// it has seen (SeenStore, in memory by default), hands the others to your callback, and answers
-// 503 when the callback fails so that Sitoo retries.
+// to 10 events, to be answered within 15 seconds, with duplicates possible. Sitoo can send Basic
+// credentials of their own with each delivery, and the handler requires them: NewEventHandler
+// fails without WithEventAuth, unless WithInsecureNoEventAuth opts out (for tests). It verifies and
+// parses a delivery (ReadEvents, ParseEvents), skips events it has seen (SeenStore; in memory and
+// bounded by default), hands the others to your callback, and answers 503 when the callback fails
+// so that Sitoo retries.
 //
 // The fake server in package sitootest speaks the same wire format for tests.
 package sitoo

@@ -3,6 +3,7 @@ package sitoo
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -28,6 +30,10 @@ const DefaultMaxEventBodyBytes = 1 << 20
 // DefaultEventTimeout is how long the handler lets the callbacks of one delivery run. Sitoo gives
 // up on a response after 15 seconds and sends the events again.
 const DefaultEventTimeout = 10 * time.Second
+
+// MaxEventTimeout is how long Sitoo waits for the answer to a delivery; WithEventTimeout must be
+// shorter.
+const MaxEventTimeout = 15 * time.Second
 
 // Errors of reading an event delivery.
 var (
@@ -146,16 +152,37 @@ func ParseEvents(body []byte) ([]Event, error) {
 }
 
 // EventAuth is the HTTP Basic credentials Sitoo sends with event deliveries. Use credentials of
-// their own, never the Sitoo API credentials.
+// their own, never the Sitoo API credentials. Both fields are required.
 type EventAuth struct {
 	Username string
 	Password string
 }
 
-// ReadEvents checks and parses an event delivery: the Basic credentials when auth is non-nil
-// (compared in constant time), the body size (at most maxBytes; 0 means
-// DefaultMaxEventBodyBytes), then the body with ParseEvents.
+// validate refuses missing or unusable credentials.
+func (a *EventAuth) validate() error {
+	switch {
+	case a == nil || a.Username == "" || a.Password == "":
+		return invalidArg("event credentials need a username and a password")
+	case strings.Contains(a.Username, ":"):
+		return invalidArg("an HTTP Basic username cannot contain ':'")
+	}
+	return nil
+}
+
+// ReadEvents checks and parses an event delivery: the Basic credentials (compared in constant
+// time), the body size (at most maxBytes; 0 means DefaultMaxEventBodyBytes), then the body with
+// ParseEvents. auth is required: nil or empty credentials are refused with ErrInvalidArgument
+// before anything is read. A caller that authenticates deliveries in some other way reads the body
+// itself and calls ParseEvents.
 func ReadEvents(r *http.Request, auth *EventAuth, maxBytes int64) ([]Event, error) {
+	if err := auth.validate(); err != nil {
+		return nil, wrapErr("read events", err)
+	}
+	return readEvents(r, auth, maxBytes)
+}
+
+// readEvents is ReadEvents where a nil auth skips the credential check (WithInsecureNoEventAuth).
+func readEvents(r *http.Request, auth *EventAuth, maxBytes int64) ([]Event, error) {
 	if auth != nil && !checkBasicAuth(r, auth) {
 		return nil, ErrEventUnauthorized
 	}
@@ -175,14 +202,22 @@ func ReadEvents(r *http.Request, auth *EventAuth, maxBytes int64) ([]Event, erro
 	return ParseEvents(body)
 }
 
+// checkBasicAuth compares the request's Basic credentials with auth in constant time. Both sides
+// are hashed first, so neither the content nor the length of the expected values leaks through
+// timing.
 func checkBasicAuth(r *http.Request, auth *EventAuth) bool {
 	user, pass, ok := r.BasicAuth()
 	if !ok {
 		return false
 	}
-	u := subtle.ConstantTimeCompare([]byte(user), []byte(auth.Username))
-	p := subtle.ConstantTimeCompare([]byte(pass), []byte(auth.Password))
+	u := constantTimeEqual(user, auth.Username)
+	p := constantTimeEqual(pass, auth.Password)
 	return u&p == 1
+}
+
+func constantTimeEqual(got, want string) int {
+	g, w := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
+	return subtle.ConstantTimeCompare(g[:], w[:])
 }
 
 // SeenStore remembers which event ids were processed, so a duplicate delivery is skipped. The
@@ -197,6 +232,10 @@ type SeenStore interface {
 // MemorySeenStore is an in-memory SeenStore holding at most a fixed number of ids, each for a fixed
 // time; the oldest id is forgotten first. Sitoo retries for about 24 hours, so a TTL of a day or
 // more covers its duplicates.
+//
+// Its memory is bounded by the number of ids: about 115 bytes per 32-character event id
+// (measured), so some 12 MB at DefaultSeenStoreSize. It forgets everything on restart and is not shared between
+// processes; give the handler a SeenStore of your own (WithSeenStore) for either.
 type MemorySeenStore struct {
 	max int
 	ttl time.Duration
@@ -215,15 +254,19 @@ const (
 )
 
 // NewMemorySeenStore returns a store of at most maxEntries ids kept for ttl each (0 selects
-// DefaultSeenStoreSize and DefaultSeenStoreTTL).
-func NewMemorySeenStore(maxEntries int, ttl time.Duration) *MemorySeenStore {
+// DefaultSeenStoreSize and DefaultSeenStoreTTL). now is the clock the TTL is measured on; nil
+// means time.Now.
+func NewMemorySeenStore(maxEntries int, ttl time.Duration, now func() time.Time) *MemorySeenStore {
 	if maxEntries <= 0 {
 		maxEntries = DefaultSeenStoreSize
 	}
 	if ttl <= 0 {
 		ttl = DefaultSeenStoreTTL
 	}
-	return &MemorySeenStore{max: maxEntries, ttl: ttl, now: time.Now, seen: make(map[string]time.Time)}
+	if now == nil {
+		now = time.Now
+	}
+	return &MemorySeenStore{max: maxEntries, ttl: ttl, now: now, seen: make(map[string]time.Time)}
 }
 
 // Seen reports whether id was marked within the TTL.
@@ -277,8 +320,8 @@ func (m *MemorySeenStore) Len() int {
 type EventFunc func(ctx context.Context, ev Event) error
 
 // EventHandler is an http.Handler for Sitoo event deliveries. For each delivery it checks the
-// Basic credentials (if configured), reads at most the size limit, parses the events and calls
-// the callback for each event in order, skipping events already seen. It answers:
+// Basic credentials, reads at most the size limit, parses the events and calls the callback for
+// each event in order, skipping events already seen. It answers:
 //
 //   - 200 when every event was handled or already seen;
 //   - 503 when a callback failed or timed out, or the seen-store failed: Sitoo retries, and the
@@ -290,7 +333,7 @@ type EventFunc func(ctx context.Context, ev Event) error
 // do slow work elsewhere.
 type EventHandler struct {
 	fn       EventFunc
-	auth     *EventAuth
+	auth     *EventAuth // nil only with WithInsecureNoEventAuth
 	seen     SeenStore
 	maxBytes int64
 	timeout  time.Duration
@@ -300,48 +343,131 @@ type EventHandler struct {
 	inFlight map[string]bool
 }
 
-// EventOption configures an EventHandler.
-type EventOption func(*EventHandler)
+// EventOption configures an EventHandler. An option given a value it cannot use makes
+// NewEventHandler fail with ErrInvalidArgument.
+type EventOption func(*eventOptions) error
 
-// WithEventAuth requires these Basic credentials on every delivery.
-func WithEventAuth(username, password string) EventOption {
-	return func(h *EventHandler) { h.auth = &EventAuth{Username: username, Password: password} }
+type eventOptions struct {
+	auth     *EventAuth
+	insecure bool
+	seen     SeenStore
+	maxBytes int64
+	timeout  time.Duration
+	logger   *slog.Logger
+	now      func() time.Time
 }
 
-// WithSeenStore sets the store of processed event ids (default: NewMemorySeenStore(0, 0)).
-func WithSeenStore(s SeenStore) EventOption { return func(h *EventHandler) { h.seen = s } }
+// WithEventAuth requires these Basic credentials on every delivery (compared in constant time).
+// Both must be non-empty. Configure the same pair for the event subscription in Sitoo.
+func WithEventAuth(username, password string) EventOption {
+	return func(o *eventOptions) error {
+		a := &EventAuth{Username: username, Password: password}
+		if err := a.validate(); err != nil {
+			return err
+		}
+		o.auth = a
+		return nil
+	}
+}
 
-// WithMaxEventBodyBytes caps a delivery's body (default DefaultMaxEventBodyBytes).
-func WithMaxEventBodyBytes(n int64) EventOption { return func(h *EventHandler) { h.maxBytes = n } }
+// WithInsecureNoEventAuth makes the handler accept deliveries without credentials. It is meant
+// for tests and local experiments only: anyone who can reach the endpoint can then post events.
+// NewEventHandler refuses to build a handler with neither this nor WithEventAuth.
+func WithInsecureNoEventAuth() EventOption {
+	return func(o *eventOptions) error {
+		o.insecure = true
+		return nil
+	}
+}
+
+// WithSeenStore sets the store of processed event ids (default: a MemorySeenStore with the
+// default bounds).
+func WithSeenStore(s SeenStore) EventOption {
+	return func(o *eventOptions) error {
+		if s == nil {
+			return invalidArg("nil SeenStore")
+		}
+		o.seen = s
+		return nil
+	}
+}
+
+// WithMaxEventBodyBytes caps a delivery's body (default DefaultMaxEventBodyBytes); n must be
+// positive.
+func WithMaxEventBodyBytes(n int64) EventOption {
+	return func(o *eventOptions) error {
+		if n <= 0 {
+			return invalidArg("event body limit must be positive, got %d", n)
+		}
+		o.maxBytes = n
+		return nil
+	}
+}
 
 // WithEventTimeout sets how long the callbacks of one delivery may run (default
-// DefaultEventTimeout). Keep it under Sitoo's 15 seconds.
-func WithEventTimeout(d time.Duration) EventOption { return func(h *EventHandler) { h.timeout = d } }
+// DefaultEventTimeout). It must be positive and shorter than MaxEventTimeout, Sitoo's 15 seconds.
+func WithEventTimeout(d time.Duration) EventOption {
+	return func(o *eventOptions) error {
+		if d <= 0 || d >= MaxEventTimeout {
+			return invalidArg("event timeout must be between 0 and %s, got %s", MaxEventTimeout, d)
+		}
+		o.timeout = d
+		return nil
+	}
+}
 
 // WithEventLogger logs rejected deliveries and failed callbacks (default: discard).
-func WithEventLogger(l *slog.Logger) EventOption { return func(h *EventHandler) { h.logger = l } }
+func WithEventLogger(l *slog.Logger) EventOption {
+	return func(o *eventOptions) error {
+		if l == nil {
+			return invalidArg("nil *slog.Logger; use a discarding handler instead")
+		}
+		o.logger = l
+		return nil
+	}
+}
 
-// NewEventHandler returns a handler calling fn for each new event.
+// WithEventClock sets the clock of the default seen-store, on which processed event ids expire
+// (default time.Now). A store given with WithSeenStore keeps its own clock.
+func WithEventClock(now func() time.Time) EventOption {
+	return func(o *eventOptions) error {
+		if now == nil {
+			return invalidArg("nil clock")
+		}
+		o.now = now
+		return nil
+	}
+}
+
+// NewEventHandler returns a handler calling fn for each new event. It requires credentials
+// (WithEventAuth) unless WithInsecureNoEventAuth says otherwise; nil options are ignored.
 func NewEventHandler(fn EventFunc, opts ...EventOption) (*EventHandler, error) {
 	if fn == nil {
-		return nil, invalidArg("nil event callback")
+		return nil, wrapErr("new event handler", invalidArg("nil event callback"))
 	}
-	h := &EventHandler{fn: fn, maxBytes: DefaultMaxEventBodyBytes, timeout: DefaultEventTimeout, inFlight: map[string]bool{}}
-	for _, o := range opts {
-		if o != nil {
-			o(h)
+	o := eventOptions{maxBytes: DefaultMaxEventBodyBytes, timeout: DefaultEventTimeout}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&o); err != nil {
+			return nil, wrapErr("new event handler", err)
 		}
 	}
-	if h.seen == nil {
-		h.seen = NewMemorySeenStore(0, 0)
+	switch {
+	case o.auth == nil && !o.insecure:
+		return nil, wrapErr("new event handler", invalidArg("credentials required: use WithEventAuth (WithInsecureNoEventAuth only in tests)"))
+	case o.auth != nil && o.insecure:
+		return nil, wrapErr("new event handler", invalidArg("WithEventAuth and WithInsecureNoEventAuth contradict each other"))
 	}
-	if h.logger == nil {
-		h.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	if o.seen == nil {
+		o.seen = NewMemorySeenStore(0, 0, o.now)
 	}
-	if h.timeout <= 0 || h.maxBytes <= 0 {
-		return nil, invalidArg("event timeout and body limit must be positive")
+	if o.logger == nil {
+		o.logger = slog.New(slog.DiscardHandler)
 	}
-	return h, nil
+	return &EventHandler{fn: fn, auth: o.auth, seen: o.seen, maxBytes: o.maxBytes, timeout: o.timeout, logger: o.logger,
+		inFlight: map[string]bool{}}, nil
 }
 
 // ServeHTTP handles one delivery.
@@ -351,7 +477,7 @@ func (h *EventHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "POST only", http.StatusMethodNotAllowed)
 		return
 	}
-	events, err := ReadEvents(r, h.auth, h.maxBytes)
+	events, err := readEvents(r, h.auth, h.maxBytes)
 	if err != nil {
 		status := http.StatusBadRequest
 		switch {

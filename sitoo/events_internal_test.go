@@ -13,8 +13,7 @@ import (
 func TestMemorySeenStoreTTL(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	s := NewMemorySeenStore(10, time.Hour)
-	s.now = func() time.Time { return now }
+	s := NewMemorySeenStore(10, time.Hour, func() time.Time { return now })
 	ctx := context.Background()
 	require.NoError(t, s.MarkSeen(ctx, "a"))
 	now = now.Add(59 * time.Minute)

@@ -129,8 +129,80 @@ func TestEventHandlerRejects(t *testing.T) {
 	assert.Equal(t, http.StatusMethodNotAllowed, w.Code)
 	assert.False(t, called)
 
-	_, err = sitoo.NewEventHandler(nil)
+	_, err = sitoo.NewEventHandler(nil, sitoo.WithEventAuth("u", "p"))
 	require.ErrorIs(t, err, sitoo.ErrInvalidArgument)
+}
+
+// TestEventHandlerRequiresCredentials: a handler without credentials would accept events from
+// anyone who can reach it, so building one needs WithEventAuth or an explicit, insecure opt-out.
+func TestEventHandlerRequiresCredentials(t *testing.T) {
+	t.Parallel()
+	ok := func(context.Context, sitoo.Event) error { return nil }
+
+	_, err := sitoo.NewEventHandler(ok)
+	require.ErrorIs(t, err, sitoo.ErrInvalidArgument)
+	assert.Contains(t, err.Error(), "sitoo: new event handler: ")
+	assert.Contains(t, err.Error(), "WithEventAuth")
+	_, err = sitoo.NewEventHandler(ok, nil, nil)
+	require.ErrorIs(t, err, sitoo.ErrInvalidArgument, "nil options are ignored, not taken as an opt-out")
+	_, err = sitoo.NewEventHandler(ok, sitoo.WithEventAuth("u", "p"), sitoo.WithInsecureNoEventAuth())
+	require.ErrorIs(t, err, sitoo.ErrInvalidArgument, "contradictory")
+
+	h, err := sitoo.NewEventHandler(ok, sitoo.WithInsecureNoEventAuth())
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, post(t, h, events(1)).Code, "explicitly insecure: no credentials needed")
+
+	// ReadEvents, the building block, refuses to run without credentials too.
+	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(events(1)))
+	_, err = sitoo.ReadEvents(req, nil, 0)
+	require.ErrorIs(t, err, sitoo.ErrInvalidArgument)
+	_, err = sitoo.ReadEvents(req, &sitoo.EventAuth{Username: "u"}, 0)
+	require.ErrorIs(t, err, sitoo.ErrInvalidArgument)
+	req.SetBasicAuth("u", "p")
+	evs, err := sitoo.ReadEvents(req, &sitoo.EventAuth{Username: "u", Password: "p"}, 0)
+	require.NoError(t, err)
+	assert.Len(t, evs, 1)
+}
+
+func TestEventOptionsValidate(t *testing.T) {
+	t.Parallel()
+	ok := func(context.Context, sitoo.Event) error { return nil }
+	for name, opt := range map[string]sitoo.EventOption{
+		"empty username":     sitoo.WithEventAuth("", "p"),
+		"empty password":     sitoo.WithEventAuth("u", ""),
+		"colon in username":  sitoo.WithEventAuth("a:b", "p"),
+		"nil seen store":     sitoo.WithSeenStore(nil),
+		"zero body limit":    sitoo.WithMaxEventBodyBytes(0),
+		"negative timeout":   sitoo.WithEventTimeout(-time.Second),
+		"zero timeout":       sitoo.WithEventTimeout(0),
+		"timeout past Sitoo": sitoo.WithEventTimeout(sitoo.MaxEventTimeout),
+		"nil logger":         sitoo.WithEventLogger(nil),
+		"nil clock":          sitoo.WithEventClock(nil),
+	} {
+		_, err := sitoo.NewEventHandler(ok, sitoo.WithEventAuth("u", "p"), opt)
+		assert.ErrorIs(t, err, sitoo.ErrInvalidArgument, name)
+	}
+}
+
+// TestEventHandlerClockExpiresSeenIDs: the default seen-store forgets an id after its TTL on the
+// handler's clock, so a redelivery two days later is handed on again.
+func TestEventHandlerClockExpiresSeenIDs(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	calls := 0
+	h, err := sitoo.NewEventHandler(func(context.Context, sitoo.Event) error { calls++; return nil },
+		sitoo.WithEventAuth("u", "p"), sitoo.WithEventClock(clock))
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, post(t, h, events(1), "u", "p").Code)
+	require.Equal(t, http.StatusOK, post(t, h, events(1), "u", "p").Code)
+	assert.Equal(t, 1, calls, "a duplicate within the TTL is skipped")
+	mu.Lock()
+	now = now.Add(sitoo.DefaultSeenStoreTTL)
+	mu.Unlock()
+	require.Equal(t, http.StatusOK, post(t, h, events(1), "u", "p").Code)
+	assert.Equal(t, 2, calls, "after the TTL the id is forgotten")
 }
 
 func TestEventHandlerTimeoutAnswers503(t *testing.T) {
@@ -138,7 +210,7 @@ func TestEventHandlerTimeoutAnswers503(t *testing.T) {
 	h, err := sitoo.NewEventHandler(func(ctx context.Context, ev sitoo.Event) error {
 		<-ctx.Done() // a callback that respects the delivery's deadline
 		return ctx.Err()
-	}, sitoo.WithEventTimeout(10*time.Millisecond))
+	}, sitoo.WithEventTimeout(10*time.Millisecond), sitoo.WithInsecureNoEventAuth())
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusServiceUnavailable, post(t, h, events(2)).Code)
 }
@@ -155,7 +227,7 @@ func TestEventHandlerSeenStoreFailure(t *testing.T) {
 	t.Parallel()
 	called := false
 	h, err := sitoo.NewEventHandler(func(context.Context, sitoo.Event) error { called = true; return nil },
-		sitoo.WithSeenStore(failingStore{}))
+		sitoo.WithSeenStore(failingStore{}), sitoo.WithInsecureNoEventAuth())
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusServiceUnavailable, post(t, h, events(1)).Code)
 	assert.False(t, called, "without knowing whether it is a duplicate the event is not handed on")
@@ -177,7 +249,7 @@ func TestEventHandlerConcurrentDuplicate(t *testing.T) {
 			<-release
 		}
 		return nil
-	})
+	}, sitoo.WithInsecureNoEventAuth())
 	require.NoError(t, err)
 	done := make(chan int)
 	go func() { done <- post(t, h, events(1)).Code }()
@@ -195,7 +267,7 @@ func TestEventHandlerConcurrentDuplicate(t *testing.T) {
 func TestMemorySeenStoreBounds(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	s := sitoo.NewMemorySeenStore(3, time.Hour)
+	s := sitoo.NewMemorySeenStore(3, time.Hour, nil)
 	for _, id := range []string{"a", "b", "c", "d"} {
 		require.NoError(t, s.MarkSeen(ctx, id))
 	}
