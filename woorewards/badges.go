@@ -16,6 +16,8 @@ type BadgesService service
 // ListForUser returns the badges of the user with this email (GET /badges/{email}). Needs the user
 // reading permission, and reading other users' data needs the capability to (else ErrForbidden).
 // An unknown email is ErrUserNotFound.
+//
+// WooRewards API docs: https://plugins.longwatchstudio.com/kb/badges/
 func (s *BadgesService) ListForUser(ctx context.Context, email string) ([]UserBadge, *Response, error) {
 	op := fmt.Sprintf("list badges of %q", email)
 	if err := checkEmail(email); err != nil {
@@ -32,6 +34,8 @@ func (s *BadgesService) ListForUser(ctx context.Context, email string) ([]UserBa
 // Owners returns the WordPress user ids of the users who own a badge (GET /badge_owners/{badge}).
 // Needs the user reading permission and the capability to read other users' data (else
 // ErrForbidden). An unknown badge is ErrBadgeNotFound.
+//
+// WooRewards API docs: https://plugins.longwatchstudio.com/kb/badges/
 func (s *BadgesService) Owners(ctx context.Context, badgeID int64) ([]int64, *Response, error) {
 	op := fmt.Sprintf("list owners of badge %d", badgeID)
 	if err := checkID("badge id", badgeID); err != nil {
@@ -51,6 +55,8 @@ func (s *BadgesService) Owners(ctx context.Context, badgeID int64) ([]int64, *Re
 
 // Rarity returns how rare a badge is (GET /badge_rarity/{badge}). Needs the general reading
 // permission. An unknown badge is ErrBadgeNotFound.
+//
+// WooRewards API docs: https://plugins.longwatchstudio.com/kb/badges/
 func (s *BadgesService) Rarity(ctx context.Context, badgeID int64) (*BadgeRarity, *Response, error) {
 	op := fmt.Sprintf("get rarity of badge %d", badgeID)
 	if err := checkID("badge id", badgeID); err != nil {

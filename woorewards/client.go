@@ -52,7 +52,7 @@ func ConsumerKey(key, secret string) Credentials {
 // it is safe for concurrent use, and its services share one transport, retry policy and rate
 // limiter.
 type Client struct {
-	rest *rest.Client
+	rc   *rest.Client
 	auth authMethod
 
 	common service
@@ -75,44 +75,43 @@ type service struct {
 // "https://shop.example.com" or "https://example.com/blog"), logging in with creds. The URL must
 // be https://: WordPress ignores both kinds of credentials over plain HTTP, and they would travel
 // in clear text. Credentials never follow a redirect to another host or down to plain HTTP.
+// Options are applied in order; nil options are ignored.
+//
+// WooRewards API docs: https://plugins.longwatchstudio.com/kb/settings-and-permissions/
 func NewClient(siteURL string, creds Credentials, opts ...Option) (*Client, error) {
 	if creds.method == authNone {
-		return nil, errors.New("woorewards: credentials are required: use AppPassword or ConsumerKey")
+		return nil, fmt.Errorf("woorewards: new client: credentials are required, use AppPassword or ConsumerKey (%w)", ErrInvalidArgument)
 	}
 	if creds.user == "" || creds.secret == "" {
-		return nil, errors.New("woorewards: credentials are incomplete: user name/key and password/secret are required")
+		return nil, fmt.Errorf("woorewards: new client: credentials are incomplete, user name/key and password/secret are required (%w)",
+			ErrInvalidArgument)
 	}
 	base, err := wp.SiteBase("woorewards", siteURL, APIPath)
 	if err != nil {
 		return nil, err
 	}
-	var cfg config
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(&cfg); err != nil {
-			return nil, err
-		}
+	var o options
+	if err := rest.ApplyOptions(&o, opts); err != nil {
+		return nil, fmt.Errorf("woorewards: %w", err)
 	}
 	c := &Client{auth: creds.method}
-	rc := rest.Config{BaseURL: base, API: "woorewards"}
-	if err := rc.Apply(cfg.rest...); err != nil {
+	cfg := rest.Config{BaseURL: base, API: "woorewards", ErrTransport: ErrTransport, ErrDecode: ErrDecode}
+	if err := cfg.Apply(o.rest...); err != nil {
 		return nil, fmt.Errorf("woorewards: %w", err)
 	}
 	if creds.method == authAppPassword {
-		rc.Authenticate = wp.BasicAuth(creds.user, creds.secret)
+		cfg.Authenticate = wp.BasicAuth(creds.user, creds.secret)
 	} else {
-		rc.Authenticate = wp.QueryAuth(creds.user, creds.secret, rest.EncodeValues)
+		cfg.Authenticate = wp.QueryAuth(creds.user, creds.secret, rest.EncodeValues)
 	}
-	rc.DecodeError = func(resp *http.Response, body []byte) error {
+	cfg.DecodeError = func(resp *http.Response, body []byte) error {
 		return newAPIError(resp.StatusCode, body, c.auth)
 	}
-	rc2, err := rest.New(rc)
+	rc, err := rest.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("woorewards: %w", err)
 	}
-	c.rest = rc2
+	c.rc = rc
 	c.common.client = c
 	c.Pools = (*PoolsService)(&c.common)
 	c.Rewards = (*RewardsService)(&c.common)
@@ -122,9 +121,9 @@ func NewClient(siteURL string, creds Credentials, opts ...Option) (*Client, erro
 }
 
 // BaseURL returns a copy of the API base URL, e.g. https://shop.example.com/wp-json/woorewards/v1/.
-func (c *Client) BaseURL() *url.URL { return c.rest.BaseURL() }
+func (c *Client) BaseURL() *url.URL { return c.rc.BaseURL() }
 
-// Response is the HTTP response of a call.
+// Response is the HTTP response of a call. Its body has been read into Body and closed.
 type Response struct {
 	*http.Response
 	// Body is the raw response body (a leading UTF-8 BOM removed).
@@ -133,14 +132,18 @@ type Response struct {
 	Attempts int
 }
 
+func newResponse(rr *rest.Response) *Response {
+	if rr == nil {
+		return nil
+	}
+	return &Response{Response: rr.Response, Body: rr.Body, Attempts: rr.Attempts}
+}
+
 // call sends one request and decodes a 2xx body into out. op names the operation in errors;
 // notFound lists the resources a 404 of this route can be about, most specific last.
 func (c *Client) call(ctx context.Context, op string, req *rest.Request, out any, notFound ...Resource) (*Response, error) {
-	rr, err := c.rest.Do(ctx, req, out)
-	var resp *Response
-	if rr != nil {
-		resp = &Response{Response: rr.Response, Body: rr.Body, Attempts: rr.Attempts}
-	}
+	rr, err := c.rc.Do(ctx, req, out)
+	resp := newResponse(rr)
 	if err != nil {
 		var ae *APIError
 		if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {
@@ -151,60 +154,74 @@ func (c *Client) call(ctx context.Context, op string, req *rest.Request, out any
 	return resp, nil
 }
 
-// Option configures a Client. NewClient returns the first error an option reports.
-type Option func(*config) error
+// NewRequest builds a request for a WooRewards route the client does not model, to send with Do.
+// path is relative to the API base URL (BaseURL) and may carry a query, e.g. "pools"; escape
+// variable segments (emails, reasons) with url.PathEscape. body is encoded as JSON unless it is
+// nil or a []byte. Credentials are added when the request is sent.
+func (c *Client) NewRequest(method, path string, body any) (*http.Request, error) {
+	req, err := c.rc.NewRequest(method, path, body)
+	if err != nil {
+		return nil, fmt.Errorf("woorewards: new request %s %s: %w", method, path, err)
+	}
+	return req, nil
+}
 
-type config struct {
+// Do sends req (from NewRequest) with the client's credentials, retries and pacing, and decodes a
+// 2xx JSON body into out (an io.Writer receives the raw body; nil discards it). GET requests are
+// retried on network errors, 429, 502, 503 and 504; any other method only on 429, since
+// WooRewards takes no idempotency key. A non-2xx answer is an *APIError (its NotFound is left
+// ResourceUnknown), returned with the Response.
+func (c *Client) Do(ctx context.Context, req *http.Request, out any) (*Response, error) {
+	rr, err := c.rc.DoHTTP(ctx, req, out)
+	if err != nil {
+		op := "do request"
+		if req != nil && req.URL != nil {
+			op = req.Method + " " + req.URL.Path
+		}
+		return newResponse(rr), fmt.Errorf("woorewards: %s: %w", op, err)
+	}
+	return newResponse(rr), nil
+}
+
+// Option configures a Client. NewClient returns the first error an option reports.
+type Option func(*options) error
+
+type options struct {
 	rest []rest.Option
+}
+
+func restOption(r rest.Option) Option {
+	return func(o *options) error {
+		o.rest = append(o.rest, r)
+		return nil
+	}
 }
 
 // WithHTTPClient sends requests through a copy of hc (its Transport, Timeout and TLS settings are
 // kept; hc itself is never modified). nil is an error.
-func WithHTTPClient(hc *http.Client) Option {
-	return func(c *config) error {
-		if hc == nil {
-			return errors.New("woorewards: WithHTTPClient: nil *http.Client")
-		}
-		c.rest = append(c.rest, rest.WithHTTPClient(hc))
-		return nil
-	}
-}
+func WithHTTPClient(hc *http.Client) Option { return restOption(rest.WithHTTPClient(hc)) }
 
 // WithLogger logs one debug record per HTTP attempt (method, path with credentials redacted,
-// status, duration, attempt number) to l. Default: nothing is logged.
-func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error {
-		if l == nil {
-			return errors.New("woorewards: WithLogger: nil *slog.Logger")
-		}
-		c.rest = append(c.rest, rest.WithLogger(l))
-		return nil
-	}
-}
+// status, duration, attempt number) to l. Default: nothing is logged. nil is an error.
+func WithLogger(l *slog.Logger) Option { return restOption(rest.WithLogger(l)) }
 
 // WithUserAgent puts ua in front of the library's own User-Agent product token.
-func WithUserAgent(ua string) Option {
-	return func(c *config) error {
-		c.rest = append(c.rest, rest.WithUserAgent(ua))
-		return nil
-	}
-}
+func WithUserAgent(ua string) Option { return restOption(rest.WithUserAgent(ua)) }
 
 // WithRetry sets how often a failed request is retried (0 disables retries) and the bounds of the
 // exponential back-off. Reads are retried on network errors, 429, 502, 503 and 504; point changes
 // and unlocks only on 429 (see the package documentation, "Retries").
 func WithRetry(maxRetries int, waitMin, waitMax time.Duration) Option {
-	return func(c *config) error {
-		c.rest = append(c.rest, rest.WithRetry(maxRetries, waitMin, waitMax))
-		return nil
-	}
+	return restOption(rest.WithRetry(maxRetries, waitMin, waitMax))
 }
 
 // WithRateLimit paces requests client-side to perSecond on average, with bursts of up to burst.
 // perSecond 0 removes the limit (the default).
 func WithRateLimit(perSecond float64, burst int) Option {
-	return func(c *config) error {
-		c.rest = append(c.rest, rest.WithRateLimit(perSecond, burst))
-		return nil
-	}
+	return restOption(rest.WithRateLimit(perSecond, burst))
 }
+
+// WithMaxRetryAfter sets the longest server-requested wait (Retry-After) the client sleeps
+// through before a retry; a longer one returns the 429 or 503 to the caller (ErrRateLimited,
+// ErrServer). Default 2 minutes.
+func WithMaxRetryAfter(d time.Duration) Option { return restOption(rest.WithMaxRetryAfter(d)) }

@@ -44,7 +44,78 @@ func TestNewClientRefusesPlainHTTPAndBadInput(t *testing.T) {
 	_, err := woorewards.NewClient("https://shop.example.com", woorewards.AppPassword("u", "p"), woorewards.WithHTTPClient(nil))
 	assert.Error(t, err)
 	_, err = woorewards.NewClient("https://shop.example.com", woorewards.AppPassword("u", "p"), woorewards.WithRateLimit(-1, 1))
-	assert.Error(t, err)
+	assert.ErrorContains(t, err, "woorewards: WithRateLimit: ")
+	_, err = woorewards.NewClient("https://shop.example.com", woorewards.AppPassword("u", "p"), woorewards.WithMaxRetryAfter(-time.Second))
+	assert.ErrorContains(t, err, "woorewards: WithMaxRetryAfter: ")
+	_, err = woorewards.NewClient("https://shop.example.com", woorewards.Credentials{})
+	assert.ErrorIs(t, err, woorewards.ErrInvalidArgument)
+	_, err = woorewards.NewClient("https://shop.example.com", woorewards.AppPassword("u", "p"), nil, woorewards.WithUserAgent("a/1"), nil)
+	assert.NoError(t, err, "nil options are ignored")
+}
+
+func TestMaxRetryAfterReturnsTheRateLimit(t *testing.T) {
+	t.Parallel()
+	srv, _ := newFake(t)
+	c, err := woorewards.NewClient(srv.URL, woorewards.AppPassword(apiUser, apiPass),
+		woorewards.WithHTTPClient(srv.Client()), woorewards.WithMaxRetryAfter(time.Second))
+	require.NoError(t, err)
+	srv.Faults.Add(faults.Rule{Path: woorewardstest.Prefix + "pools", Times: 1, Status: http.StatusTooManyRequests,
+		Header: http.Header{"Retry-After": {"3600"}}})
+	_, resp, err := c.Pools.List(t.Context())
+	require.ErrorIs(t, err, woorewards.ErrRateLimited)
+	assert.Equal(t, 1, resp.Attempts, "an hour is longer than the client waits: the 429 is returned")
+}
+
+func TestDecodeErrorMatchesErrDecode(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t)
+	srv.Faults.Add(faults.Rule{Path: woorewardstest.Prefix + "pools", Times: 1, Status: http.StatusOK, Body: `{"id":`})
+	_, _, err := c.Pools.List(t.Context())
+	require.ErrorIs(t, err, woorewards.ErrDecode)
+	assert.NotErrorIs(t, err, woorewards.ErrTransport)
+	var de *woorewards.DecodeError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, `{"id":`, string(de.Body))
+	assert.Contains(t, err.Error(), "woorewards: list pools: ")
+}
+
+func TestBadRequestIsErrBadRequest(t *testing.T) {
+	t.Parallel()
+	ae := &woorewards.APIError{StatusCode: http.StatusBadRequest, Code: "rest_invalid_param"}
+	assert.ErrorIs(t, ae, woorewards.ErrBadRequest)
+	assert.NotErrorIs(t, ae, woorewards.ErrInvalidArgument, "the server's refusal is not a client-side one")
+	assert.NotErrorIs(t, &woorewards.APIError{StatusCode: http.StatusNotFound}, woorewards.ErrBadRequest)
+}
+
+func TestRawRequest(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t)
+	req, err := c.NewRequest(http.MethodGet, "badge_rarity/1?context=view", nil)
+	require.NoError(t, err)
+	var out map[string]any
+	resp, err := c.Do(t.Context(), req, &out)
+	var ae *woorewards.APIError
+	require.ErrorAs(t, err, &ae, "no badge 1 yet: the fake answers 404 through the client's error decoder")
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+	assert.ErrorIs(t, err, woorewards.ErrNotFound)
+
+	srv.AddBadge(1, "Early bird")
+	req, err = c.NewRequest(http.MethodGet, "badge_rarity/1", nil)
+	require.NoError(t, err)
+	resp, err = c.Do(t.Context(), req, &out)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, out, "rarity")
+
+	srv.Faults.Add(faults.Rule{Method: http.MethodPut, Times: 1, Status: http.StatusServiceUnavailable})
+	req, err = c.NewRequest(http.MethodPut, "points/ann%40example.com/default/5/raw", nil)
+	require.NoError(t, err)
+	resp, err = c.Do(t.Context(), req, nil)
+	require.ErrorIs(t, err, woorewards.ErrServer)
+	assert.Equal(t, 1, resp.Attempts, "a raw PUT follows the write retry policy")
+
+	_, err = c.NewRequest(http.MethodGet, "/wp-json/wp/v2/users", nil)
+	assert.Error(t, err, "paths are relative to the API base")
 }
 
 func TestBaseURLKeepsSubdirectory(t *testing.T) {
@@ -207,7 +278,7 @@ func TestPointsParamErrorsSendNothing(t *testing.T) {
 	} {
 		err := call()
 		require.Error(t, err, name)
-		assert.ErrorIs(t, err, woorewards.ErrInvalidParam, name)
+		assert.ErrorIs(t, err, woorewards.ErrInvalidArgument, name)
 		var pe *woorewards.ParamError
 		assert.True(t, errors.As(err, &pe), name)
 	}
@@ -416,7 +487,12 @@ func TestReadsAreRetriedWritesAreNot(t *testing.T) {
 	// Applied, then the response is lost: the client must not send it again.
 	srv.Faults.Add(faults.Rule{Method: http.MethodPut, Path: woorewardstest.Prefix + "points/*", Times: 1, ApplyThenDrop: true})
 	_, _, err = c.Points.Add(ctx, ann, "default", 10, "lost response")
-	require.Error(t, err)
+	require.ErrorIs(t, err, woorewards.ErrTransport)
+	var te *woorewards.TransportError
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, 1, te.Attempts)
+	assert.True(t, te.MayHaveReachedServer(), "the request left: it may have been applied")
+	assert.Contains(t, err.Error(), "woorewards: adjust points of")
 	assert.Len(t, srv.History(), 1, "applied once, not retried")
 	assert.Equal(t, int64(10), srv.Points(ann, "default"))
 

@@ -36,13 +36,24 @@
 //
 // # Errors
 //
-// A non-2xx response is an *APIError; errors.Is matches the sentinels: ErrUserNotFound,
-// ErrPoolNotFound, ErrRewardNotFound, ErrBadgeNotFound (each also ErrNotFound), ErrNoRoute,
-// ErrPoolInactive (410), ErrConditionsNotMet (409), ErrUnauthorized, ErrForbidden,
-// ErrRateLimited and ErrServer. Which resource a 404 is about comes from the route when it can
-// miss only one, else from the error's code or message; APIError.NotFound says what was found out.
-// Arguments the server could never accept are rejected before sending as a *ParamError
-// (ErrInvalidParam).
+// Every error names the operation that failed ("woorewards: unlock reward 1 of pool \"default\"
+// for \"ann@example.com\": 409 …"). A non-2xx response is an *APIError; errors.Is matches the
+// sentinels: ErrUserNotFound, ErrPoolNotFound, ErrRewardNotFound, ErrBadgeNotFound (each also
+// ErrNotFound), ErrNoRoute, ErrPoolInactive (410), ErrConditionsNotMet (409), ErrBadRequest
+// (400), ErrUnauthorized, ErrForbidden, ErrRateLimited and ErrServer. Which resource a 404 is
+// about comes from the route when it can miss only one, else from the error's code or message;
+// APIError.NotFound says what was found out. Arguments the server could never accept are
+// rejected before sending as a *ParamError (ErrInvalidArgument). A request that got no usable
+// response is a *TransportError (ErrTransport): its Attempts and MayHaveReachedServer tell
+// whether a change may have been applied. A 2xx body that cannot be decoded is a *DecodeError
+// (ErrDecode). The sentinel names are the same in every loyalsync client.
+//
+// # Options and raw requests
+//
+// NewClient takes the options every loyalsync client shares — WithHTTPClient, WithLogger,
+// WithUserAgent, WithRetry, WithRateLimit, WithMaxRetryAfter — with the same names and
+// validation; a nil option is ignored. Client.NewRequest and Client.Do call a route the client
+// does not model with the client's credentials, retries and pacing.
 //
 // # Retries
 //

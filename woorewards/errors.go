@@ -8,11 +8,12 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/loyalsync/loyalsync/internal/rest"
 	"github.com/loyalsync/loyalsync/internal/wp"
 )
 
-// Sentinel errors, matched with errors.Is against an *APIError (from the server) or a
-// *ParamError (rejected before sending).
+// Sentinel errors, matched with errors.Is against an *APIError (from the server), a *ParamError
+// (rejected before sending), a *TransportError or a *DecodeError.
 var (
 	// ErrNotFound: a 404 about a user, pool, reward or badge that does not exist. It does not match
 	// a missing route (ErrNoRoute).
@@ -42,9 +43,26 @@ var (
 	ErrRateLimited = errors.New("woorewards: rate limited")
 	// ErrServer: a 5xx response.
 	ErrServer = errors.New("woorewards: server error")
-	// ErrInvalidParam: an argument the client rejected before sending (empty email, zero amount…).
-	ErrInvalidParam = errors.New("woorewards: invalid parameter")
+	// ErrBadRequest: 400, the server refused a parameter.
+	ErrBadRequest = errors.New("woorewards: bad request")
+	// ErrInvalidArgument: an argument the client rejected before sending anything (empty email,
+	// zero amount…); the error is a *ParamError.
+	ErrInvalidArgument = errors.New("woorewards: invalid argument")
+	// ErrTransport: no usable HTTP response (network error, unreadable body) after the retries
+	// allowed; the error is a *TransportError.
+	ErrTransport = errors.New("woorewards: transport error")
+	// ErrDecode: a 2xx response whose body could not be decoded; the error is a *DecodeError.
+	ErrDecode = errors.New("woorewards: decode error")
 )
+
+// TransportError is a request that got no usable HTTP response after the retries allowed. Its
+// Attempts says how often it was sent, and MayHaveReachedServer whether a point change or unlock
+// may have been applied. It matches ErrTransport.
+type TransportError = rest.TransportError
+
+// DecodeError is a 2xx response whose body did not decode into the expected type; Body keeps it.
+// It matches ErrDecode.
+type DecodeError = rest.DecodeError
 
 // Resource names what a 404 was about.
 type Resource string
@@ -140,6 +158,8 @@ func (e *APIError) Is(target error) bool {
 		return e.StatusCode == http.StatusUnauthorized
 	case ErrForbidden:
 		return e.StatusCode == http.StatusForbidden
+	case ErrBadRequest:
+		return e.StatusCode == http.StatusBadRequest
 	case ErrRateLimited:
 		return e.StatusCode == http.StatusTooManyRequests
 	case ErrServer:
@@ -206,7 +226,7 @@ func mentioned(text string, candidates []Resource) Resource {
 }
 
 // ParamError is an argument the client rejected before sending anything. It matches
-// ErrInvalidParam with errors.Is.
+// ErrInvalidArgument with errors.Is.
 type ParamError struct {
 	Param  string // e.g. "email"
 	Value  string
@@ -215,8 +235,8 @@ type ParamError struct {
 
 // Error names the parameter, its value and why it was rejected.
 func (e *ParamError) Error() string {
-	return fmt.Sprintf("woorewards: invalid %s %q: %s", e.Param, e.Value, e.Reason)
+	return fmt.Sprintf("invalid %s %q: %s", e.Param, e.Value, e.Reason)
 }
 
-// Is reports whether target is ErrInvalidParam.
-func (e *ParamError) Is(target error) bool { return target == ErrInvalidParam }
+// Is reports whether target is ErrInvalidArgument.
+func (e *ParamError) Is(target error) bool { return target == ErrInvalidArgument }

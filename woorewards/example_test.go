@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net/http"
 
 	"github.com/loyalsync/loyalsync/woorewards"
 	"github.com/loyalsync/loyalsync/woorewards/woorewardstest"
@@ -85,4 +86,33 @@ func ExampleConsumerKey() {
 	}
 	// Output:
 	// Product review: 25 points
+}
+
+// A route the client does not model, called with the client's credentials, retries and pacing:
+// NewRequest takes a path relative to the API base URL, Do decodes the answer.
+func ExampleClient_Do() {
+	site := woorewardstest.NewServer()
+	defer site.Close()
+	site.AddAppPassword("api-user", "abcd efgh ijkl", woorewardstest.AllPermissions)
+	site.AddBadge(7, "Early bird")
+
+	client, err := woorewards.NewClient(site.URL, woorewards.AppPassword("api-user", "abcd efgh ijkl"),
+		woorewards.WithHTTPClient(site.Client()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	req, err := client.NewRequest(http.MethodGet, "badge_rarity/7", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var rarity struct {
+		Rarity string `json:"rarity"`
+	}
+	resp, err := client.Do(context.Background(), req, &rarity)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(resp.StatusCode, rarity.Rarity)
+	// Output:
+	// 200 Legendary
 }

@@ -16,6 +16,8 @@ type PointsService service
 // Get returns the points of the user with this email in a pool (GET /points/{email}/{pool}).
 // Needs the user reading permission. Errors: ErrUserNotFound or ErrPoolNotFound (404; ErrNotFound
 // alone when the server's message does not say which).
+//
+// WooRewards API docs: https://plugins.longwatchstudio.com/kb/get-a-users-points/
 func (s *PointsService) Get(ctx context.Context, email, poolID string) (*Balance, *Response, error) {
 	op := fmt.Sprintf("get points of %q in pool %q", email, poolID)
 	if err := firstErr(checkEmail(email), checkSegment("pool id", poolID)); err != nil {
@@ -31,6 +33,8 @@ func (s *PointsService) Get(ctx context.Context, email, poolID string) (*Balance
 
 // Add adds points (> 0) to the user with this email in a pool's reserve, with a reason shown in
 // the user's history. See Adjust.
+//
+// WooRewards API docs: https://plugins.longwatchstudio.com/kb/add-subtract-points/
 func (s *PointsService) Add(ctx context.Context, email, poolID string, points int64, reason string) (*BalanceUpdate, *Response, error) {
 	if points <= 0 {
 		return nil, nil, fmt.Errorf("woorewards: add points: %w",
@@ -41,6 +45,8 @@ func (s *PointsService) Add(ctx context.Context, email, poolID string, points in
 
 // Subtract removes points (> 0) from the user with this email in a pool's reserve, with a reason.
 // WooRewards does not stop at zero: the balance can become negative. See Adjust.
+//
+// WooRewards API docs: https://plugins.longwatchstudio.com/kb/add-subtract-points/
 func (s *PointsService) Subtract(ctx context.Context, email, poolID string, points int64, reason string) (*BalanceUpdate, *Response, error) {
 	if points <= 0 {
 		return nil, nil, fmt.Errorf("woorewards: subtract points: %w",
@@ -65,6 +71,8 @@ func (s *PointsService) Subtract(ctx context.Context, email, poolID string, poin
 // was lost may or may not have been applied, and sending it again can apply it twice. The error
 // then wraps a transport error or ErrServer; reading the balance with Get tells you the current
 // state, but not whether this change is part of it if anything else moves the balance.
+//
+// WooRewards API docs: https://plugins.longwatchstudio.com/kb/add-subtract-points/
 func (s *PointsService) Adjust(ctx context.Context, email, poolID string, delta int64, reason string) (*BalanceUpdate, *Response, error) {
 	op := fmt.Sprintf("adjust points of %q in pool %q by %d", email, poolID, delta)
 	err := firstErr(checkEmail(email), checkSegment("pool id", poolID), checkSegment("reason", reason))

@@ -12,6 +12,8 @@ import (
 type PoolsService service
 
 // List returns every pool (GET /pools). Needs the general reading permission.
+//
+// WooRewards API docs: https://plugins.longwatchstudio.com/kb/points-and-rewards-systems-info/
 func (s *PoolsService) List(ctx context.Context) ([]Pool, *Response, error) {
 	var out wp.List[Pool]
 	resp, err := s.client.call(ctx, "list pools", &rest.Request{Path: "pools"}, &out)
@@ -23,6 +25,8 @@ func (s *PoolsService) List(ctx context.Context) ([]Pool, *Response, error) {
 
 // EarningMethods returns the ways to earn points in a pool (GET /pools/{pool}/methods). Needs the
 // general reading permission. An unknown pool is ErrPoolNotFound.
+//
+// WooRewards API docs: https://plugins.longwatchstudio.com/kb/points-actions/
 func (s *PoolsService) EarningMethods(ctx context.Context, poolID string) ([]EarningMethod, *Response, error) {
 	op := fmt.Sprintf("list earning methods of pool %q", poolID)
 	if err := checkSegment("pool id", poolID); err != nil {

@@ -15,6 +15,8 @@ type RewardsService service
 
 // List returns the rewards of a pool (GET /pools/{pool}/rewards). Needs the general reading
 // permission. An unknown pool is ErrPoolNotFound.
+//
+// WooRewards API docs: https://plugins.longwatchstudio.com/kb/rewards/
 func (s *RewardsService) List(ctx context.Context, poolID string) ([]Reward, *Response, error) {
 	op := fmt.Sprintf("list rewards of pool %q", poolID)
 	if err := checkSegment("pool id", poolID); err != nil {
@@ -39,6 +41,8 @@ func (s *RewardsService) List(ctx context.Context, poolID string) ([]Reward, *Re
 // request whose response was lost may have unlocked the reward, and sending it again would unlock
 // it twice and spend the points twice. On such an error, read the user's balance (Points.Get)
 // before deciding to try again.
+//
+// WooRewards API docs: https://plugins.longwatchstudio.com/kb/unlock-a-reward/
 func (s *RewardsService) Unlock(ctx context.Context, poolID string, rewardID int64, email string) (*Unlock, *Response, error) {
 	op := fmt.Sprintf("unlock reward %d of pool %q for %q", rewardID, poolID, email)
 	if err := firstErr(checkSegment("pool id", poolID), checkID("reward id", rewardID), checkEmail(email)); err != nil {
