@@ -3,6 +3,7 @@ package woocommerce
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -39,7 +40,7 @@ func configureAuth(rc *rest.Config, cfg *config, scheme, key, secret string, out
 				"WooCommerce would ignore them on an http:// store URL (use https://, or drop WithQueryStringAuth to sign with OAuth 1.0a)")
 		}
 		*out = authOAuth1
-		rc.HTTPClient = oauthHTTPClient(rc.HTTPClient, key, secret, cfg.oauthMethod)
+		rc.Authenticate = oauthSigner(key, secret, cfg.oauthMethod)
 		return nil
 	}
 	if cfg.queryStringAuth {
@@ -61,18 +62,15 @@ func configureAuth(rc *rest.Config, cfg *config, scheme, key, secret string, out
 	return nil
 }
 
-// oauthHTTPClient returns a copy of base (or a default client) whose transport signs every request
-// it sends with OAuth 1.0a, one-legged (empty token), as WooCommerce's check_oauth_signature
-// verifies it: the query parameters are signed, a JSON body is not, and the key is secret + "&".
-// The core calls the transport once per attempt, so a retry gets a fresh nonce and timestamp
-// (WooCommerce rejects a reused nonce).
-func oauthHTTPClient(base *http.Client, key, secret string, method OAuthSignatureMethod) *http.Client {
-	var hc http.Client
-	if base != nil {
-		hc = *base
-	} else {
-		hc = http.Client{Timeout: rest.DefaultTimeout}
-	}
+// oauthSigner returns a Config.Authenticate that signs a request with OAuth 1.0a, one-legged
+// (empty token), as WooCommerce's check_oauth_signature verifies it: the query parameters are
+// signed, a JSON body is not, and the key is secret + "&". The core calls Authenticate once per
+// attempt, so a retry gets a fresh nonce and timestamp (WooCommerce rejects a reused nonce), and
+// only for the store's own host, so a redirect elsewhere carries no signature.
+//
+// dghubble/oauth1 signs in a RoundTripper; here its Transport wraps one that sends nothing and
+// hands the signed Authorization header back.
+func oauthSigner(key, secret string, method OAuthSignatureMethod) func(*http.Request) error {
 	cfg := oauth1.NewConfig(key, secret)
 	if method == OAuthHMACSHA1 {
 		cfg.Signer = &oauth1.HMACSigner{ConsumerSecret: secret}
@@ -80,10 +78,25 @@ func oauthHTTPClient(base *http.Client, key, secret string, method OAuthSignatur
 		cfg.Signer = &oauth1.HMAC256Signer{ConsumerSecret: secret}
 	}
 	// oauth1 takes the wrapped transport from the context value oauth1.HTTPClient.
-	inner := &http.Client{Transport: hc.Transport}
-	ctx := context.WithValue(context.Background(), oauth1.HTTPClient, inner)
-	hc.Transport = oauth1.NewClient(ctx, cfg, oauth1.NewToken("", "")).Transport
-	return &hc
+	ctx := context.WithValue(context.Background(), oauth1.HTTPClient, &http.Client{Transport: returnAuthorization{}})
+	signer := oauth1.NewClient(ctx, cfg, oauth1.NewToken("", "")).Transport
+	return func(r *http.Request) error {
+		resp, err := signer.RoundTrip(r)
+		if err != nil {
+			return fmt.Errorf("oauth1 signature: %w", err)
+		}
+		r.Header.Set("Authorization", resp.Header.Get("Authorization"))
+		return nil
+	}
+}
+
+// returnAuthorization is a RoundTripper that sends nothing: it answers with the request's
+// Authorization header.
+type returnAuthorization struct{}
+
+func (returnAuthorization) RoundTrip(r *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Authorization": r.Header.Values("Authorization")},
+		Body: http.NoBody, Request: r}, nil
 }
 
 // authHint explains the likely cause of a WooCommerce authentication failure for the way the

@@ -263,3 +263,38 @@ func TestBaseURLKeepsSubdirectory(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "https://example.com/shop/wp-json/wc/v3/", c.BaseURL().String())
 }
+
+// A redirect to another host is followed without the OAuth signature: signing happens where the
+// core adds credentials only for the store's own host. Credentials of every method stay home.
+func TestCredentialsNotSentAcrossRedirect(t *testing.T) {
+	t.Parallel()
+	type seen struct{ auth, query string }
+	var mu sync.Mutex
+	var other []seen
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		other = append(other, seen{r.Header.Get("Authorization"), r.URL.RawQuery})
+		mu.Unlock()
+		_, _ = w.Write([]byte(`{"id":1}`))
+	}))
+	t.Cleanup(elsewhere.Close)
+	v := &wcOAuthVerifier{secret: testSecret, nonces: map[string]bool{}}
+	home := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := v.verify(r); err != nil {
+			http.Error(w, err.Error(), http.StatusUnauthorized)
+			return
+		}
+		http.Redirect(w, r, elsewhere.URL+r.URL.Path, http.StatusFound)
+	}))
+	t.Cleanup(home.Close)
+	c, err := NewClient(home.URL, testKey, testSecret)
+	require.NoError(t, err)
+	o, _, err := c.Orders.Get(t.Context(), 1)
+	require.NoError(t, err, "the store's own host verified the signature")
+	assert.Equal(t, int64(1), o.ID)
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, other, 1)
+	assert.Empty(t, other[0].auth, "no Authorization on the other host")
+	assert.NotContains(t, other[0].query, "oauth_")
+}
