@@ -35,6 +35,18 @@
 // Other statuses, currency mismatches and guests without email change nothing and say why, in
 // the result, the delivery receipt and the activity log.
 //
+// # Channels, tiers and counter refunds
+//
+// Every purchase movement records its Channel (ChannelOnline, ChannelCounter), its Source
+// (store URL, or a Sitoo account, site and store) and the money Amount behind it; the wallet
+// sums them per channel over one balance. Program.Tiers defines membership tiers (name,
+// threshold, multiplier) over a qualifying measure (points earned or amount spent) and period
+// (lifetime, calendar year, rolling 12 months); a member's tier is recomputed from the ledger
+// whenever earnings or refunds change the measure, and changes go to the activity log. Counter
+// purchases earn base points × the tier multiplier; online orders never do.
+// Engine.ProcessCounterRefund applies a counter refund order (taking back the refunded share,
+// never more than the sale awarded, once per refund order) or a sale's cancellation.
+//
 // # Redemption
 //
 // Engine.Redeem reserves the points, asks the CouponIssuer for a coupon with a code derived

@@ -60,6 +60,9 @@ func (e *Engine) ProcessOrder(ctx context.Context, programID string, ev OrderEve
 		if res, err = e.applyOrder(ctx, tx, prog, ev, now); err != nil {
 			return err
 		}
+		if err := noteTierChange(ctx, tx, prog, res.Member.ID, res.Movements, now, ""); err != nil {
+			return err
+		}
 		if err := tx.AppendReceipt(ctx, Receipt{
 			ProgramID: programID, Store: ev.Store, OrderID: ev.OrderID, Status: string(NormalizeStatus(ev.Status)),
 			Outcome: res.Outcome, Reason: res.Reason, EmailHash: hashEmail(e.salt, ev.BillingEmail), ReceivedAt: now,
@@ -105,6 +108,10 @@ func validateEvent(ev OrderEvent) error {
 		return invalid("OrderEvent.Total", "must not be negative, got %s", ev.Total)
 	case ev.RefundedTotal.IsNegative():
 		return invalid("OrderEvent.RefundedTotal", "must not be negative, got %s", ev.RefundedTotal)
+	case ev.Channel != "" && !ev.Channel.Valid():
+		return invalid("OrderEvent.Channel", "%q is not %q or %q", ev.Channel, ChannelOnline, ChannelCounter)
+	case len(ev.Source) > 500:
+		return invalid("OrderEvent.Source", "must be at most 500 characters")
 	}
 	return nil
 }
@@ -193,12 +200,15 @@ func (e *Engine) earn(ctx context.Context, tx Tx, p Program, ev OrderEvent, stat
 		ProgramID: p.ID, Store: ev.Store, OrderID: ev.OrderID, MemberID: member.ID, Status: status,
 		Total: ev.Total, Currency: p.Currency, AwardedAt: now, UpdatedAt: now,
 	}
-	points := p.PurchasePoints(ev.Total)
+	points, reason, err := e.purchasePoints(ctx, tx, p, ev, member.ID, now)
+	if err != nil {
+		return res, err
+	}
 	if points > 0 {
 		var m Movement
 		m, acct, err = postOnce(ctx, tx, now, acct, Movement{Key: EarnKey(ev.Store, ev.OrderID), Kind: KindEarn,
-			Requested: points, Store: ev.Store, OrderID: ev.OrderID,
-			Reason: fmt.Sprintf("Order %s: %s points", ev.OrderID, FormatPoints(points))})
+			Requested: points, Store: ev.Store, OrderID: ev.OrderID, Channel: ev.channel(), Source: ev.source(),
+			Amount: ev.Total, Reason: reason})
 		if err != nil {
 			return res, err
 		}
@@ -210,7 +220,7 @@ func (e *Engine) earn(ctx context.Context, tx Tx, p Program, ev OrderEvent, stat
 	if bonus := p.Earning.WelcomeBonus; bonus > 0 {
 		var m Movement
 		m, acct, err = postOnce(ctx, tx, now, acct, Movement{Key: WelcomeKey(member.ID), Kind: KindWelcome,
-			Requested: bonus, Store: ev.Store, OrderID: ev.OrderID,
+			Requested: bonus, Store: ev.Store, OrderID: ev.OrderID, Channel: ev.channel(), Source: ev.source(),
 			Reason: fmt.Sprintf("Welcome bonus with order %s", ev.OrderID)})
 		if err != nil {
 			return res, err

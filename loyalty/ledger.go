@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/url"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // MovementKind names the cause of a movement.
@@ -51,6 +53,14 @@ type Movement struct {
 	Store, OrderID string
 	// RedemptionID names the redemption behind redeem and release movements.
 	RedemptionID string
+	// Channel and Source say where the purchase behind an earn, welcome or refund movement was
+	// made: ChannelOnline and the store URL, or ChannelCounter and the counter's source. Empty
+	// for other kinds (and for movements recorded before channels existed: read as online).
+	Channel Channel
+	Source  string
+	// Amount is the money behind an earn movement (the purchase total) or a refund movement
+	// (the refunded amount, negative), in the program currency; zero otherwise.
+	Amount decimal.Decimal
 	// CreatedAt is when the movement was applied.
 	CreatedAt time.Time
 }

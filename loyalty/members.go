@@ -71,6 +71,13 @@ type Wallet struct {
 	// the bounds a redemption must respect (the maximum is capped by the balance).
 	CanRedeem            bool
 	RedeemMin, RedeemMax int64
+	// Tier is the member's tier standing and TierLine its card line, e.g. "Gold: 5,200 points
+	// earned; 4,800 more to Platinum" (empty when the program has no tiers).
+	Tier     TierStanding
+	TierLine string
+	// Channels sums the member's purchases per channel and source (webshop, counters), in
+	// the order they were first used; Balance is the one balance they all feed.
+	Channels []ChannelTotal
 }
 
 // Wallet returns a member's balance in a program and what it is worth. The error wraps
@@ -101,7 +108,7 @@ func (e *Engine) Wallet(ctx context.Context, programID string, ref MemberRef) (W
 			w.RedeemMax = min(r.MaxPoints, w.Balance)
 		}
 		w.CanRedeem = r.Enabled && !p.Paused && w.RedeemMax >= w.RedeemMin
-		return nil
+		return w.addStanding(ctx, tx, p, e.now())
 	})
 	return w, err
 }

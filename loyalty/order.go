@@ -52,6 +52,12 @@ type OrderEvent struct {
 	// Member optionally names the member directly (a card scanned at a POS); it wins over the
 	// billing email.
 	Member MemberRef
+	// Channel is where the order was placed (default ChannelOnline). Counter orders earn the
+	// member's tier multiplier.
+	Channel Channel
+	// Source names the selling point within the channel (default Store), e.g.
+	// "sitoo:90316/1/STORE-7" for a Sitoo account, site and store.
+	Source string
 }
 
 // OrderState is what the engine remembers about an order of a program, keyed by

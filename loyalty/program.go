@@ -90,6 +90,8 @@ type Program struct {
 	PartialRefunds PartialRefundPolicy
 	// Redemption holds the points discount settings.
 	Redemption RedemptionRules
+	// Tiers holds the membership tiers (none by default).
+	Tiers TierRules
 	// Paused stops processing: order deliveries are recorded and skipped, and redemptions are
 	// refused. Orders that arrive while paused are not back-filled.
 	Paused bool
@@ -154,6 +156,7 @@ func (p Program) WithDefaults() Program {
 	if e.Rounding == "" {
 		e.Rounding = RoundDown
 	}
+	p.Tiers = p.Tiers.withDefaults()
 	r := &p.Redemption
 	if r.DiscountPerPoint.IsZero() {
 		r.DiscountPerPoint = decimal.RequireFromString(DefaultDiscountPerPoint)
@@ -234,6 +237,7 @@ func (p Program) Validate() error {
 	if r.ValidityDays < MinCouponValidityDays || r.ValidityDays > MaxCouponValidityDays {
 		add("Redemption.ValidityDays", "must be %d to %d days, got %d", MinCouponValidityDays, MaxCouponValidityDays, r.ValidityDays)
 	}
+	p.Tiers.validate(add)
 	return errors.Join(errs...)
 }
 
@@ -263,15 +267,7 @@ func (p Program) PurchasePoints(total decimal.Decimal) int64 {
 		return 0
 	}
 	e := p.WithDefaults().Earning
-	raw := total.Mul(e.PointsPerUnit)
-	switch e.Rounding {
-	case RoundUp:
-		raw = raw.Ceil()
-	case RoundNearest:
-		raw = raw.Round(0)
-	default:
-		raw = raw.Floor()
-	}
+	raw := roundPoints(total.Mul(e.PointsPerUnit), e.Rounding)
 	if raw.GreaterThan(decimal.NewFromInt(MaxPoints)) {
 		raw = decimal.NewFromInt(MaxPoints)
 	}
@@ -322,6 +318,9 @@ func (p Program) changes(old Program) []string {
 	diff("Redemption.MaxPoints", old.Redemption.MaxPoints, p.Redemption.MaxPoints)
 	diff("Redemption.CouponPrefix", old.Redemption.CouponPrefix, p.Redemption.CouponPrefix)
 	diff("Redemption.ValidityDays", old.Redemption.ValidityDays, p.Redemption.ValidityDays)
+	diff("Tiers.Measure", old.Tiers.Measure, p.Tiers.Measure)
+	diff("Tiers.Period", old.Tiers.Period, p.Tiers.Period)
+	diff("Tiers.Levels", tierList(old.Tiers.Levels), tierList(p.Tiers.Levels))
 	diff("Paused", old.Paused, p.Paused)
 	return out
 }

@@ -34,7 +34,8 @@ func (e *Engine) refundOrder(ctx context.Context, tx Tx, p Program, ev OrderEven
 	if due > 0 {
 		var m Movement
 		m, acct, err = postOnce(ctx, tx, now, acct, Movement{Key: RefundKey(ev.Store, ev.OrderID), Kind: KindRefund,
-			Requested: -due, Store: ev.Store, OrderID: ev.OrderID,
+			Requested: -due, Store: ev.Store, OrderID: ev.OrderID, Channel: ev.channel(), Source: ev.source(),
+			Amount: state.unrefunded().Neg(),
 			Reason: fmt.Sprintf("Order %s refunded: %s points taken back", ev.OrderID, FormatPoints(due))})
 		if err != nil {
 			return OrderResult{}, err
@@ -94,6 +95,7 @@ func (e *Engine) partialClawback(ctx context.Context, tx Tx, p Program, state *O
 	if !refunded.GreaterThan(state.RefundedTotal) {
 		return nil, acct, nil
 	}
+	amount := decimal.Min(refunded, state.Total).Sub(decimal.Min(state.RefundedTotal, state.Total))
 	state.RefundedTotal = refunded
 	state.UpdatedAt = now
 	if !state.Total.IsPositive() {
@@ -107,7 +109,8 @@ func (e *Engine) partialClawback(ctx context.Context, tx Tx, p Program, state *O
 	}
 	m, acct, err := postOnce(ctx, tx, now, acct, Movement{
 		Key: PartialRefundKey(state.Store, state.OrderID, refunded.String()), Kind: KindRefund,
-		Requested: -due, Store: state.Store, OrderID: state.OrderID,
+		Requested: -due, Store: state.Store, OrderID: state.OrderID, Channel: ChannelOnline, Source: state.Store,
+		Amount: amount.Neg(),
 		Reason: fmt.Sprintf("Order %s partially refunded (%s): %s points taken back", state.OrderID,
 			FormatMoney(refunded, p.Currency), FormatPoints(due))})
 	if err != nil || m.Seq == 0 {

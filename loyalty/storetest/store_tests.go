@@ -84,7 +84,8 @@ func testRoundTrip(t *testing.T, s loyalty.Store) {
 		}
 		if mv, err = tx.AppendMovement(ctx, loyalty.Movement{ProgramID: "card", MemberID: "m1", Key: "earn/x/1",
 			Kind: loyalty.KindEarn, Requested: -9, Applied: -5, BalanceAfter: 7, Reason: "r", Store: "x", OrderID: "1",
-			RedemptionID: "r1", CreatedAt: epoch}); err != nil {
+			RedemptionID: "r1", Channel: loyalty.ChannelCounter, Source: "sitoo:1/2/S-3", Amount: dec("-12.34"),
+			CreatedAt: epoch}); err != nil {
 			return err
 		}
 		if err := tx.CreateOrderState(ctx, order); err != nil {
@@ -137,6 +138,9 @@ func testRoundTrip(t *testing.T, s loyalty.Store) {
 		assert.Equal(t, "x", gotMv.Store)
 		assert.Equal(t, "1", gotMv.OrderID)
 		assert.Equal(t, "r1", gotMv.RedemptionID)
+		assert.Equal(t, loyalty.ChannelCounter, gotMv.Channel)
+		assert.Equal(t, "sitoo:1/2/S-3", gotMv.Source)
+		assert.Equal(t, "-12.34", gotMv.Amount.String())
 		assert.Equal(t, "r", gotMv.Reason)
 		assert.True(t, epoch.Equal(gotMv.CreatedAt))
 

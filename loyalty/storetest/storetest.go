@@ -39,6 +39,7 @@ func Run(t *testing.T, newStore func(t *testing.T) loyalty.Store) {
 		{"Engine/DeliveryStatsOverAWindow", testDeliveryStats},
 		{"Engine/HistorySumsToBalance", testHistorySumsToBalance},
 		{"Engine/RandomizedEventSequences", testRandomized},
+		{"Engine/CounterTiersAndRefunds", testCounterTiersAndRefunds},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })

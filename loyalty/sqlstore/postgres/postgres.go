@@ -279,13 +279,13 @@ func newDialects() (plain, locking *sqlcore.Dialect) {
 	q.AppendMovement = `WITH mv AS (
 	INSERT INTO loyalty_movement (` + sqlcore.InsertMovementColumns + `)
 	SELECT $1::text, $2::text, $3::text, $4::text, $5::bigint, $6::bigint, $7::bigint, $8::text, $9::text,
-		$10::text, $11::text, $12::timestamptz
-	WHERE EXISTS (SELECT 1 FROM loyalty_account WHERE program_id = $1 AND member_id = $2 AND balance = $13::bigint)
+		$10::text, $11::text, $12::timestamptz, $13::text, $14::text, $15::numeric
+	WHERE EXISTS (SELECT 1 FROM loyalty_account WHERE program_id = $1 AND member_id = $2 AND balance = $16::bigint)
 	ON CONFLICT DO NOTHING
 	RETURNING seq
 ), acct AS (
 	UPDATE loyalty_account SET balance = $7, updated_at = $12
-	WHERE program_id = $1 AND member_id = $2 AND balance = $13 AND EXISTS (SELECT 1 FROM mv)
+	WHERE program_id = $1 AND member_id = $2 AND balance = $16 AND EXISTS (SELECT 1 FROM mv)
 	RETURNING 1
 )
 SELECT (SELECT seq FROM mv), (SELECT count(*) FROM acct)`

@@ -9,7 +9,7 @@ import (
 const (
 	MemberColumns     = "number, id, code, email, name, language, source, created_at"
 	AccountColumns    = "seq, program_id, member_id, balance, joined_at, updated_at"
-	MovementColumns   = "seq, program_id, member_id, idempotency_key, kind, requested, applied, balance_after, reason, store, order_id, redemption_id, created_at"
+	MovementColumns   = "seq, program_id, member_id, idempotency_key, kind, requested, applied, balance_after, reason, store, order_id, redemption_id, created_at, channel, source, amount"
 	OrderColumns      = "program_id, store, order_id, member_id, status, total, currency, earned_points, welcome_points, clawed_back, refunded_total, refunded, awarded_at, updated_at"
 	RedemptionColumns = "seq, id, program_id, member_id, email, points, value, currency, code, state, coupon_id, failure, attempts, actor, created_at, expires_at, updated_at"
 	ActivityColumns   = "seq, program_id, kind, actor, message, member_id, store, order_id, redemption_id, at"
@@ -171,7 +171,7 @@ func Insert(table, columns string, seqLast bool) string {
 // Column lists of the inserts that assign Seq, in the argument order of sqlcore's writes.
 const (
 	InsertAccountColumns    = "program_id, member_id, balance, joined_at, updated_at"
-	InsertMovementColumns   = "program_id, member_id, idempotency_key, kind, requested, applied, balance_after, reason, store, order_id, redemption_id, created_at"
+	InsertMovementColumns   = "program_id, member_id, idempotency_key, kind, requested, applied, balance_after, reason, store, order_id, redemption_id, created_at, channel, source, amount"
 	InsertRedemptionColumns = "id, program_id, member_id, email, points, value, currency, code, state, coupon_id, failure, attempts, actor, created_at, expires_at, updated_at"
 	InsertActivityColumns   = "program_id, kind, actor, message, member_id, store, order_id, redemption_id, at"
 	InsertReceiptColumns    = "program_id, store, order_id, status, outcome, reason, email_hash, received_at"

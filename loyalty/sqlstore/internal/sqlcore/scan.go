@@ -92,10 +92,10 @@ func scanMembership(r scanner) (ms loyalty.Membership, err error) {
 }
 
 func scanMovement(r scanner) (m loyalty.Movement, err error) {
-	var kind string
+	var kind, channel string
 	err = r.Scan(&m.Seq, &m.ProgramID, &m.MemberID, &m.Key, &kind, &m.Requested, &m.Applied, &m.BalanceAfter,
-		&m.Reason, &m.Store, &m.OrderID, &m.RedemptionID, timeCol{&m.CreatedAt})
-	m.Kind = loyalty.MovementKind(kind)
+		&m.Reason, &m.Store, &m.OrderID, &m.RedemptionID, timeCol{&m.CreatedAt}, &channel, &m.Source, decimalCol{&m.Amount})
+	m.Kind, m.Channel = loyalty.MovementKind(kind), loyalty.Channel(channel)
 	return m, err
 }
 

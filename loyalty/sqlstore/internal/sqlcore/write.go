@@ -102,7 +102,8 @@ func (t *tx) AppendMovement(ctx context.Context, m loyalty.Movement) (loyalty.Mo
 	m.CreatedAt = StoredTime(m.CreatedAt)
 	old := m.BalanceAfter - m.Applied
 	args := []any{m.ProgramID, m.MemberID, m.Key, string(m.Kind), m.Requested, m.Applied, m.BalanceAfter,
-		m.Reason, m.Store, m.OrderID, m.RedemptionID, t.s.timeArg(m.CreatedAt)}
+		m.Reason, m.Store, m.OrderID, m.RedemptionID, t.s.timeArg(m.CreatedAt), string(m.Channel), m.Source,
+		t.s.decimalArg(m.Amount)}
 	var (
 		seq                int64
 		inserted, balanced bool
