@@ -30,16 +30,20 @@ func TestPostgresOpenUpgradesTheMigrationsTable(t *testing.T) {
 	require.NoError(t, err)
 	defer db.Close()
 	table := pgx.Identifier{schema, "loyalty_schema_migrations"}.Sanitize()
+	applied := pgx.Identifier{schema, "applied"}.Sanitize()
+	// The old table lists the ledger migrations the schema holds.
 	for _, q := range []string{
+		"CREATE TABLE " + applied + " AS SELECT version, name FROM " + table + " WHERE component = 'loyalty'",
 		"DROP TABLE " + table,
 		"CREATE TABLE " + table + " (version bigint PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
-		"INSERT INTO " + table + " (version, name) VALUES (1, 'init')",
+		"INSERT INTO " + table + " (version, name) SELECT version, name FROM " + applied,
+		"DROP TABLE " + applied,
 	} {
 		_, err := db.Exec(q)
 		require.NoError(t, err)
 	}
 	s, err = postgres.Open(t.Context(), dsn, postgres.WithSchema(schema))
-	require.NoError(t, err, "version 1 is not applied again")
+	require.NoError(t, err, "no version is applied again")
 	require.NoError(t, s.Close())
 	var component string
 	require.NoError(t, db.QueryRow("SELECT component FROM "+table+" WHERE version = 1").Scan(&component))

@@ -27,16 +27,19 @@ func TestOpenUpgradesTheMigrationsTable(t *testing.T) {
 	db, err := sql.Open("sqlite", path)
 	require.NoError(t, err)
 	defer db.Close()
+	// The old table lists the ledger migrations the schema holds.
 	for _, q := range []string{
+		"CREATE TABLE applied AS SELECT version, name FROM loyalty_schema_migrations WHERE component = 'loyalty'",
 		"DROP TABLE loyalty_schema_migrations",
 		"CREATE TABLE loyalty_schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')))",
-		"INSERT INTO loyalty_schema_migrations (version, name) VALUES (1, 'init')",
+		"INSERT INTO loyalty_schema_migrations (version, name) SELECT version, name FROM applied",
+		"DROP TABLE applied",
 	} {
 		_, err := db.Exec(q)
 		require.NoError(t, err)
 	}
 	s, err = sqlite.Open(t.Context(), path)
-	require.NoError(t, err, "version 1 is not applied again")
+	require.NoError(t, err, "no version is applied again")
 	require.NoError(t, s.Close())
 	var component string
 	require.NoError(t, db.QueryRow("SELECT component FROM loyalty_schema_migrations WHERE version = 1").Scan(&component))
