@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -16,9 +18,24 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// docsDir holds the JSON examples of the official REST API docs, shared beside the repository.
-// A clone without it skips the test.
-const docsDir = "../../shared/fixtures/wc-docs-v3"
+// docsDir holds the JSON examples of the official REST API docs, shared beside the repository;
+// LOYALSYNC_WC_DOCS names another directory. Without it the test skips, except under CI=true,
+// where it fails: a CI run must not pass by not looking.
+func docsDir() string {
+	if d := os.Getenv("LOYALSYNC_WC_DOCS"); d != "" {
+		return d
+	}
+	return "../../shared/fixtures/wc-docs-v3"
+}
+
+// fixturesMissing fails the test under CI (CI=true, as CI services set it) and skips it elsewhere.
+func fixturesMissing(t *testing.T, dir string) {
+	t.Helper()
+	if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
+		t.Fatalf("fixtures %s not found (CI=true): put the shared fixtures beside the repository or set LOYALSYNC_WC_DOCS", dir)
+	}
+	t.Skipf("fixtures %s not found; set LOYALSYNC_WC_DOCS to run this test", dir)
+}
 
 // decoderFor returns the type a docs example decodes into, by the doc page in its file name, or
 // nil for resources this package does not model.
@@ -59,9 +76,9 @@ func decoderFor(name string) func() any {
 // client's decoder.
 func TestDocsExamplesDecode(t *testing.T) {
 	t.Parallel()
-	files, _ := filepath.Glob(filepath.Join(docsDir, "*.json"))
+	files, _ := filepath.Glob(filepath.Join(docsDir(), "*.json"))
 	if len(files) == 0 {
-		t.Skip("shared docs fixtures not present")
+		fixturesMissing(t, docsDir())
 	}
 	require.Len(t, files, 135)
 	modelled := 0
@@ -248,4 +265,24 @@ func TestCompareJSONReportsLoss(t *testing.T) {
 	compareJSON("$", want, got, &diffs)
 	sort.Strings(diffs)
 	assert.Equal(t, []string{"$.b missing", "$.c: 1 items, got 0", "$.s: want true, got draft"}, diffs)
+}
+
+// Under CI=true a missing fixtures directory fails the decode test instead of skipping it; outside
+// CI it skips. The test binary runs itself with the environment of each case.
+func TestDocsExamplesMissingUnderCI(t *testing.T) {
+	if os.Getenv("LOYALSYNC_WC_DOCS_CHILD") != "" {
+		t.Skip("child run")
+	}
+	t.Parallel()
+	for _, tc := range []struct {
+		ci       string
+		wantFail bool
+		wantOut  string
+	}{{"true", true, "--- FAIL: TestDocsExamplesDecode"}, {"", false, "--- SKIP: TestDocsExamplesDecode"}} {
+		cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestDocsExamplesDecode$", "-test.v")
+		cmd.Env = append(os.Environ(), "CI="+tc.ci, "LOYALSYNC_WC_DOCS="+filepath.Join(t.TempDir(), "absent"), "LOYALSYNC_WC_DOCS_CHILD=1")
+		out, err := cmd.CombinedOutput()
+		assert.Equal(t, tc.wantFail, err != nil, "CI=%q: %s", tc.ci, out)
+		assert.Contains(t, string(out), tc.wantOut, "CI=%q", tc.ci)
+	}
 }
