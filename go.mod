@@ -6,7 +6,6 @@ require (
 	github.com/dghubble/oauth1 v0.7.3
 	github.com/goccy/go-json v0.12.0
 	github.com/google/go-querystring v1.2.0
-	github.com/govalues/decimal v0.1.36
 	github.com/hashicorp/go-retryablehttp v0.7.8
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/shopspring/decimal v1.6.0
