@@ -209,7 +209,7 @@ func (j *job) sendCategories() error {
 		id, ok := existing[keyOf(parent, wc.Name)]
 		if !ok {
 			req := categoryRequest(&wc, parent)
-			if id, err = j.site.Categories.Create(j.ctx, req); err != nil {
+			if id, _, err = j.site.Categories.Create(j.ctx, req); err != nil {
 				if err := j.fail(KindCategory, wc.ID, wc.Name, err); err != nil {
 					return err
 				}
@@ -270,7 +270,7 @@ func (j *job) sendCategory(wc *woocommerce.Category, sitooID int64) error {
 	if !ok {
 		return fmt.Errorf("parent category %d is not synced", wc.Parent)
 	}
-	if err := j.site.Categories.Update(j.ctx, sitooID, categoryRequest(wc, parent)); err != nil {
+	if _, err := j.site.Categories.Update(j.ctx, sitooID, categoryRequest(wc, parent)); err != nil {
 		return err
 	}
 	return j.putMapping(Mapping{Kind: KindCategory, WooID: wc.ID, SitooID: sitooID, Key: wc.Name})

@@ -65,7 +65,7 @@ func TestConnect_ChecksSealsAndReadsWarehouseType(t *testing.T) {
 
 	client, err := e.syncer.SitooClient(e.ctx)
 	require.NoError(t, err)
-	_, err = client.Site(1).Warehouses.Get(e.ctx, e.fifo)
+	_, _, err = client.Site(1).Warehouses.Get(e.ctx, e.fifo)
 	require.NoError(t, err, "the stored credentials open and work")
 
 	// Another key cannot open them.
