@@ -58,6 +58,10 @@ type ConnectionRecord struct {
 	// LastDeliveryAt is when the latest correctly signed delivery arrived, to the second (zero:
 	// none yet).
 	LastDeliveryAt time.Time
+	// ReconciledThrough is the connection's last reconciled point: every order modified before
+	// it was walked by a successful Reconcile (zero: never). Only RecordReconciled moves it,
+	// and only forward; Connector.ReconcileSinceLast starts from it.
+	ReconciledThrough time.Time
 	// UpdatedAt is when the record last changed.
 	UpdatedAt time.Time
 }
@@ -97,11 +101,14 @@ type ConnectionStore interface {
 	// CreateConnection inserts rec; ErrConnectionExists when its id or its (ProgramID,
 	// StoreURL) is taken.
 	CreateConnection(ctx context.Context, rec ConnectionRecord) error
-	// UpdateConnection replaces the connection with rec.ID (every field but LastDeliveryAt,
-	// which only RecordDelivery moves); ErrConnectionNotFound when there is none.
+	// UpdateConnection replaces the connection with rec.ID (every field but LastDeliveryAt and
+	// ReconciledThrough, which only RecordDelivery and RecordReconciled move);
+	// ErrConnectionNotFound when there is none.
 	UpdateConnection(ctx context.Context, rec ConnectionRecord) error
 	// RecordDelivery sets LastDeliveryAt to at unless it is later already.
 	RecordDelivery(ctx context.Context, id string, at time.Time) error
+	// RecordReconciled sets ReconciledThrough to through unless it is later already.
+	RecordReconciled(ctx context.Context, id string, through time.Time) error
 
 	// SetEmailOptOut records whether a member switched the program's emails off.
 	SetEmailOptOut(ctx context.Context, programID, memberID string, optOut bool) error

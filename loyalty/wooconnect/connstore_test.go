@@ -89,6 +89,21 @@ func testConnectionStore(t *testing.T, newStore func(t *testing.T) wooconnect.Co
 		require.NoError(t, err)
 		assert.Equal(t, t1.Add(19*time.Second), got.LastDeliveryAt)
 	})
+	t.Run("the reconciled point only moves forward and survives updates", func(t *testing.T) {
+		s, ctx := newStore(t), t.Context()
+		rec := wooconnect.ConnectionRecord{ID: "wc_1", ProgramID: "p", StoreURL: "https://s.example"}
+		require.NoError(t, s.CreateConnection(ctx, rec))
+		t1 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		require.NoError(t, s.RecordReconciled(ctx, "wc_1", t1))
+		require.NoError(t, s.RecordReconciled(ctx, "wc_1", t1.Add(-time.Hour)))
+		rec.Paused = true
+		require.NoError(t, s.UpdateConnection(ctx, rec))
+		got, err := s.Connection(ctx, "wc_1")
+		require.NoError(t, err)
+		assert.Equal(t, t1, got.ReconciledThrough)
+		assert.True(t, got.Paused)
+		assert.ErrorIs(t, s.RecordReconciled(ctx, "nope", t1), wooconnect.ErrConnectionNotFound)
+	})
 	t.Run("email opt-outs", func(t *testing.T) {
 		s, ctx := newStore(t), t.Context()
 		out, err := s.EmailOptOut(ctx, "p", "m")
@@ -144,7 +159,7 @@ func TestSQLConnectionStore_ReopenKeepsData(t *testing.T) {
 	require.NoError(t, err)
 	var version int
 	require.NoError(t, store.DB().QueryRow(`SELECT max(version) FROM loyalty_schema_migrations WHERE component = 'wooconnect'`).Scan(&version))
-	assert.Equal(t, 1, version)
+	assert.Equal(t, 2, version)
 
 	require.NoError(t, store.Write(t.Context(), func(tx sqlstore.Tx) error {
 		_, err := tx.Exec(t.Context(), `INSERT INTO loyalty_schema_migrations (component, version, name) VALUES ('wooconnect', 99, 'future')`)

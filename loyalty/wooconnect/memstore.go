@@ -93,7 +93,7 @@ func (s *MemoryConnectionStore) UpdateConnection(_ context.Context, rec Connecti
 	if !ok {
 		return fmt.Errorf("%w: %q", ErrConnectionNotFound, rec.ID)
 	}
-	rec.LastDeliveryAt = old.LastDeliveryAt
+	rec.LastDeliveryAt, rec.ReconciledThrough = old.LastDeliveryAt, old.ReconciledThrough
 	s.conns[rec.ID] = copyRecord(rec)
 	return nil
 }
@@ -108,6 +108,21 @@ func (s *MemoryConnectionStore) RecordDelivery(_ context.Context, id string, at 
 	}
 	if at.After(r.LastDeliveryAt) {
 		r.LastDeliveryAt = at.UTC()
+		s.conns[id] = r
+	}
+	return nil
+}
+
+// RecordReconciled implements ConnectionStore.
+func (s *MemoryConnectionStore) RecordReconciled(_ context.Context, id string, through time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.conns[id]
+	if !ok {
+		return fmt.Errorf("%w: %q", ErrConnectionNotFound, id)
+	}
+	if through.After(r.ReconciledThrough) {
+		r.ReconciledThrough = through.UTC()
 		s.conns[id] = r
 	}
 	return nil

@@ -22,6 +22,51 @@ type ReconcileReport struct {
 	Unchanged int
 	// ByOutcome counts the outcomes of the orders handed to the engine.
 	ByOutcome map[loyalty.Outcome]int
+	// Through is the connection's last reconciled point after the pass: when the walk succeeded
+	// and joined the previous point, the moment it started; the earlier point otherwise.
+	Through time.Time
+	// Bounded is set by ReconcileSinceLast when the last reconciled point was further back than
+	// its bound: orders modified between Skipped and Since were not reconciled.
+	Bounded bool
+	Skipped time.Time
+}
+
+// ReconcileOverlap is how far before the last reconciled point ReconcileSinceLast starts, to
+// cover the clock difference between this host and the store's and orders saved while the
+// previous walk ran. Orders read twice are harmless.
+const ReconcileOverlap = 2 * time.Minute
+
+// ReconcileSinceLast reconciles the orders modified since the connection's last reconciled
+// point (ReconciledThrough less ReconcileOverlap; when it has none, since processing started)
+// and, when the walk succeeds, moves the point to the moment the walk started — so a process
+// that was down for longer than its reconcile interval catches up on restart. maxBack bounds
+// how far back it goes (0: no bound): when the point is older, the walk starts maxBack ago,
+// the report's Bounded and Skipped say what was left out (log it), and the point moves on
+// anyway.
+func (c *Connector) ReconcileSinceLast(ctx context.Context, connectionID string, maxBack time.Duration) (ReconcileReport, error) {
+	rec, err := c.conns.Connection(ctx, connectionID)
+	if err != nil {
+		return ReconcileReport{ByOutcome: map[loyalty.Outcome]int{}}, err
+	}
+	since := reconciledPoint(rec).Add(-ReconcileOverlap)
+	var skipped time.Time
+	if floor := c.now().Add(-maxBack); maxBack > 0 && since.Before(floor) {
+		skipped, since = since, floor
+	}
+	rep, err := c.reconcile(ctx, connectionID, since, true)
+	if !skipped.IsZero() && skipped.Before(rep.Since) {
+		rep.Bounded, rep.Skipped = true, skipped
+	}
+	return rep, err
+}
+
+// reconciledPoint is where the connection's reconciled orders end: ReconciledThrough, or
+// ProcessingSince when it was never reconciled (nothing before it is processed anyway).
+func reconciledPoint(rec ConnectionRecord) time.Time {
+	if rec.ReconciledThrough.After(rec.ProcessingSince) {
+		return rec.ReconciledThrough
+	}
+	return rec.ProcessingSince
 }
 
 // Reconcile walks the store's orders modified at or after since (oldest id first) and applies
@@ -35,9 +80,18 @@ type ReconcileReport struct {
 // before since: orders of since's own second are read, and orders of the second before it may
 // be read again, which is harmless because applying an order twice changes nothing.
 //
+// A successful walk that starts at or before the connection's last reconciled point moves the
+// point to the moment the walk started (see ReconcileSinceLast).
+//
 // Orders the engine fails on are counted as failed and the walk goes on; the error joins their
 // errors. An error reading the store ends the walk.
 func (c *Connector) Reconcile(ctx context.Context, connectionID string, since time.Time) (ReconcileReport, error) {
+	return c.reconcile(ctx, connectionID, since, false)
+}
+
+// reconcile walks the orders modified since; on success it moves the reconciled point to the
+// walk's start when the walk joined the previous point or advance is set.
+func (c *Connector) reconcile(ctx context.Context, connectionID string, since time.Time, advance bool) (ReconcileReport, error) {
 	rep := ReconcileReport{ByOutcome: map[loyalty.Outcome]int{}}
 	rec, err := c.conns.Connection(ctx, connectionID)
 	if err != nil {
@@ -53,14 +107,17 @@ func (c *Connector) Reconcile(ctx context.Context, connectionID string, since ti
 	if err != nil {
 		return rep, err
 	}
+	started := c.now().Truncate(time.Microsecond) // as the SQL stores keep it
+	rep.Through = rec.ReconciledThrough
 	rep.Since = since.UTC()
 	if floor := rec.ProcessingSince.UTC(); floor.After(rep.Since) {
 		rep.Since = floor
 	}
-	opts := &woocommerce.OrderListOptions{
-		ListOptions: woocommerce.ListOptions{PerPage: woocommerce.MaxPerPage, OrderBy: "id", Order: woocommerce.Ascending},
-		DateFilter:  woocommerce.DateFilter{ModifiedAfter: modifiedAfter(rep.Since)},
-	}
+	// StableOrder (ascending ids) over a set that only grows (modified after a fixed time): an
+	// order created or modified during the walk is read once at most, and none is missed.
+	opts := &woocommerce.OrderListOptions{ListOptions: woocommerce.StableOrder(),
+		DateFilter: woocommerce.DateFilter{ModifiedAfter: modifiedAfter(rep.Since)}}
+	opts.PerPage = woocommerce.MaxPerPage
 	var errs []error
 	for o, err := range client.Orders.All(ctx, opts) {
 		if err != nil {
@@ -80,6 +137,12 @@ func (c *Connector) Reconcile(ctx context.Context, connectionID string, since ti
 	}
 	if err := errors.Join(errs...); err != nil {
 		return rep, fmt.Errorf("wooconnect: reconcile %s: %w", rec.StoreURL, err)
+	}
+	if advance || !rep.Since.After(reconciledPoint(rec)) {
+		if err := c.conns.RecordReconciled(ctx, rec.ID, started); err != nil {
+			return rep, err
+		}
+		rep.Through = started
 	}
 	return rep, nil
 }

@@ -103,3 +103,42 @@ func TestReconcile_SinceIsInclusive(t *testing.T) {
 	assert.Equal(t, 1, rep.Orders)
 	assert.Equal(t, int64(25), e.balance(grace.email))
 }
+
+// ReconcileSinceLast starts from the connection's stored reconciled point, so orders missed
+// during an outage of any length are applied once; a bound on how far back it goes is reported
+// (issue 12.6).
+func TestReconcileSinceLast_StartsFromTheStoredPoint(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.connect()
+	down := woocommerce.WebhookPaused
+	_, _, err := e.admin.Webhooks.Update(e.ctx, c.WebhookID, &woocommerce.WebhookRequest{Status: &down})
+	require.NoError(t, err)
+	e.placeOrder(ada, "10.00", woocommerce.OrderCompleted)
+
+	rep, err := e.conn.ReconcileSinceLast(e.ctx, c.ID, 0)
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.ByOutcome[loyalty.OutcomeProcessed])
+	assert.False(t, rep.Bounded)
+	rec, err := e.conns.Connection(e.ctx, c.ID)
+	require.NoError(t, err)
+	assert.Equal(t, rep.Through, rec.ReconciledThrough, "the point is stored")
+	assert.False(t, rec.ReconciledThrough.IsZero())
+
+	e.placeOrder(grace, "20.00", woocommerce.OrderCompleted)
+	rep, err = e.conn.ReconcileSinceLast(e.ctx, c.ID, 0)
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.ByOutcome[loyalty.OutcomeProcessed], "only the new order is applied")
+	assert.Equal(t, int64(10), e.balance(ada.email))
+	assert.Equal(t, int64(20), e.balance(grace.email))
+
+	// Down for three hours with a bound of one: the walk starts an hour ago and says so.
+	before := rep.Through
+	e.clock.Advance(3 * time.Hour)
+	rep, err = e.conn.ReconcileSinceLast(e.ctx, c.ID, time.Hour)
+	require.NoError(t, err)
+	assert.True(t, rep.Bounded)
+	assert.Equal(t, before.Add(-wooconnect.ReconcileOverlap), rep.Skipped, "from the point before the outage")
+	assert.True(t, rep.Since.After(before.Add(time.Hour)), "to an hour ago")
+	assert.True(t, rep.Through.After(before.Add(3*time.Hour)), "the point moves on")
+}

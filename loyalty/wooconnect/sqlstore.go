@@ -46,7 +46,7 @@ func NewSQLConnectionStore(ctx context.Context, db sqlstore.Shared) (*SQLConnect
 }
 
 const connectionColumns = `id, program_id, store_url, credentials, webhook_id, manual_reason, paused, disconnected,
-	connected_at, processing_since, last_delivery_at, updated_at`
+	connected_at, processing_since, last_delivery_at, updated_at, reconciled_through`
 
 func micros(t time.Time) int64 {
 	if t.IsZero() {
@@ -77,9 +77,10 @@ func scanConnection(row rowScanner) (ConnectionRecord, error) {
 		creds                              sql.NullString
 		paused, disconnected               int
 		connected, since, delivery, update int64
+		reconciled                         int64
 	)
 	err := row.Scan(&r.ID, &r.ProgramID, &r.StoreURL, &creds, &r.WebhookID, &r.ManualReason, &paused, &disconnected,
-		&connected, &since, &delivery, &update)
+		&connected, &since, &delivery, &update, &reconciled)
 	if err != nil {
 		return ConnectionRecord{}, err
 	}
@@ -91,6 +92,7 @@ func scanConnection(row rowScanner) (ConnectionRecord, error) {
 	r.Paused, r.Disconnected = paused != 0, disconnected != 0
 	r.ConnectedAt, r.ProcessingSince = fromMicros(connected), fromMicros(since)
 	r.LastDeliveryAt, r.UpdatedAt = fromMicros(delivery), fromMicros(update)
+	r.ReconciledThrough = fromMicros(reconciled)
 	return r, nil
 }
 
@@ -124,11 +126,12 @@ const (
 	programConnection = `SELECT ` + connectionColumns + ` FROM wooconnect_connections WHERE program_id = $1
 		ORDER BY connected_at, id`
 	insertConnection = `INSERT INTO wooconnect_connections (` + connectionColumns + `)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
 	updateConnection = `UPDATE wooconnect_connections SET program_id = $1, store_url = $2, credentials = $3,
 		webhook_id = $4, manual_reason = $5, paused = $6, disconnected = $7, connected_at = $8, processing_since = $9,
 		updated_at = $10 WHERE id = $11`
 	touchConnection = `UPDATE wooconnect_connections SET last_delivery_at = $1 WHERE id = $2 AND last_delivery_at < $3`
+	markReconciled  = `UPDATE wooconnect_connections SET reconciled_through = $1 WHERE id = $2 AND reconciled_through < $3`
 	insertOptOut    = `INSERT INTO wooconnect_email_optouts (program_id, member_id, created_at) VALUES ($1, $2, $3)
 		ON CONFLICT (program_id, member_id) DO NOTHING`
 	deleteOptOut = `DELETE FROM wooconnect_email_optouts WHERE program_id = $1 AND member_id = $2`
@@ -178,7 +181,8 @@ func (s *SQLConnectionStore) CreateConnection(ctx context.Context, r ConnectionR
 	err := s.db.Write(ctx, func(tx sqlstore.Tx) error {
 		_, err := tx.Exec(ctx, insertConnection,
 			r.ID, r.ProgramID, r.StoreURL, sealedColumn(r.Credentials), r.WebhookID, r.ManualReason, boolInt(r.Paused),
-			boolInt(r.Disconnected), micros(r.ConnectedAt), micros(r.ProcessingSince), micros(r.LastDeliveryAt), micros(r.UpdatedAt))
+			boolInt(r.Disconnected), micros(r.ConnectedAt), micros(r.ProcessingSince), micros(r.LastDeliveryAt), micros(r.UpdatedAt),
+			micros(r.ReconciledThrough))
 		return err
 	})
 	switch {
@@ -215,16 +219,26 @@ func (s *SQLConnectionStore) UpdateConnection(ctx context.Context, r ConnectionR
 
 // RecordDelivery implements ConnectionStore.
 func (s *SQLConnectionStore) RecordDelivery(ctx context.Context, id string, at time.Time) error {
+	return s.moveForward(ctx, "record delivery", touchConnection, id, at)
+}
+
+// RecordReconciled implements ConnectionStore.
+func (s *SQLConnectionStore) RecordReconciled(ctx context.Context, id string, through time.Time) error {
+	return s.moveForward(ctx, "record reconciled point", markReconciled, id, through)
+}
+
+// moveForward sets a time column of a connection unless it is later already.
+func (s *SQLConnectionStore) moveForward(ctx context.Context, what, stmt, id string, at time.Time) error {
 	var n int64
 	err := s.db.Write(ctx, func(tx sqlstore.Tx) error {
-		res, err := tx.Exec(ctx, touchConnection, micros(at), id, micros(at))
+		res, err := tx.Exec(ctx, stmt, micros(at), id, micros(at))
 		if err == nil {
 			n, err = res.RowsAffected()
 		}
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("wooconnect: record delivery on %q: %w", id, err)
+		return fmt.Errorf("wooconnect: %s on %q: %w", what, id, err)
 	}
 	if n == 0 {
 		if _, err := s.Connection(ctx, id); err != nil {
