@@ -2,6 +2,7 @@ package rewardpoints
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -83,14 +84,16 @@ func (r *AddRequest) matches(op Operation) bool {
 // operation id, as far as the operation store and the server's answers allow — which is exactly
 // this:
 //
-//   - The request is checked first; a bad one is a *ParamError and nothing is sent or stored.
+//   - The request is checked first; a bad one is a *ParamError (ErrInvalidArgument) and nothing
+//     is sent or stored.
 //   - The operation is recorded as pending in the store before anything is sent. If the id is
 //     already recorded: with a different user, amount or message, the result is a *MismatchError;
 //     done, the stored result is returned with Replayed set and nothing is sent; being sent by
 //     another call of this client, AddPoints waits for that call and then decides again; pending
 //     otherwise, an *OutcomeUnknownError is returned and nothing is sent.
 //   - A success answer marks the operation done with its result. Calls with the same id then
-//     return that result, for as long as the store keeps the operation.
+//     return that result, for as long as the store keeps the operation (a MemoryStore forgets
+//     finished operations past its limits; see NewMemoryStore).
 //   - An answer that proves the add did not happen — any 4xx (every documented one is decided
 //     before the add: invalid_user, invalid_points, 401, 403, 404; and 429 after retries), or a
 //     connection that failed before the request was sent (DNS, connect, TLS handshake) — deletes
@@ -110,12 +113,17 @@ func (r *AddRequest) matches(op Operation) bool {
 // added by other means (wp-admin, another integration) from being added too.
 //
 // Only a 429 is retried automatically, because the server rejects it before doing anything.
-func (c *Client) AddPoints(ctx context.Context, req AddRequest) (*AddResult, error) {
+//
+// The Response is that of the request sent by this call; it is nil when nothing was sent (a
+// replayed result, a refused request) or no response was received.
+//
+// WC Reward Points API docs: https://www.welaunch.io/en/knowledge-base/faq/using-the-reward-points-rest-api/
+func (c *Client) AddPoints(ctx context.Context, req AddRequest) (*AddResult, *Response, error) {
 	if err := req.validate(); err != nil {
-		return nil, err
+		return nil, nil, fmt.Errorf("rewardpoints: add points: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("rewardpoints: add points: %w", err)
+		return nil, nil, fmt.Errorf("rewardpoints: add points: %w", err)
 	}
 	for {
 		done, wait := c.claim(req.OperationID)
@@ -124,12 +132,12 @@ func (c *Client) AddPoints(ctx context.Context, req AddRequest) (*AddResult, err
 			case <-wait:
 				continue // the other call finished: look at the store again
 			case <-ctx.Done():
-				return nil, fmt.Errorf("rewardpoints: add points: waiting for operation %q in flight: %w", req.OperationID, ctx.Err())
+				return nil, nil, fmt.Errorf("rewardpoints: add points: waiting for operation %q in flight: %w", req.OperationID, ctx.Err())
 			}
 		}
-		res, err := c.addClaimed(ctx, req)
+		res, resp, err := c.addClaimed(ctx, req)
 		done()
-		return res, err
+		return res, resp, err
 	}
 }
 
@@ -152,66 +160,68 @@ func (c *Client) claim(id string) (release func(), wait <-chan struct{}) {
 }
 
 // addClaimed runs AddPoints for an operation id this call has claimed.
-func (c *Client) addClaimed(ctx context.Context, req AddRequest) (*AddResult, error) {
+func (c *Client) addClaimed(ctx context.Context, req AddRequest) (*AddResult, *Response, error) {
 	now := c.now().UTC()
 	op := Operation{ID: req.OperationID, UserID: req.UserID, Points: req.Points, Message: req.Message,
 		State: StatePending, CreatedAt: now, UpdatedAt: now}
 	stored, created, err := c.store.Create(ctx, op)
 	if err != nil {
-		return nil, fmt.Errorf("rewardpoints: add points: record operation %q: %w", req.OperationID, err)
+		return nil, nil, fmt.Errorf("rewardpoints: add points: record operation %q: %w", req.OperationID, err)
 	}
 	if !created {
 		switch {
 		case !req.matches(stored):
-			return nil, &MismatchError{Stored: stored, Request: req}
+			return nil, nil, &MismatchError{Stored: stored, Request: req}
 		case stored.State == StateDone:
-			return replay(stored), nil
+			return replay(stored), nil, nil
 		default:
-			return nil, &OutcomeUnknownError{Operation: stored}
+			return nil, nil, &OutcomeUnknownError{Operation: stored}
 		}
 	}
 
-	res, sendErr := c.send(ctx, req)
+	res, resp, sendErr := c.send(ctx, req)
 	switch {
 	case sendErr == nil:
 		op.State, op.Result, op.UpdatedAt = StateDone, res, c.now().UTC()
 		if err := c.store.Update(context.WithoutCancel(ctx), op); err != nil {
-			return res, fmt.Errorf("rewardpoints: add points: operation %q was applied, but recording it failed "+
+			return res, resp, fmt.Errorf("rewardpoints: add points: operation %q was applied, but recording it failed "+
 				"(it stays pending, so a retry reports an unknown outcome instead of adding again): %w", op.ID, err)
 		}
-		return res, nil
+		return res, resp, nil
 	case notApplied(sendErr):
 		if err := c.store.Delete(context.WithoutCancel(ctx), op.ID); err != nil {
-			return nil, fmt.Errorf("%w (forgetting operation %q failed, so it stays pending: %v)", sendErr, op.ID, err)
+			return nil, resp, fmt.Errorf("%w (forgetting operation %q failed, so it stays pending: %v)", sendErr, op.ID, err)
 		}
-		return nil, sendErr
+		return nil, resp, sendErr
 	default:
 		op.LastError, op.UpdatedAt = sendErr.Error(), c.now().UTC()
 		if err := c.store.Update(context.WithoutCancel(ctx), op); err != nil {
 			sendErr = fmt.Errorf("%w (recording the error failed: %v)", sendErr, err)
 		}
-		c.rest.Logger().LogAttrs(ctx, slog.LevelWarn, "add-points outcome unknown",
+		c.rc.Logger().LogAttrs(ctx, slog.LevelWarn, "add-points outcome unknown",
 			slog.String("operation", op.ID), slog.Int64("user_id", op.UserID), slog.Int64("points", op.Points),
 			slog.String("error", sendErr.Error()))
-		return nil, &OutcomeUnknownError{Operation: op, Err: sendErr}
+		return nil, resp, &OutcomeUnknownError{Operation: op, Err: sendErr}
 	}
 }
 
 // send posts the request. An error is either an *APIError, an error proving nothing was sent,
 // or one leaving the outcome unknown (see notApplied).
-func (c *Client) send(ctx context.Context, req AddRequest) (*AddResult, error) {
+func (c *Client) send(ctx context.Context, req AddRequest) (*AddResult, *Response, error) {
 	msg := req.Message
 	if c.tagOpID {
 		msg += " [op:" + req.OperationID + "]"
 	}
 	body := map[string]any{"user_id": req.UserID, "points": req.Points, "message": msg}
 	var w wireResult
-	_, err := c.rest.Do(ctx, &rest.Request{Method: http.MethodPost, Path: Route, Body: body}, &w)
+	rr, err := c.rc.Do(ctx, &rest.Request{Method: http.MethodPost, Path: Route, Body: body}, &w)
+	resp := newResponse(rr)
 	if err != nil {
-		return nil, fmt.Errorf("rewardpoints: add %d points to user %d: %w", req.Points, req.UserID, err)
+		return nil, resp, fmt.Errorf("rewardpoints: add %d points to user %d: %w", req.Points, req.UserID, err)
 	}
 	if !w.Success {
-		return nil, fmt.Errorf("rewardpoints: add %d points to user %d: the answer is not a success body", req.Points, req.UserID)
+		return nil, resp, fmt.Errorf("rewardpoints: add %d points to user %d: %w", req.Points, req.UserID,
+			c.rc.NewDecodeError(rr, errors.New("the answer is not a success body")))
 	}
 	return &AddResult{
 		OperationID: req.OperationID,
@@ -219,7 +229,7 @@ func (c *Client) send(ctx context.Context, req AddRequest) (*AddResult, error) {
 		PointsAdded: int64(w.PointsAdded),
 		NewTotal:    int64(w.NewTotal),
 		Message:     string(w.Message),
-	}, nil
+	}, resp, nil
 }
 
 func replay(op Operation) *AddResult {

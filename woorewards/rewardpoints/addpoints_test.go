@@ -44,6 +44,13 @@ func newClient(t *testing.T, srv *rewardpointstest.Server, user, pw string, opts
 	return c
 }
 
+func newMemoryStore(t *testing.T, opts ...rewardpoints.MemoryStoreOption) *rewardpoints.MemoryStore {
+	t.Helper()
+	s, err := rewardpoints.NewMemoryStore(opts...)
+	require.NoError(t, err)
+	return s
+}
+
 func req(id string, points int64) rewardpoints.AddRequest {
 	return rewardpoints.AddRequest{OperationID: id, UserID: customer, Points: points, Message: "Spring bonus"}
 }
@@ -68,7 +75,7 @@ func TestNewClient(t *testing.T) {
 func TestAddPoints(t *testing.T) {
 	t.Parallel()
 	srv, c := newFake(t)
-	res, err := c.AddPoints(t.Context(), rewardpoints.AddRequest{
+	res, _, err := c.AddPoints(t.Context(), rewardpoints.AddRequest{
 		OperationID: "order-1-bonus", UserID: customer, Points: 250, Message: "Customer service <b>gesture</b>\nfor delay",
 	})
 	require.NoError(t, err)
@@ -99,14 +106,17 @@ func TestAddPointsValidatesBeforeAnything(t *testing.T) {
 		"negative points": {rewardpoints.AddRequest{OperationID: "a", UserID: 1, Points: -5, Message: "m"}, rewardpoints.ErrInvalidPoints},
 		"zero user":       {rewardpoints.AddRequest{OperationID: "a", UserID: 0, Points: 5, Message: "m"}, rewardpoints.ErrInvalidUser},
 		"negative user":   {rewardpoints.AddRequest{OperationID: "a", UserID: -1, Points: 5, Message: "m"}, rewardpoints.ErrInvalidUser},
-		"no message":      {rewardpoints.AddRequest{OperationID: "a", UserID: 1, Points: 5, Message: "  "}, rewardpoints.ErrInvalidParam},
-		"bad UTF-8":       {rewardpoints.AddRequest{OperationID: "a", UserID: 1, Points: 5, Message: "\xff"}, rewardpoints.ErrInvalidParam},
-		"no operation id": {rewardpoints.AddRequest{UserID: 1, Points: 5, Message: "m"}, rewardpoints.ErrInvalidParam},
-		"long op id":      {rewardpoints.AddRequest{OperationID: long, UserID: 1, Points: 5, Message: "m"}, rewardpoints.ErrInvalidParam},
+		"no message":      {rewardpoints.AddRequest{OperationID: "a", UserID: 1, Points: 5, Message: "  "}, rewardpoints.ErrInvalidArgument},
+		"bad UTF-8":       {rewardpoints.AddRequest{OperationID: "a", UserID: 1, Points: 5, Message: "\xff"}, rewardpoints.ErrInvalidArgument},
+		"no operation id": {rewardpoints.AddRequest{UserID: 1, Points: 5, Message: "m"}, rewardpoints.ErrInvalidArgument},
+		"long op id":      {rewardpoints.AddRequest{OperationID: long, UserID: 1, Points: 5, Message: "m"}, rewardpoints.ErrInvalidArgument},
 	} {
-		_, err := c.AddPoints(t.Context(), tc.req)
+		_, resp, err := c.AddPoints(t.Context(), tc.req)
 		require.ErrorIs(t, err, tc.want, name)
-		require.ErrorIs(t, err, rewardpoints.ErrInvalidParam, name)
+		require.ErrorIs(t, err, rewardpoints.ErrInvalidArgument, name)
+		assert.NotErrorIs(t, err, rewardpoints.ErrBadRequest, name)
+		assert.Nil(t, resp, name)
+		assert.True(t, strings.HasPrefix(err.Error(), "rewardpoints: add points: invalid "), name)
 		var pe *rewardpoints.ParamError
 		assert.True(t, errors.As(err, &pe), name)
 		_, stored, _ := c.Operation(t.Context(), tc.req.OperationID)
@@ -121,8 +131,9 @@ func TestServerErrorsAreTypedAndForgetTheOperation(t *testing.T) {
 	srv, c := newFake(t)
 	ctx := t.Context()
 
-	_, err := c.AddPoints(ctx, rewardpoints.AddRequest{OperationID: "u404", UserID: 999, Points: 5, Message: "m"})
+	_, _, err := c.AddPoints(ctx, rewardpoints.AddRequest{OperationID: "u404", UserID: 999, Points: 5, Message: "m"})
 	require.ErrorIs(t, err, rewardpoints.ErrInvalidUser)
+	require.ErrorIs(t, err, rewardpoints.ErrBadRequest)
 	ae := apiError(t, err)
 	assert.Equal(t, http.StatusBadRequest, ae.StatusCode)
 	assert.Equal(t, "invalid_user", ae.Code)
@@ -130,26 +141,27 @@ func TestServerErrorsAreTypedAndForgetTheOperation(t *testing.T) {
 	assert.False(t, stored, "a 400 proves nothing was added: the operation is forgotten")
 
 	srv.AddUser(999, 0) // fixed: the same operation id can be sent again
-	res, err := c.AddPoints(ctx, rewardpoints.AddRequest{OperationID: "u404", UserID: 999, Points: 5, Message: "m"})
+	res, _, err := c.AddPoints(ctx, rewardpoints.AddRequest{OperationID: "u404", UserID: 999, Points: 5, Message: "m"})
 	require.NoError(t, err)
 	assert.Equal(t, int64(5), res.NewTotal)
 
 	wrong := newClient(t, srv, admin, "wrong")
-	_, err = wrong.AddPoints(ctx, req("auth", 5))
+	_, _, err = wrong.AddPoints(ctx, req("auth", 5))
 	require.ErrorIs(t, err, rewardpoints.ErrUnauthorized)
 	assert.Contains(t, apiError(t, err).Hint, "application password")
 
 	srv.AddAppPassword("editor", "pw", false)
 	editor := newClient(t, srv, "editor", "pw")
-	_, err = editor.AddPoints(ctx, req("cap", 5))
+	_, _, err = editor.AddPoints(ctx, req("cap", 5))
 	require.ErrorIs(t, err, rewardpoints.ErrForbidden)
 	assert.Contains(t, apiError(t, err).Hint, "manage_woocommerce")
 	_, stored, _ = editor.Operation(ctx, "cap")
 	assert.False(t, stored)
 
 	srv.SetAPIEnabled(false)
-	_, err = c.AddPoints(ctx, req("off", 5))
+	_, _, err = c.AddPoints(ctx, req("off", 5))
 	require.ErrorIs(t, err, rewardpoints.ErrNoRoute)
+	require.ErrorIs(t, err, rewardpoints.ErrNotFound)
 	assert.Equal(t, "rest_no_route", apiError(t, err).Code)
 	_, stored, _ = c.Operation(ctx, "off")
 	assert.False(t, stored)
@@ -160,17 +172,22 @@ func TestServerErrorsAreTypedAndForgetTheOperation(t *testing.T) {
 func TestSameOperationIDIsAddedOnce(t *testing.T) {
 	t.Parallel()
 	srv, c := newFake(t)
-	first, err := c.AddPoints(t.Context(), req("welcome", 100))
+	first, resp, err := c.AddPoints(t.Context(), req("welcome", 100))
 	require.NoError(t, err)
 	assert.False(t, first.Replayed)
-	again, err := c.AddPoints(t.Context(), req("welcome", 100))
+	require.NotNil(t, resp)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, 1, resp.Attempts)
+	assert.Contains(t, string(resp.Body), `"new_total"`)
+	again, resp, err := c.AddPoints(t.Context(), req("welcome", 100))
 	require.NoError(t, err)
 	assert.True(t, again.Replayed)
+	assert.Nil(t, resp, "a replay sends nothing")
 	again.Replayed = false
 	assert.Equal(t, first, again)
 	assert.Len(t, srv.Log(), 1)
 
-	_, err = c.AddPoints(t.Context(), req("welcome", 101))
+	_, _, err = c.AddPoints(t.Context(), req("welcome", 101))
 	require.ErrorIs(t, err, rewardpoints.ErrOperationMismatch)
 	var me *rewardpoints.MismatchError
 	require.True(t, errors.As(err, &me))
@@ -186,7 +203,7 @@ func TestLostResponseRetryDoesNotDoubleAdd(t *testing.T) {
 	ctx := t.Context()
 	srv.Faults.Add(faults.Rule{Method: http.MethodPost, Path: rewardpointstest.Path, Times: 1, ApplyThenDrop: true})
 
-	_, err := c.AddPoints(ctx, req("order-7", 50))
+	_, _, err := c.AddPoints(ctx, req("order-7", 50))
 	require.ErrorIs(t, err, rewardpoints.ErrOutcomeUnknown)
 	var ue *rewardpoints.OutcomeUnknownError
 	require.True(t, errors.As(err, &ue))
@@ -196,7 +213,7 @@ func TestLostResponseRetryDoesNotDoubleAdd(t *testing.T) {
 	assert.Equal(t, int64(1220), total, "the server applied the add once")
 
 	for range 3 { // the caller retries: nothing is sent
-		_, err = c.AddPoints(ctx, req("order-7", 50))
+		_, _, err = c.AddPoints(ctx, req("order-7", 50))
 		require.ErrorIs(t, err, rewardpoints.ErrOutcomeUnknown)
 		require.True(t, errors.As(err, &ue))
 		assert.NoError(t, ue.Err)
@@ -207,7 +224,7 @@ func TestLostResponseRetryDoesNotDoubleAdd(t *testing.T) {
 
 	// The operator finds the add in the points log and resolves it as applied.
 	require.NoError(t, c.ResolveUnknown(ctx, "order-7", true))
-	res, err := c.AddPoints(ctx, req("order-7", 50))
+	res, _, err := c.AddPoints(ctx, req("order-7", 50))
 	require.NoError(t, err)
 	assert.True(t, res.Replayed)
 	assert.True(t, res.TotalUnknown)
@@ -225,13 +242,13 @@ func TestResolvedAsNotAppliedIsSentAgain(t *testing.T) {
 	srv, c := newFake(t)
 	ctx := t.Context()
 	srv.Faults.Add(faults.Rule{Method: http.MethodPost, Times: 1, Status: http.StatusInternalServerError})
-	_, err := c.AddPoints(ctx, req("order-8", 30))
+	_, _, err := c.AddPoints(ctx, req("order-8", 30))
 	require.ErrorIs(t, err, rewardpoints.ErrOutcomeUnknown, "WordPress may fail after adding: a 5xx is not proof")
 	require.ErrorIs(t, err, rewardpoints.ErrServer)
 	assert.Empty(t, srv.Log())
 
 	require.NoError(t, c.ResolveUnknown(ctx, "order-8", false)) // the explicit override
-	res, err := c.AddPoints(ctx, req("order-8", 30))
+	res, _, err := c.AddPoints(ctx, req("order-8", 30))
 	require.NoError(t, err)
 	assert.False(t, res.Replayed)
 	assert.Len(t, srv.Log(), 1)
@@ -242,21 +259,21 @@ func TestOnlyRateLimitsAreRetried(t *testing.T) {
 	srv, c := newFake(t)
 	ctx := t.Context()
 	srv.Faults.Add(faults.Rule{Method: http.MethodPost, Times: 1, Status: http.StatusServiceUnavailable})
-	_, err := c.AddPoints(ctx, req("a", 1))
+	_, _, err := c.AddPoints(ctx, req("a", 1))
 	require.ErrorIs(t, err, rewardpoints.ErrOutcomeUnknown)
 	assert.Equal(t, 1, srv.Faults.Injected(), "a 503 is not retried")
 
 	rl := faults.Status429(0)
 	rl.Times = 1
 	srv.Faults.Add(rl)
-	res, err := c.AddPoints(ctx, req("b", 1))
+	res, _, err := c.AddPoints(ctx, req("b", 1))
 	require.NoError(t, err)
 	assert.False(t, res.Replayed)
 	assert.Len(t, srv.Log(), 1)
 	assert.Equal(t, 2, srv.Faults.Injected())
 
 	srv.Faults.Add(faults.Rule{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"0"}}})
-	_, err = c.AddPoints(ctx, req("c", 1))
+	_, _, err = c.AddPoints(ctx, req("c", 1))
 	require.ErrorIs(t, err, rewardpoints.ErrRateLimited)
 	_, stored, _ := c.Operation(ctx, "c")
 	assert.False(t, stored, "a 429 is sent before anything is applied")
@@ -266,8 +283,12 @@ func TestDroppedBeforeApplyIsStillUnknown(t *testing.T) {
 	t.Parallel()
 	srv, c := newFake(t)
 	srv.Faults.Add(faults.Rule{Method: http.MethodPost, Times: 1, Drop: true})
-	_, err := c.AddPoints(t.Context(), req("d", 1))
+	_, _, err := c.AddPoints(t.Context(), req("d", 1))
 	require.ErrorIs(t, err, rewardpoints.ErrOutcomeUnknown, "the client cannot tell a drop before from one after the add")
+	require.ErrorIs(t, err, rewardpoints.ErrTransport)
+	var te *rewardpoints.TransportError
+	require.ErrorAs(t, err, &te)
+	assert.True(t, te.MayHaveReachedServer())
 	assert.Empty(t, srv.Log())
 }
 
@@ -278,9 +299,12 @@ func TestConnectionRefusedIsNotApplied(t *testing.T) {
 	srv.Close() // nothing listens any more: the connection fails before the request is sent
 	c, err := rewardpoints.NewClient(url, admin, adminPW, rewardpoints.WithHTTPClient(hc), rewardpoints.WithRetry(0, 0, 0))
 	require.NoError(t, err)
-	_, err = c.AddPoints(t.Context(), req("e", 1))
-	require.Error(t, err)
+	_, _, err = c.AddPoints(t.Context(), req("e", 1))
+	require.ErrorIs(t, err, rewardpoints.ErrTransport)
 	assert.NotErrorIs(t, err, rewardpoints.ErrOutcomeUnknown)
+	var te *rewardpoints.TransportError
+	require.ErrorAs(t, err, &te)
+	assert.False(t, te.MayHaveReachedServer())
 	_, stored, _ := c.Operation(t.Context(), "e")
 	assert.False(t, stored)
 }
@@ -296,8 +320,9 @@ func TestAnswerThatIsNotSuccessIsUnknown(t *testing.T) {
 		}))
 		c, err := rewardpoints.NewClient(srv.URL, admin, adminPW, rewardpoints.WithHTTPClient(srv.Client()))
 		require.NoError(t, err)
-		_, err = c.AddPoints(t.Context(), req("f", 1))
+		_, _, err = c.AddPoints(t.Context(), req("f", 1))
 		assert.ErrorIs(t, err, rewardpoints.ErrOutcomeUnknown, name)
+		assert.ErrorIs(t, err, rewardpoints.ErrDecode, name)
 		srv.Close()
 	}
 }
@@ -310,7 +335,7 @@ func TestTolerantSuccessBody(t *testing.T) {
 	defer srv.Close()
 	c, err := rewardpoints.NewClient(srv.URL, admin, adminPW, rewardpoints.WithHTTPClient(srv.Client()))
 	require.NoError(t, err)
-	res, err := c.AddPoints(t.Context(), req("g", 5))
+	res, _, err := c.AddPoints(t.Context(), req("g", 5))
 	require.NoError(t, err)
 	assert.Equal(t, int64(1425), res.NewTotal, "new_total is read from user meta, which PHP returns as a string")
 	assert.Equal(t, int64(123), res.UserID)
@@ -326,7 +351,7 @@ func TestConcurrentDuplicatesAddOnce(t *testing.T) {
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		wg.Go(func() { results[i], errs[i] = c.AddPoints(t.Context(), req("dup", 10)) })
+		wg.Go(func() { results[i], _, errs[i] = c.AddPoints(t.Context(), req("dup", 10)) })
 	}
 	wg.Wait()
 	sent := 0
@@ -346,10 +371,10 @@ func TestResolveWhileInFlight(t *testing.T) {
 	srv, _ := newFake(t)
 	release := make(chan struct{})
 	started := make(chan struct{})
-	store := &hookStore{Store: rewardpoints.NewMemoryStore(), onCreate: func() { close(started); <-release }}
+	store := &hookStore{Store: newMemoryStore(t), onCreate: func() { close(started); <-release }}
 	c2 := newClient(t, srv, admin, adminPW, rewardpoints.WithStore(store))
 	done := make(chan error)
-	go func() { _, err := c2.AddPoints(context.Background(), req("h", 1)); done <- err }()
+	go func() { _, _, err := c2.AddPoints(context.Background(), req("h", 1)); done <- err }()
 	<-started
 	require.ErrorIs(t, c2.ResolveUnknown(t.Context(), "h", false), rewardpoints.ErrInFlight)
 	close(release)
@@ -361,18 +386,18 @@ func TestStoreFailures(t *testing.T) {
 	srv, _ := newFake(t)
 	boom := errors.New("disk full")
 
-	failCreate := newClient(t, srv, admin, adminPW, rewardpoints.WithStore(&hookStore{Store: rewardpoints.NewMemoryStore(), createErr: boom}))
-	_, err := failCreate.AddPoints(t.Context(), req("i", 1))
+	failCreate := newClient(t, srv, admin, adminPW, rewardpoints.WithStore(&hookStore{Store: newMemoryStore(t), createErr: boom}))
+	_, _, err := failCreate.AddPoints(t.Context(), req("i", 1))
 	require.ErrorIs(t, err, boom)
 	assert.Empty(t, srv.Log(), "nothing is sent unless the operation is recorded first")
 
-	store := &hookStore{Store: rewardpoints.NewMemoryStore(), updateErr: boom}
+	store := &hookStore{Store: newMemoryStore(t), updateErr: boom}
 	failUpdate := newClient(t, srv, admin, adminPW, rewardpoints.WithStore(store))
-	res, err := failUpdate.AddPoints(t.Context(), req("j", 1))
+	res, _, err := failUpdate.AddPoints(t.Context(), req("j", 1))
 	require.ErrorIs(t, err, boom)
 	require.NotNil(t, res, "the points were added: the result comes with the error")
 	assert.Equal(t, int64(1), res.PointsAdded)
-	_, err = failUpdate.AddPoints(t.Context(), req("j", 1))
+	_, _, err = failUpdate.AddPoints(t.Context(), req("j", 1))
 	require.ErrorIs(t, err, rewardpoints.ErrOutcomeUnknown, "still pending: a retry does not add again")
 	assert.Len(t, srv.Log(), 1)
 }
@@ -380,11 +405,11 @@ func TestStoreFailures(t *testing.T) {
 func TestDoneOperationWithoutResultReplays(t *testing.T) {
 	t.Parallel()
 	srv, _ := newFake(t)
-	store := rewardpoints.NewMemoryStore()
+	store := newMemoryStore(t)
 	_, _, err := store.Create(t.Context(), rewardpoints.Operation{ID: "k", UserID: customer, Points: 3, Message: "Spring bonus", State: rewardpoints.StateDone})
 	require.NoError(t, err)
 	c := newClient(t, srv, admin, adminPW, rewardpoints.WithStore(store))
-	res, err := c.AddPoints(t.Context(), req("k", 3))
+	res, _, err := c.AddPoints(t.Context(), req("k", 3))
 	require.NoError(t, err)
 	assert.True(t, res.Replayed)
 	assert.True(t, res.TotalUnknown)
@@ -394,12 +419,12 @@ func TestDoneOperationWithoutResultReplays(t *testing.T) {
 func TestOperationIDInMessage(t *testing.T) {
 	t.Parallel()
 	srv, c := newFake(t, rewardpoints.WithOperationIDInMessage())
-	_, err := c.AddPoints(t.Context(), req("order-9", 2))
+	_, _, err := c.AddPoints(t.Context(), req("order-9", 2))
 	require.NoError(t, err)
 	require.Len(t, srv.Log(), 1)
 	assert.Equal(t, "Spring bonus [op:order-9]", srv.Log()[0].Message)
 	// A retry compares the caller's message, not the tagged one.
-	res, err := c.AddPoints(t.Context(), req("order-9", 2))
+	res, _, err := c.AddPoints(t.Context(), req("order-9", 2))
 	require.NoError(t, err)
 	assert.True(t, res.Replayed)
 }
@@ -409,7 +434,7 @@ func TestCanceledContextSendsNothing(t *testing.T) {
 	srv, c := newFake(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	_, err := c.AddPoints(ctx, req("l", 1))
+	_, _, err := c.AddPoints(ctx, req("l", 1))
 	require.ErrorIs(t, err, context.Canceled)
 	_, stored, _ := c.Operation(t.Context(), "l")
 	assert.False(t, stored)
@@ -459,9 +484,10 @@ func TestServerInvalidPointsIsTypedAndForgotten(t *testing.T) {
 	defer srv.Close()
 	c, err := rewardpoints.NewClient(srv.URL, admin, adminPW, rewardpoints.WithHTTPClient(srv.Client()))
 	require.NoError(t, err)
-	_, err = c.AddPoints(t.Context(), req("m", 1))
+	_, _, err = c.AddPoints(t.Context(), req("m", 1))
 	require.ErrorIs(t, err, rewardpoints.ErrInvalidPoints)
-	require.ErrorIs(t, err, rewardpoints.ErrInvalidParam)
+	require.ErrorIs(t, err, rewardpoints.ErrBadRequest)
+	assert.NotErrorIs(t, err, rewardpoints.ErrInvalidArgument, "the server refused it, not the client")
 	assert.NotErrorIs(t, err, rewardpoints.ErrInvalidUser)
 	assert.Equal(t, "400 invalid_points: Invalid points.", apiError(t, err).Error())
 	_, stored, _ := c.Operation(t.Context(), "m")

@@ -28,7 +28,7 @@ func BenchmarkAddPoints(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		i++
-		if _, err := c.AddPoints(b.Context(), req(fmt.Sprint("op-", i), 1)); err != nil {
+		if _, _, err := c.AddPoints(b.Context(), req(fmt.Sprint("op-", i), 1)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -37,12 +37,12 @@ func BenchmarkAddPoints(b *testing.B) {
 // BenchmarkAddPointsReplay is a retry of a done operation: answered from the store, nothing sent.
 func BenchmarkAddPointsReplay(b *testing.B) {
 	_, c := benchClient(b)
-	if _, err := c.AddPoints(b.Context(), req("op", 1)); err != nil {
+	if _, _, err := c.AddPoints(b.Context(), req("op", 1)); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if res, err := c.AddPoints(b.Context(), req("op", 1)); err != nil || !res.Replayed {
+		if res, _, err := c.AddPoints(b.Context(), req("op", 1)); err != nil || !res.Replayed {
 			b.Fatal(err)
 		}
 	}

@@ -1,13 +1,12 @@
 package rewardpoints
 
 import (
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 
+	"github.com/loyalsync/loyalsync/internal/rest"
 	"github.com/loyalsync/loyalsync/internal/wp"
 )
 
@@ -19,9 +18,20 @@ var (
 	// ErrInvalidPoints: 400 invalid_points, or points the client rejected before sending (not
 	// positive: the API only adds).
 	ErrInvalidPoints = errors.New("rewardpoints: invalid points")
-	// ErrInvalidParam: any 400, or any argument the client rejected before sending. It matches
-	// ErrInvalidUser and ErrInvalidPoints errors too.
-	ErrInvalidParam = errors.New("rewardpoints: invalid parameter")
+	// ErrBadRequest: any 400 from the server, invalid_user and invalid_points included.
+	ErrBadRequest = errors.New("rewardpoints: bad request")
+	// ErrInvalidArgument: an argument the client rejected before sending anything or touching the
+	// operation store; the error is a *ParamError.
+	ErrInvalidArgument = errors.New("rewardpoints: invalid argument")
+	// ErrTransport: no usable HTTP response (network error, unreadable body); the error is a
+	// *TransportError. AddPoints reports it inside an *OutcomeUnknownError unless the request
+	// certainly never reached the server.
+	ErrTransport = errors.New("rewardpoints: transport error")
+	// ErrDecode: a 2xx response whose body could not be decoded; the error is a *DecodeError.
+	ErrDecode = errors.New("rewardpoints: decode error")
+	// ErrNotFound: 404. The add-points API has a single route, so a 404 is always a missing route
+	// (ErrNoRoute matches too).
+	ErrNotFound = errors.New("rewardpoints: not found")
 	// ErrUnauthorized: 401, WordPress did not log the user in.
 	ErrUnauthorized = errors.New("rewardpoints: unauthorized")
 	// ErrForbidden: 403, the user lacks the manage_woocommerce capability.
@@ -93,13 +103,13 @@ func (e *APIError) Is(target error) bool {
 		return e.Code == "invalid_user"
 	case ErrInvalidPoints:
 		return e.Code == "invalid_points"
-	case ErrInvalidParam:
+	case ErrBadRequest:
 		return e.StatusCode == http.StatusBadRequest
 	case ErrUnauthorized:
 		return e.StatusCode == http.StatusUnauthorized
 	case ErrForbidden:
 		return e.StatusCode == http.StatusForbidden
-	case ErrNoRoute:
+	case ErrNoRoute, ErrNotFound:
 		return e.StatusCode == http.StatusNotFound
 	case ErrRateLimited:
 		return e.StatusCode == http.StatusTooManyRequests
@@ -110,8 +120,8 @@ func (e *APIError) Is(target error) bool {
 }
 
 // ParamError is an argument the client rejected before sending anything or touching the
-// operation store. It matches ErrInvalidParam, and ErrInvalidUser or ErrInvalidPoints for those
-// parameters.
+// operation store. It matches ErrInvalidArgument, and ErrInvalidUser or ErrInvalidPoints for
+// those parameters.
 type ParamError struct {
 	Param  string // "user_id", "points", "message" or "operation id"
 	Value  string
@@ -120,13 +130,13 @@ type ParamError struct {
 
 // Error names the parameter, its value and why it was rejected.
 func (e *ParamError) Error() string {
-	return fmt.Sprintf("rewardpoints: invalid %s %q: %s", e.Param, e.Value, e.Reason)
+	return fmt.Sprintf("invalid %s %q: %s", e.Param, e.Value, e.Reason)
 }
 
-// Is matches ErrInvalidParam, and ErrInvalidUser or ErrInvalidPoints by parameter.
+// Is matches ErrInvalidArgument, and ErrInvalidUser or ErrInvalidPoints by parameter.
 func (e *ParamError) Is(target error) bool {
 	switch target {
-	case ErrInvalidParam:
+	case ErrInvalidArgument:
 		return true
 	case ErrInvalidUser:
 		return e.Param == "user_id"
@@ -186,18 +196,24 @@ func (e *MismatchError) Error() string {
 // Is reports whether target is ErrOperationMismatch.
 func (e *MismatchError) Is(target error) bool { return target == ErrOperationMismatch }
 
+// TransportError is a request that got no usable HTTP response after the retries allowed. Its
+// Attempts says how often it was sent, and MayHaveReachedServer whether it may have been applied.
+// It matches ErrTransport.
+type TransportError = rest.TransportError
+
+// DecodeError is a 2xx response whose body did not decode into the expected type; Body keeps it.
+// It matches ErrDecode.
+type DecodeError = rest.DecodeError
+
 // notApplied reports whether err proves that the server did not add the points: it answered with
 // a 4xx (validation, authentication, a missing route and rate limits all come before the add), or
-// the connection failed before the request could be sent (DNS, connect, TLS handshake).
+// no attempt can have been processed (each failed before it was sent — DNS, connect, TLS
+// handshake — or was answered with 429).
 func notApplied(err error) bool {
 	var ae *APIError
 	if errors.As(err, &ae) {
 		return ae.StatusCode >= 400 && ae.StatusCode < 500
 	}
-	var dnsErr *net.DNSError
-	var opErr *net.OpError
-	var certErr *tls.CertificateVerificationError
-	var recErr tls.RecordHeaderError
-	return errors.As(err, &dnsErr) || (errors.As(err, &opErr) && opErr.Op == "dial") ||
-		errors.As(err, &certErr) || errors.As(err, &recErr)
+	var te *TransportError
+	return errors.As(err, &te) && !te.MayHaveReachedServer()
 }

@@ -18,7 +18,13 @@ import (
 
 func TestMemoryStoreConformance(t *testing.T) {
 	t.Parallel()
-	rewardpointstest.TestStore(t, func(*testing.T) rewardpoints.Store { return rewardpoints.NewMemoryStore() })
+	rewardpointstest.TestStore(t, func(t *testing.T) rewardpoints.Store {
+		s, err := rewardpoints.NewMemoryStore()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
 }
 
 type answer struct {
