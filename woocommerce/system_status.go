@@ -61,21 +61,25 @@ type StatusDatabase struct {
 
 // StatusPlugin is an active plugin.
 type StatusPlugin struct {
-	Plugin           string `json:"plugin"`
-	Name             string `json:"name"`
-	Version          string `json:"version"`
-	VersionLatest    string `json:"version_latest"`
-	URL              string `json:"url"`
-	AuthorName       string `json:"author_name"`
-	AuthorURL        string `json:"author_url"`
-	NetworkActivated bool   `json:"network_activated"`
+	Plugin  string `json:"plugin"`
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	// VersionLatest is the newest version WordPress knows of; see StatusTheme.VersionLatest.
+	VersionLatest    FlexString `json:"version_latest"`
+	URL              string     `json:"url"`
+	AuthorName       string     `json:"author_name"`
+	AuthorURL        string     `json:"author_url"`
+	NetworkActivated bool       `json:"network_activated"`
 }
 
 // StatusTheme is the active theme.
 type StatusTheme struct {
-	Name                  string          `json:"name"`
-	Version               string          `json:"version"`
-	VersionLatest         string          `json:"version_latest"`
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	// VersionLatest is the newest version WordPress knows of, or "0" when it could not look the
+	// theme up (custom, premium and child themes, or no network): WooCommerce then sends the
+	// number 0 instead of a string. ParentVersionLatest likewise.
+	VersionLatest         FlexString      `json:"version_latest"`
 	AuthorURL             string          `json:"author_url"`
 	IsChildTheme          bool            `json:"is_child_theme"`
 	HasWooCommerceSupport bool            `json:"has_woocommerce_support"`
@@ -84,7 +88,7 @@ type StatusTheme struct {
 	Overrides             json.RawMessage `json:"overrides"`
 	ParentName            string          `json:"parent_name"`
 	ParentVersion         string          `json:"parent_version"`
-	ParentVersionLatest   string          `json:"parent_version_latest"`
+	ParentVersionLatest   FlexString      `json:"parent_version_latest"`
 	ParentAuthorURL       string          `json:"parent_author_url"`
 }
 

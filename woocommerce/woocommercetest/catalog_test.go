@@ -382,6 +382,13 @@ func TestSystemStatus(t *testing.T) {
 	assert.Equal(t, "SEK", st.Settings.Currency)
 	assert.Equal(t, 0, int(st.Settings.NumberOfDecimals))
 	assert.Equal(t, srv.HomeURL(), st.Environment.HomeURL)
+	assert.Regexp(t, `^10\.`, st.Environment.Version, "the fake is a WooCommerce 10 store")
+	// A theme WordPress cannot look up has version_latest 0, a JSON number (issue 12, point 17).
+	raw := string(mustGetRaw(t, srv, "system_status"))
+	assert.Contains(t, raw, `"version_latest":0`)
+	assert.Contains(t, raw, `"parent_version_latest":0`)
+	assert.Equal(t, woocommerce.FlexString("0"), st.Theme.VersionLatest)
+	assert.Equal(t, woocommerce.FlexString("0"), st.Theme.ParentVersionLatest)
 
 	id, _ := srv.AddOrder(woocommercetest.Order{Lines: []woocommercetest.Line{{ProductID: mustProduct(t, srv), Total: "12.6"}}})
 	o, _, err := c.Orders.Get(ctxT(t), id)

@@ -269,8 +269,14 @@ func (s *Server) PendingDeliveries() int {
 	return len(s.hooks.queue)
 }
 
-// userAgent is WooCommerce's delivery User-Agent.
-const hookUserAgent = "WooCommerce/9.4.0 Hookshot (WordPress/6.6.2)"
+// The versions the fake reports (a WooCommerce 10 store on WordPress 6.8).
+const (
+	wcVersion = "10.0.2"
+	wpVersion = "6.8.8"
+)
+
+// hookUserAgent is WooCommerce's User-Agent for deliveries and pings alike.
+const hookUserAgent = "WooCommerce/" + wcVersion + " Hookshot (WordPress/" + wpVersion + ")"
 
 // deliver sends one delivery like WC_Webhook::deliver and updates the webhook's failure count.
 func (s *Server) deliver(ctx context.Context, j job) *Delivery {
@@ -327,12 +333,13 @@ func (s *Server) deliver(ctx context.Context, j job) *Delivery {
 // when a delivery fails while the count already exceeds it: the 7th consecutive failure.
 const maxDeliveryFailures = 5
 
-// ping sends deliver_ping's unsigned form post and logs it; only a 200 clears pending_delivery.
+// ping sends deliver_ping's unsigned form post, with the deliveries' User-Agent, and logs it; only
+// a 200 clears pending_delivery.
 func (s *Server) ping(ctx context.Context, webhookID int64, url string) {
 	body := []byte("webhook_id=" + strconv.FormatInt(webhookID, 10))
 	h := http.Header{}
 	h["Content-Type"] = []string{"application/x-www-form-urlencoded; charset=UTF-8"}
-	h["User-Agent"] = []string{"WordPress/6.6.2; " + s.HomeURL()}
+	h["User-Agent"] = []string{hookUserAgent}
 	rec := &Delivery{WebhookID: webhookID, Ping: true, URL: url, Header: h, Body: body, At: s.now()}
 	s.post(ctx, url, h, body, rec)
 	s.mu.Lock()

@@ -122,7 +122,7 @@ func (s *Server) renderOrder(tls bool, o *order, dp int) orderJSON {
 	zero := moneyDP(decimal.Zero, dp)
 	id := strconv.FormatInt(o.id, 10)
 	j := orderJSON{
-		ID: o.id, ParentID: o.parentID, Status: o.status, Currency: o.currency, Version: "9.4.0",
+		ID: o.id, ParentID: o.parentID, Status: o.status, Currency: o.currency, Version: wcVersion,
 		DateCreated: s.localDate(o.created), DateModified: s.localDate(o.modified),
 		DiscountTotal: moneyDP(o.discountTotal, dp), DiscountTax: zero, ShippingTotal: moneyDP(o.shippingTotal, dp),
 		ShippingTax: zero, CartTax: zero, Total: moneyDP(o.total, dp), TotalTax: zero, CustomerID: o.customerID,

@@ -12,7 +12,7 @@ func (s *Server) getSystemStatus(c *call) (int, any, *wpError) {
 	tz := s.cfg.loc.String()
 	return http.StatusOK, map[string]any{
 		"environment": map[string]any{
-			"home_url": home, "site_url": home, "store_id": "", "version": "9.4.0", "wp_version": "6.6.2",
+			"home_url": home, "site_url": home, "store_id": "", "version": wcVersion, "wp_version": wpVersion,
 			"wp_multisite": false, "wp_memory_limit": 268435456, "wp_debug_mode": false, "wp_cron": true,
 			"language": "en_US", "external_object_cache": nil, "server_info": "loyalsync woocommercetest",
 			"php_version": "8.2.0", "php_post_max_size": 8388608, "php_max_execution_time": 30,
@@ -28,22 +28,26 @@ func (s *Server) getSystemStatus(c *call) (int, any, *wpError) {
 			"remote_get_response": 200,
 		},
 		"database": map[string]any{
-			"wc_database_version": "9.4.0", "database_prefix": "wp_", "maxmind_geoip_database": "",
+			"wc_database_version": wcVersion, "database_prefix": "wp_", "maxmind_geoip_database": "",
 			"database_tables": map[string]any{"woocommerce": map[string]bool{"wp_woocommerce_api_keys": true}, "other": map[string]bool{}},
 			"database_size":   map[string]any{"data": 1.0, "index": 1.0},
 		},
 		"active_plugins": []map[string]any{{
-			"plugin": "woocommerce/woocommerce.php", "name": "WooCommerce", "version": "9.4.0",
-			"version_latest": "9.4.0", "url": "https://woocommerce.com/", "author_name": "Automattic",
+			"plugin": "woocommerce/woocommerce.php", "name": "WooCommerce", "version": wcVersion,
+			"version_latest": wcVersion, "url": "https://woocommerce.com/", "author_name": "Automattic",
 			"author_url": "https://woocommerce.com", "network_activated": false,
 		}},
 		"inactive_plugins":   []any{},
 		"dropins_mu_plugins": map[string]any{"dropins": []any{}, "mu_plugins": []any{}},
+		// A child theme, as many shops run. WC_Admin_Status::get_latest_theme_version answers the
+		// number 0 when WordPress cannot look a theme up (custom, premium or child themes, or no
+		// network, as here), a version string otherwise; parent_* are "" without a parent theme.
 		"theme": map[string]any{
-			"name": "Storefront", "version": "4.6.0", "version_latest": "4.6.0", "author_url": "https://woocommerce.com/",
-			"is_child_theme": false, "is_block_theme": false, "has_woocommerce_support": true,
+			"name": "Storefront Child", "version": "1.0.0", "version_latest": 0, "author_url": "",
+			"is_child_theme": true, "is_block_theme": false, "has_woocommerce_support": true,
 			"has_woocommerce_file": false, "has_outdated_templates": false, "overrides": []any{},
-			"parent_name": "", "parent_version": "", "parent_version_latest": "", "parent_author_url": "",
+			"parent_name": "Storefront", "parent_version": "4.6.0", "parent_version_latest": 0,
+			"parent_author_url": "https://woocommerce.com/",
 		},
 		"settings": map[string]any{
 			"api_enabled": true, "force_ssl": false, "currency": s.cfg.currency,

@@ -98,6 +98,7 @@ func TestWebhookCRUDAndPing(t *testing.T) {
 	assert.Equal(t, "webhook_id="+itoa(w.ID), string(got[0].body))
 	assert.Empty(t, got[0].header.Get("X-WC-Webhook-Signature"))
 	assert.Empty(t, got[0].header.Get("X-WC-Webhook-Topic"))
+	assert.Regexp(t, `^WooCommerce/10\.\d+\.\d+ Hookshot \(WordPress/[\d.]+\)$`, got[0].header.Get("User-Agent"), "deliver_ping's User-Agent")
 	id, ok := woocommerce.IsPing(got[0].header, got[0].body)
 	assert.True(t, ok)
 	assert.Equal(t, w.ID, id)
