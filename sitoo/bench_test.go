@@ -79,3 +79,44 @@ func BenchmarkListAllProducts(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRateLimitedBurst lists 80 products one per request against a fake limited to 20
+// requests per second (a token bucket of 20), on the real clock, with the client pacing itself
+// only by the X-Rate-Limit-* headers: about 3 s per listing. Besides time per listing it reports:
+//
+//   - allowed-rate-%: requests admitted against what the bucket allowed between the first and the
+//     last admitted request (a full bucket plus the refill), on the fake's clock;
+//   - 429s/op: requests the fake answered 429 (the client retries them; none reach the caller).
+//
+// TestRateLimitBurstPacedByHeaders checks the counts; this measures how close to the allowed
+// rate the pacing gets on this machine.
+func BenchmarkRateLimitedBurst(b *testing.B) {
+	const perSecond, burst, requests = 20, 20, 80
+	var ratio float64
+	var limited, runs int
+	for b.Loop() {
+		srv := sitootest.NewServer(sitootest.WithRateLimit(perSecond, burst))
+		srv.SeedProducts(1, requests)
+		c, err := srv.NewClient()
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for _, err := range c.Site(1).Products.All(b.Context(), &sitoo.ProductListOptions{ListOptions: sitoo.ListOptions{Num: 1}}) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		srv.Close()
+		st := srv.RateLimitStats()
+		if n != requests || st.Allowed != requests {
+			b.Fatalf("listed %d, admitted %d; want %d", n, st.Allowed, requests)
+		}
+		ratio += float64(st.Allowed) / st.Capacity()
+		limited += st.Limited
+		runs++
+	}
+	b.ReportMetric(100*ratio/float64(runs), "allowed-rate-%")
+	b.ReportMetric(float64(limited)/float64(runs), "429s/op")
+}

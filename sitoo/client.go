@@ -88,6 +88,12 @@ func WithRateLimit(perSecond float64, burst int) Option {
 // retry; a longer one returns the 429 to the caller (ErrRateLimited). Default 2 minutes.
 func WithMaxRetryAfter(d time.Duration) Option { return restOption(rest.WithMaxRetryAfter(d)) }
 
+// WithClock makes the client read the time from now: to pace requests by Sitoo's
+// X-Rate-Limit-* headers and to turn a reset or Retry-After into a wait. Waits are real timers,
+// so the clock must advance at least as fast as real time; tests share one with the fake
+// (sitootest.WithClock). nil is an error.
+func WithClock(now func() time.Time) Option { return restOption(rest.WithClock(now)) }
+
 // WithPageSize sets the "num" used by List and All when the options leave it zero.
 func WithPageSize(n int) Option {
 	return func(o *options) error {

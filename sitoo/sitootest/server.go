@@ -77,9 +77,17 @@ func WithSites(ids ...int64) Option {
 	return func(c *config) { c.sites = append([]int64(nil), ids...) }
 }
 
-// WithClock makes the server read the time from now for the dates it sets (datecreated,
-// orderdate, ...). The rate limiter always uses the real clock.
-func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+// WithClock makes the server read the time from now: for the dates it sets (datecreated,
+// orderdate, ...) and for the rate limiter's token bucket, which refills as this clock advances.
+// Give the client the same clock (sitoo.WithClock) to test pacing without depending on how fast
+// the machine is. nil keeps the real clock.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) {
+		if now != nil {
+			c.now = now
+		}
+	}
+}
 
 // WithRateLimit limits requests with a token bucket of burst tokens refilled at perSecond. A
 // request finding no token is answered 429 with Retry-After (whole seconds until a token is
@@ -117,7 +125,7 @@ func NewServer(opts ...Option) *Server {
 		cfg: cfg, faults: &faults.Injector{}, prefix: "/v2/accounts/" + cfg.accountID + "/",
 	}
 	if cfg.rate > 0 && cfg.burst > 0 {
-		s.limiter = newBucket(cfg.rate, cfg.burst, time.Now)
+		s.limiter = newBucket(cfg.rate, cfg.burst, cfg.now)
 	}
 	s.st = newState(cfg.sites)
 	s.routes = routes(s)
