@@ -44,6 +44,8 @@ type Connector struct {
 	allowHTTP      bool
 	clientOpts     []woocommerce.Option
 	maxBody        int64
+	bodies         byteBudget  // bytes of delivery bodies being read
+	warnings       warnLimiter // failed-delivery warnings per connection
 
 	connectMu sync.Mutex // serialises Connect, Pause, Resume and Disconnect in this process
 
@@ -73,6 +75,7 @@ type settings struct {
 	clientOpts      []woocommerce.Option
 	engineOpts      []loyalty.Option
 	maxBody         int64
+	maxBodyMemory   int64
 }
 
 // Option configures a Connector.
@@ -210,13 +213,27 @@ func WithEngineOptions(opts ...loyalty.Option) Option {
 }
 
 // WithMaxWebhookBody sets the largest delivery body Handler reads (default
-// woocommerce.DefaultMaxWebhookBody); larger deliveries get 413.
+// DefaultMaxWebhookBody, 1 MiB); larger deliveries get 413 without being read further.
 func WithMaxWebhookBody(n int64) Option {
 	return func(s *settings) error {
 		if n <= 0 {
 			return errors.New("wooconnect: WithMaxWebhookBody: must be positive")
 		}
 		s.maxBody = n
+		return nil
+	}
+}
+
+// WithMaxWebhookMemory bounds the bytes the bodies of all deliveries being read at once may
+// hold (default DefaultMaxWebhookMemory, 32 MiB). Each delivery reserves its Content-Length
+// (the body limit when it has none) before it is read; one that does not fit is answered 503
+// with Retry-After. It must be at least the body limit.
+func WithMaxWebhookMemory(n int64) Option {
+	return func(s *settings) error {
+		if n <= 0 {
+			return errors.New("wooconnect: WithMaxWebhookMemory: must be positive")
+		}
+		s.maxBodyMemory = n
 		return nil
 	}
 }
@@ -232,7 +249,7 @@ func New(store loyalty.Store, conns ConnectionStore, opts ...Option) (*Connector
 		return nil, errors.New("wooconnect: New: nil loyalty store or connection store")
 	}
 	st := settings{clock: systemClock{}, logger: slog.New(slog.DiscardHandler), random: rand.Reader,
-		maxBody: woocommerce.DefaultMaxWebhookBody}
+		maxBody: DefaultMaxWebhookBody, maxBodyMemory: DefaultMaxWebhookMemory}
 	for _, o := range opts {
 		if o == nil {
 			continue
@@ -246,6 +263,9 @@ func New(store loyalty.Store, conns ConnectionStore, opts ...Option) (*Connector
 	}
 	if st.webhookURL == "" {
 		return nil, errors.New("wooconnect: New: WithWebhookURL is required")
+	}
+	if st.maxBodyMemory < st.maxBody {
+		return nil, fmt.Errorf("wooconnect: New: WithMaxWebhookMemory (%d) is below the body limit (%d)", st.maxBodyMemory, st.maxBody)
 	}
 	seal, err := newSealer(st.encKey, st.random)
 	if err != nil {
@@ -272,6 +292,7 @@ func New(store loyalty.Store, conns ConnectionStore, opts ...Option) (*Connector
 		conns: conns, seal: seal, links: links, log: st.logger, clock: st.clock, random: st.random,
 		sender: st.sender, business: st.business, webhookURL: st.webhookURL, redeemURL: st.redeemURL,
 		unsubscribeURL: st.unsubscribeURL, allowHTTP: st.allowHTTP, clientOpts: st.clientOpts, maxBody: st.maxBody,
+		bodies: byteBudget{max: st.maxBodyMemory},
 		clients: map[string]cachedClient{},
 	}
 	engOpts := append([]loyalty.Option{loyalty.WithClock(st.clock), loyalty.WithLogger(st.logger)}, st.engineOpts...)

@@ -1,10 +1,10 @@
 package wooconnect
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"path"
 	"strconv"
@@ -30,7 +30,8 @@ type DeliveryResponse struct {
 // Handler returns the webhook endpoint. Mount it at the URL given to WithWebhookURL (with
 // http.StripPrefix or a pattern ending in "/"): the last path segment names the connection.
 //
-// For each POST it reads at most the body limit (413 above), answers WooCommerce's unsigned
+// For each POST it reads at most the body limit (413 above; 503 when the bodies being read at
+// once would exceed the memory budget, see WithMaxWebhookMemory), answers WooCommerce's unsigned
 // creation ping with 200, verifies X-WC-Webhook-Signature with the connection's secret and
 // hands order payloads to the engine. Answers:
 //
@@ -73,16 +74,8 @@ func (c *Connector) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "connection disconnected", http.StatusGone)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, c.maxBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			c.fail(ctx, rec, loyalty.DeliveryFailure{Store: rec.StoreURL,
-				Reason: "delivery body larger than " + strconv.FormatInt(c.maxBody, 10) + " bytes"})
-			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "cannot read body", http.StatusBadRequest)
+	body, status := c.readBody(w, r, rec)
+	if status != 0 {
 		return
 	}
 	if _, ok := woocommerce.IsPing(r.Header, body); ok {
@@ -135,12 +128,54 @@ func (c *Connector) serveWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// fail records a failed receipt for a delivery that never reached the engine.
+// readBody reads a delivery's body within the body limit and the memory budget. When it cannot,
+// it answers the request and returns the status it answered: 413 for a body over the limit, 503
+// when the budget is spent, 400 for a body that could not be read.
+func (c *Connector) readBody(w http.ResponseWriter, r *http.Request, rec ConnectionRecord) ([]byte, int) {
+	ctx := r.Context()
+	tooBig := func() ([]byte, int) {
+		c.fail(ctx, rec, loyalty.DeliveryFailure{Store: rec.StoreURL,
+			Reason: "delivery body larger than " + strconv.FormatInt(c.maxBody, 10) + " bytes"})
+		http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+		return nil, http.StatusRequestEntityTooLarge
+	}
+	if r.ContentLength > c.maxBody {
+		return tooBig()
+	}
+	reserve := c.maxBody
+	if r.ContentLength >= 0 {
+		reserve = r.ContentLength
+	}
+	if !c.bodies.reserve(reserve) {
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "too many deliveries in flight", http.StatusServiceUnavailable)
+		return nil, http.StatusServiceUnavailable
+	}
+	defer c.bodies.release(reserve)
+	buf := bytes.NewBuffer(make([]byte, 0, min(reserve, c.maxBody)+1))
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, c.maxBody))
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return tooBig()
+	case err != nil:
+		http.Error(w, "cannot read body", http.StatusBadRequest)
+		return nil, http.StatusBadRequest
+	}
+	return buf.Bytes(), 0
+}
+
+// fail records a failed receipt for a delivery that never reached the engine (the engine
+// aggregates repeated failures) and logs a warning, at most one per connection per minute
+// with the number held back.
 func (c *Connector) fail(ctx context.Context, rec ConnectionRecord, f loyalty.DeliveryFailure) {
 	if err := c.eng.RecordDeliveryFailure(ctx, rec.ProgramID, f); err != nil {
 		c.log.WarnContext(ctx, "wooconnect: record failed delivery", "connection", rec.ID, "err", err)
 	}
-	c.log.WarnContext(ctx, "wooconnect: delivery failed", "connection", rec.ID, "reason", f.Reason)
+	if ok, held := c.warnings.allow(rec.ID, c.now()); ok {
+		c.log.WarnContext(ctx, "wooconnect: delivery failed", "connection", rec.ID, "reason", f.Reason,
+			"similar_warnings_held_back", held)
+	}
 }
 
 // OrderEvent translates a WooCommerce order into the engine's event: the order id, status,
