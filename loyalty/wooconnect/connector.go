@@ -292,7 +292,7 @@ func New(store loyalty.Store, conns ConnectionStore, opts ...Option) (*Connector
 		conns: conns, seal: seal, links: links, log: st.logger, clock: st.clock, random: st.random,
 		sender: st.sender, business: st.business, webhookURL: st.webhookURL, redeemURL: st.redeemURL,
 		unsubscribeURL: st.unsubscribeURL, allowHTTP: st.allowHTTP, clientOpts: st.clientOpts, maxBody: st.maxBody,
-		bodies: byteBudget{max: st.maxBodyMemory},
+		bodies:  byteBudget{max: st.maxBodyMemory},
 		clients: map[string]cachedClient{},
 	}
 	engOpts := append([]loyalty.Option{loyalty.WithClock(st.clock), loyalty.WithLogger(st.logger)}, st.engineOpts...)
