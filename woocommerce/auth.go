@@ -108,15 +108,19 @@ func authHint(a authMethod, status int, code, message string) string {
 	switch code {
 	case "woocommerce_rest_cannot_view", "woocommerce_rest_cannot_create", "woocommerce_rest_cannot_edit",
 		"woocommerce_rest_cannot_delete", "woocommerce_rest_cannot_batch":
-		// The request arrived anonymous: the credentials were not seen at all.
+		// The request arrived anonymous: WooCommerce did not accept the credentials as a user.
 		switch a {
 		case authBasic:
-			return "WooCommerce did not see the credentials. Either the web server strips the Authorization header " +
+			return "WooCommerce treated the request as anonymous. Most likely the consumer key is unknown to this store " +
+				"(with Basic or query-string credentials WooCommerce ignores an unknown key instead of rejecting it): check " +
+				"the key and that it was created on this site. Otherwise the web server strips the Authorization header " +
 				"(common with Apache and PHP as CGI/FastCGI: use WithQueryStringAuth), or WordPress does not consider the " +
 				"request HTTPS (a TLS-terminating proxy it does not trust), in which case it only accepts OAuth 1.0a"
 		case authQueryString:
-			return "WooCommerce did not accept the query-string credentials: WordPress probably does not consider the " +
-				"request HTTPS (a TLS-terminating proxy it does not trust), and then only accepts OAuth 1.0a"
+			return "WooCommerce treated the request as anonymous. Most likely the consumer key is unknown to this store " +
+				"(WooCommerce ignores an unknown key instead of rejecting it): check the key and that it was created on this " +
+				"site. Otherwise WordPress does not consider the request HTTPS (a TLS-terminating proxy it does not trust), " +
+				"and then only accepts OAuth 1.0a"
 		default:
 			return "WooCommerce did not see the OAuth parameters: check that the store URL is the site's home URL " +
 				"and that nothing strips the Authorization header"
@@ -128,14 +132,17 @@ func authHint(a authMethod, status int, code, message string) string {
 		case strings.Contains(message, "Consumer secret is invalid"):
 			return "the consumer secret does not match the key"
 		case strings.Contains(message, "Invalid signature"):
-			return "the OAuth signature did not match: the store URL must be exactly the site's home URL (scheme, www., " +
-				"sub-directory), and plugins that rewrite the request URL break signatures"
+			return "the consumer secret is most likely wrong (WooCommerce reports a wrong secret as a signature " +
+				"mismatch under OAuth). Otherwise the store URL is not exactly the site's home URL (scheme, www., " +
+				"sub-directory), or a plugin rewrites the request URL"
 		case strings.Contains(message, "timestamp"):
 			return "the server rejected the OAuth timestamp: the clocks of client and server differ by more than 15 minutes"
 		case strings.Contains(message, "nonce"):
 			return "the server saw this OAuth nonce before (a replayed request)"
-		case strings.Contains(message, "permissions"):
-			return "the API key lacks the permission for this request: writes need a key with write or read_write access"
+		case isKeyPermission(status, code, message):
+			return "the API key's permission does not allow this request (ErrKeyPermission): writes need a key with " +
+				"Write or Read/Write permission, reads one with Read or Read/Write; edit the key under WooCommerce > " +
+				"Settings > Advanced > REST API"
 		}
 		return "check the consumer key and secret"
 	}

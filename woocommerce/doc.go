@@ -64,7 +64,7 @@
 // # Errors
 //
 // A non-2xx response is an *APIError (status, code, message, data.params, raw body); errors.Is
-// matches it against ErrNotFound, ErrUnauthorized, ErrForbidden, ErrRateLimited, ErrInvalidParam,
+// matches it against ErrNotFound, ErrUnauthorized, ErrKeyPermission, ErrForbidden, ErrRateLimited, ErrInvalidParam,
 // ErrAlreadyExists and the other sentinels. Batch methods split work into requests of at most 100
 // items and report the items WooCommerce refused (while answering 200) as a *BatchError next to
 // the successful ones.

@@ -17,9 +17,17 @@ import (
 var (
 	// ErrNotFound: 404, or a "…_invalid_id" code (WooCommerce answers 400 for an unknown id on PUT).
 	ErrNotFound = errors.New("woocommerce: not found")
-	// ErrUnauthorized: 401, credentials missing, unseen or wrong. The APIError's Hint says why.
+	// ErrUnauthorized: 401, credentials missing, unseen or wrong, or a key without the
+	// permission for the request (see ErrKeyPermission). The APIError's Hint says why.
 	ErrUnauthorized = errors.New("woocommerce: unauthorized")
-	// ErrForbidden: 403, e.g. a read-only key used for a write.
+	// ErrKeyPermission: the API key's permission (read, write or read_write) does not allow the
+	// request, e.g. a read-only key used for a write. WooCommerce answers it with 401
+	// woocommerce_rest_authentication_error ("The API key provided does not have write
+	// permissions."), not 403, so it also matches ErrUnauthorized. It is recognised by that
+	// message, so on a site whose language is not English only ErrUnauthorized matches.
+	ErrKeyPermission = errors.New("woocommerce: API key lacks the permission")
+	// ErrForbidden: 403, a valid key whose WordPress user may not do this (a user without the
+	// manage_woocommerce capability, or a role missing the object's capability).
 	ErrForbidden = errors.New("woocommerce: forbidden")
 	// ErrRateLimited: 429 (after the client's own retries gave up).
 	ErrRateLimited = errors.New("woocommerce: rate limited")
@@ -176,9 +184,18 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Is matches the sentinel errors by status and code.
+// Is matches the sentinel errors by status and code (and, for ErrKeyPermission, the message).
 func (e *APIError) Is(target error) bool {
+	if target == ErrKeyPermission {
+		return isKeyPermission(e.StatusCode, e.Code, e.Message)
+	}
 	return classify(e.StatusCode, e.Code, target)
+}
+
+// isKeyPermission recognises WC_REST_Authentication::check_permissions' refusal.
+func isKeyPermission(status int, code, message string) bool {
+	return status == http.StatusUnauthorized && code == "woocommerce_rest_authentication_error" &&
+		strings.Contains(message, "does not have") && strings.Contains(message, "permissions")
 }
 
 func classify(status int, code string, target error) bool {

@@ -194,7 +194,7 @@ func TestErrorsMatchSentinels(t *testing.T) {
 			var apiErr *APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, tc.code, apiErr.Code)
-			for _, other := range []error{ErrNotFound, ErrUnauthorized, ErrForbidden, ErrRateLimited, ErrInvalidParam,
+			for _, other := range []error{ErrNotFound, ErrUnauthorized, ErrKeyPermission, ErrForbidden, ErrRateLimited, ErrInvalidParam,
 				ErrAlreadyExists, ErrBatchTooLarge, ErrAlreadyTrashed, ErrTrashNotSupported, ErrServer} {
 				if other != tc.is {
 					assert.NotErrorIs(t, err, other)

@@ -138,10 +138,15 @@ func TestKeyPermissions(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, ae.StatusCode)
 	assert.Equal(t, "woocommerce_rest_authentication_error", ae.Code)
 	assert.Equal(t, "The API key provided does not have write permissions.", ae.Message)
+	assert.ErrorIs(t, err, woocommerce.ErrKeyPermission, "a read key writing is told apart")
+	assert.ErrorIs(t, err, woocommerce.ErrUnauthorized, "WooCommerce answers 401")
+	assert.NotErrorIs(t, err, woocommerce.ErrForbidden)
+	assert.Contains(t, ae.Hint, "permission")
 
 	write := clientFor(t, srv, srv.AddKey(woocommercetest.Write))
 	_, _, err = write.Orders.List(ctx, nil)
 	assert.Equal(t, "The API key provided does not have read permissions.", apiError(t, err).Message)
+	assert.ErrorIs(t, err, woocommerce.ErrKeyPermission)
 	_, _, err = write.Coupons.Create(ctx, &woocommerce.CouponRequest{Code: woocommerce.Ptr("x")})
 	require.NoError(t, err)
 
@@ -394,4 +399,28 @@ func TestNonWooCommerceRoutes(t *testing.T) {
 	require.NoError(t, err)
 	resp = send(t, srv, req, nil)
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+}
+
+// The hints name the likely cause of the two failures a new user meets first (issue 12, point
+// 20): Basic auth with an unknown key arrives anonymous (woocommerce_rest_cannot_view), and OAuth
+// with a wrong secret fails as "Invalid signature".
+func TestAuthHintsNameLikelyCause(t *testing.T) {
+	t.Parallel()
+	tlsSrv := woocommercetest.NewServer(woocommercetest.WithTLS())
+	t.Cleanup(tlsSrv.Close)
+	key := tlsSrv.AddKey(woocommercetest.ReadWrite)
+	unknown := clientFor(t, tlsSrv, woocommercetest.Key{ConsumerKey: "ck_unknown", ConsumerSecret: key.ConsumerSecret})
+	_, _, err := unknown.Orders.List(ctxT(t), nil)
+	ae := apiError(t, err)
+	assert.Equal(t, "woocommerce_rest_cannot_view", ae.Code)
+	assert.Contains(t, ae.Hint, "consumer key is unknown")
+
+	srv := woocommercetest.NewServer()
+	t.Cleanup(srv.Close)
+	key = srv.AddKey(woocommercetest.ReadWrite)
+	wrong := clientFor(t, srv, woocommercetest.Key{ConsumerKey: key.ConsumerKey, ConsumerSecret: "cs_wrong"})
+	_, _, err = wrong.Orders.List(ctxT(t), nil)
+	ae = apiError(t, err)
+	assert.Contains(t, ae.Message, "Invalid signature")
+	assert.Contains(t, ae.Hint, "consumer secret is most likely wrong")
 }
