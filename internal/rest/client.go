@@ -244,6 +244,20 @@ func (c *Client) DoHTTP(ctx context.Context, req *http.Request, out any) (*Respo
 	return c.send(ctx, st, rr, out)
 }
 
+// RequestOp names a raw request in errors: "GET /wp-json/wc/v3/reports?period=week", its path and
+// query with credentials redacted, or "request" when req or its URL is nil. A client's Do wraps
+// its errors with it: fmt.Errorf("sitoo: %s: %w", rest.RequestOp(req), err).
+func RequestOp(req *http.Request) string {
+	if req == nil || req.URL == nil {
+		return "request"
+	}
+	method := req.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	return method + " " + redactedPath(req.URL)
+}
+
 // setHeaders sets the library's User-Agent, a JSON Accept header unless one is set, and the
 // Content-Type of a body.
 func (c *Client) setHeaders(h http.Header, contentType string) {

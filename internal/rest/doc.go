@@ -61,7 +61,8 @@
 // ErrServer (5xx), ErrTransport, ErrDecode; API-specific ones are added beside them. Config
 // .DecodeError turns a non-2xx response into the client's *APIError, whose Is method maps statuses
 // to these sentinels. Every error a service method returns names the operation:
-// fmt.Errorf("sitoo: update product %d: %w", id, err).
+// fmt.Errorf("sitoo: update product %d: %w", id, err); a raw call names its request with
+// [RequestOp].
 //
 // Responses. A client's Response is struct{ *http.Response; Body []byte; Attempts int; <its
 // pagination fields> }, built from a [Response] — never embedding it.
@@ -82,11 +83,10 @@
 //	// into out (an io.Writer receives the raw body).
 //	func (c *Client) Do(ctx context.Context, req *http.Request, out any) (*Response, error) {
 //		rr, err := c.rc.DoHTTP(ctx, req, out)
-//		resp := newResponse(rr) // nil for nil
 //		if err != nil {
-//			return resp, fmt.Errorf("sitoo: %s %s: %w", req.Method, req.URL.Path, err)
+//			err = fmt.Errorf("sitoo: %s: %w", rest.RequestOp(req), err)
 //		}
-//		return resp, nil
+//		return newResponse(rr), err // newResponse(nil) is nil
 //	}
 //
 // [Client.DoHTTP] adds credentials only for the base URL's host and applies the retry policy of

@@ -188,3 +188,11 @@ func TestRateLimitedAttemptsWereNotProcessed(t *testing.T) {
 	assert.Equal(t, 2, te.Attempts)
 	assert.False(t, te.MayHaveReachedServer(), "a 429 is rejected before processing; the retry never connected")
 }
+
+func TestRequestOp(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "request", RequestOp(nil))
+	req, err := http.NewRequest("", "https://shop.example.com/wp-json/wc/v3/reports?consumer_secret=cs_x&period=week", nil)
+	require.NoError(t, err)
+	assert.Equal(t, "GET /wp-json/wc/v3/reports?consumer_secret=REDACTED&period=week", RequestOp(req))
+}

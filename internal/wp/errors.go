@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/loyalsync/loyalsync/internal/rest"
 )
 
 // RESTError is the body of a WordPress REST API error:
@@ -25,7 +27,7 @@ func ParseError(status int, body []byte) (e RESTError, ok bool) {
 		Message String          `json:"message"`
 		Data    json.RawMessage `json:"data"`
 	}
-	trimmed := bytes.TrimSpace(StripBOM(body))
+	trimmed := bytes.TrimSpace(rest.StripBOM(body))
 	if len(trimmed) > 0 && trimmed[0] == '{' && json.Unmarshal(trimmed, &w) == nil && (w.Code != "" || w.Message != "") {
 		e = RESTError{Code: string(w.Code), Message: string(w.Message), Data: Raw(w.Data)}
 		ok = true
@@ -35,9 +37,6 @@ func ParseError(status int, body []byte) (e RESTError, ok bool) {
 	}
 	return e, ok
 }
-
-// StripBOM removes a leading UTF-8 byte order mark.
-func StripBOM(b []byte) []byte { return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) }
 
 // NoRouteCode is the code WordPress answers with when no registered route matches: the plugin is
 // inactive, its API is switched off, or permalinks are "Plain".

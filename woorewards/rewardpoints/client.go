@@ -124,13 +124,9 @@ func (c *Client) NewRequest(method, path string, body any) (*http.Request, error
 func (c *Client) Do(ctx context.Context, req *http.Request, out any) (*Response, error) {
 	rr, err := c.rc.DoHTTP(ctx, req, out)
 	if err != nil {
-		op := "do request"
-		if req != nil && req.URL != nil {
-			op = req.Method + " " + req.URL.Path
-		}
-		return newResponse(rr), fmt.Errorf("rewardpoints: %s: %w", op, err)
+		err = fmt.Errorf("rewardpoints: %s: %w", rest.RequestOp(req), err)
 	}
-	return newResponse(rr), nil
+	return newResponse(rr), err
 }
 
 // Option configures a Client. NewClient returns the first error an option reports.
