@@ -3,6 +3,7 @@ package woosync_test
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -50,7 +51,7 @@ func newEnv(t *testing.T, o envOption) *env {
 	e.virtual = e.sitoo.AddWarehouse(1, sitoo.Warehouse{Name: "Web", WarehouseType: sitoo.WarehouseTypeVirtual})
 	e.fifo = e.sitoo.AddWarehouse(1, sitoo.Warehouse{Name: "Store"})
 	e.store = woosync.NewMemoryStore()
-	opts := append([]woosync.Option{woosync.WithEncryptionKey(testKey),
+	opts := append([]woosync.Option{woosync.WithEncryptionKey(testKey), woosync.WithLogger(slog.New(slog.DiscardHandler)),
 		woosync.WithSitooOptions(sitoo.WithHTTPClient(e.sitoo.Client()))}, o.syncer...)
 	e.syncer, err = woosync.New(e.store, e.wc, opts...)
 	require.NoError(t, err)
@@ -77,3 +78,6 @@ func (e *env) connect(change func(*woosync.Settings)) {
 	_, err := e.syncer.Connect(e.ctx, s)
 	require.NoError(e.t, err)
 }
+
+// stock is a SKU's stock in the Virtual warehouse.
+func (e *env) stock(sku string) int64 { return e.sitoo.Stock(1, e.virtual, sku).IntPart() }
