@@ -42,6 +42,31 @@ const (
 	defaultProductFilter               = FetchActive
 )
 
+// keeps reports whether a Sitoo product passes the filter.
+func (f ProductFilter) keeps(p *sitoo.Product) bool {
+	switch f {
+	case FetchAll:
+		return true
+	case FetchActivePOS:
+		return p.ActivePOS
+	case FetchActiveWebshop:
+		return p.Active
+	case FetchInactive:
+		return !p.ActivePOS && !p.Active
+	case FetchInactivePOS:
+		return !p.ActivePOS
+	case FetchInactiveWebshop:
+		return !p.Active
+	}
+	return p.ActivePOS || p.Active // FetchActive
+}
+
+// includesInactive reports whether the Sitoo list must ask for products inactive in both POS
+// and webshop (Sitoo leaves them out by default).
+func (f ProductFilter) includesInactive() bool {
+	return f == FetchAll || f == FetchInactive || f == FetchInactivePOS || f == FetchInactiveWebshop
+}
+
 func (f ProductFilter) valid() bool {
 	switch f {
 	case "", FetchAll, FetchActive, FetchActivePOS, FetchActiveWebshop, FetchInactive, FetchInactivePOS, FetchInactiveWebshop:
