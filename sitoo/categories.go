@@ -46,22 +46,30 @@ type CategoryRequest struct {
 type CategoriesService service
 
 // Get returns one category.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/categories#get-category
 func (s *CategoriesService) Get(ctx context.Context, categoryID int64) (*Category, *Response, error) {
 	return getOne[Category](ctx, s.c, fmt.Sprintf("get category %d", categoryID), sitePath(s.site, "categories", itoa(categoryID)))
 }
 
 // List returns one page of categories.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/categories#get-categories
 func (s *CategoriesService) List(ctx context.Context, opts *ListOptions) ([]Category, *Response, error) {
 	items, resp, err := listOne[Category](ctx, s.c, sitePath(s.site, "categories"), opts)
 	return items, resp, wrapErr("list categories", err)
 }
 
 // All iterates over every category.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/categories#get-categories
 func (s *CategoriesService) All(ctx context.Context, opts *ListOptions) iter.Seq2[Category, error] {
 	return wrapSeq(listAll[Category](ctx, s.c, sitePath(s.site, "categories"), opts), "list categories")
 }
 
 // Create adds a category and returns its id.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/categories
 func (s *CategoriesService) Create(ctx context.Context, c *CategoryRequest) (int64, *Response, error) {
 	if c == nil || c.Title == nil || *c.Title == "" {
 		return 0, nil, fmt.Errorf("sitoo: create category: %w", invalidArg("title is required"))
@@ -70,11 +78,15 @@ func (s *CategoriesService) Create(ctx context.Context, c *CategoryRequest) (int
 }
 
 // Update changes the fields set in c.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/categories#update-category
 func (s *CategoriesService) Update(ctx context.Context, categoryID int64, c *CategoryRequest) (*Response, error) {
 	return s.c.update(ctx, fmt.Sprintf("update category %d", categoryID), sitePath(s.site, "categories", itoa(categoryID)), c)
 }
 
 // Delete removes a category.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/categories#delete-category
 func (s *CategoriesService) Delete(ctx context.Context, categoryID int64) (*Response, error) {
 	return s.c.remove(ctx, fmt.Sprintf("delete category %d", categoryID), sitePath(s.site, "categories", itoa(categoryID)))
 }

@@ -94,26 +94,33 @@ func WithMaxRetryAfter(d time.Duration) Option { return restOption(rest.WithMaxR
 // (sitootest.WithClock). nil is an error.
 func WithClock(now func() time.Time) Option { return restOption(rest.WithClock(now)) }
 
-// WithPageSize sets the "num" used by List and All when the options leave it zero.
+// WithPageSize sets the "num" used by List and All when the options leave it zero. n must be
+// positive.
 func WithPageSize(n int) Option {
 	return func(o *options) error {
 		if n <= 0 {
-			return fmt.Errorf("sitoo: page size must be positive, got %d", n)
+			return fmt.Errorf("WithPageSize: page size must be positive, got %d", n)
 		}
 		o.pageSize = n
 		return nil
 	}
 }
 
-// WithBatchSize sets how many items one batch request carries; longer batches are split.
+// WithBatchSize sets how many items one batch request carries; longer batches are split. n must
+// be positive.
 func WithBatchSize(n int) Option {
 	return func(o *options) error {
 		if n <= 0 {
-			return fmt.Errorf("sitoo: batch size must be positive, got %d", n)
+			return fmt.Errorf("WithBatchSize: batch size must be positive, got %d", n)
 		}
 		o.batchSize = n
 		return nil
 	}
+}
+
+// optionError reports an option's refusal: "sitoo: WithRetry: ... (sitoo: invalid argument)".
+func optionError(err error) error {
+	return fmt.Errorf("sitoo: %w (%w)", err, ErrInvalidArgument)
 }
 
 func restOption(r rest.Option) Option {
@@ -128,18 +135,16 @@ func restOption(r rest.Option) Option {
 // credentials created in Backoffice under Settings → Sitoo REST API, sent with HTTP Basic auth.
 //
 // A test and a live installation are two accounts with unrelated ids: make two clients.
+//
+// Options are applied in order; nil options are ignored. An option given a value it cannot use
+// makes NewClient fail with an error naming the option that matches ErrInvalidArgument.
 func NewClient(baseURL, apiID, password string, opts ...Option) (*Client, error) {
 	if apiID == "" || password == "" {
-		return nil, invalidArg("API ID and password are required")
+		return nil, wrapErr("new client", invalidArg("API ID and password are required"))
 	}
 	o := options{pageSize: DefaultPageSize, batchSize: DefaultBatchSize}
-	for _, opt := range opts {
-		if opt == nil {
-			continue
-		}
-		if err := opt(&o); err != nil {
-			return nil, err
-		}
+	if err := rest.ApplyOptions(&o, opts); err != nil {
+		return nil, optionError(err)
 	}
 	cfg := rest.Config{
 		BaseURL: strings.TrimSuffix(baseURL, "/"),
@@ -150,13 +155,15 @@ func NewClient(baseURL, apiID, password string, opts ...Option) (*Client, error)
 		},
 		DecodeError:          decodeAPIError,
 		RateLimitFromHeaders: rest.ParseRateLimitHeaders, // X-Rate-Limit-*; reset as seconds or epoch
+		ErrTransport:         ErrTransport,
+		ErrDecode:            ErrDecode,
 	}
 	if err := cfg.Apply(o.rest...); err != nil {
-		return nil, fmt.Errorf("sitoo: %w", err)
+		return nil, optionError(err)
 	}
 	rc, err := rest.New(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("sitoo: %w", err)
+		return nil, fmt.Errorf("sitoo: new client: %w (%w)", err, ErrInvalidArgument)
 	}
 	c := &Client{rc: rc, pageSize: o.pageSize, batchSize: o.batchSize}
 	c.Orders = &AccountOrdersService{c: c}
@@ -292,7 +299,36 @@ func (c *Client) do(ctx context.Context, r call, out any) (*Response, error) {
 	resp, err := c.rc.Do(ctx, &rest.Request{
 		Method: r.method, Path: r.path, Query: r.query, Body: r.body, RetrySafe: r.retrySafe,
 	}, out)
-	return newResponse(resp), classify(err)
+	return newResponse(resp), err
+}
+
+// NewRequest builds a request for a Sitoo endpoint the client does not model, to send with Do.
+// path is relative to the account's base URL and may carry a query, e.g.
+// "sites/1/stores.json?num=10"; escape variable segments with url.PathEscape. body is encoded as
+// JSON unless it is nil or a []byte. Credentials are added when the request is sent.
+func (c *Client) NewRequest(method, path string, body any) (*http.Request, error) {
+	req, err := c.rc.NewRequest(method, path, body)
+	if err != nil {
+		return nil, fmt.Errorf("sitoo: new request %s %s: %w", method, path, err)
+	}
+	return req, nil
+}
+
+// Do sends req (from NewRequest) with the client's credentials, retries and pacing, and decodes a
+// 2xx JSON body into out (an io.Writer receives the raw body; nil discards it). GET requests are
+// retried on network errors, 429, 502, 503 and 504; any other method only on 429, since it may
+// have been applied although its response was lost. A non-2xx answer is an *APIError, returned
+// with the Response. Response.TotalCount is left 0: decode the list envelope into out.
+func (c *Client) Do(ctx context.Context, req *http.Request, out any) (*Response, error) {
+	rr, err := c.rc.DoHTTP(ctx, req, out)
+	if err != nil {
+		op := "do request"
+		if req != nil && req.URL != nil {
+			op = req.Method + " " + req.URL.Path
+		}
+		return newResponse(rr), wrapErr(op, err)
+	}
+	return newResponse(rr), nil
 }
 
 // getOne fetches one object; an error names the operation op.
@@ -313,10 +349,14 @@ func (c *Client) create(ctx context.Context, op, path string, query, body any, r
 	}
 	id, ok, err := decodeInt("id", resp.Body)
 	if err != nil || !ok {
-		return 0, resp, wrapErr(op, classify(&DecodeError{Method: http.MethodPost, Path: path, Status: resp.StatusCode, Body: resp.Body,
-			Err: fmt.Errorf("expected the new id, got %q", cut(resp.Body))}))
+		return 0, resp, wrapErr(op, c.decodeError(resp, fmt.Errorf("expected the new id, got %q", cut(resp.Body))))
 	}
 	return id, resp, nil
+}
+
+// decodeError reports a 2xx response the client could not use; it matches ErrDecode.
+func (c *Client) decodeError(resp *Response, err error) *DecodeError {
+	return c.rc.NewDecodeError(&rest.Response{Response: resp.Response, Body: resp.Body, Attempts: resp.Attempts}, err)
 }
 
 // update PUTs a partial object; an error names the operation op. Setting the same fields twice

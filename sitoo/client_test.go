@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -36,12 +37,21 @@ func TestNewClientValidation(t *testing.T) {
 	require.ErrorIs(t, err, sitoo.ErrInvalidArgument)
 	_, err = sitoo.NewClient("not a url", "1-1", "pw")
 	require.Error(t, err)
-	_, err = sitoo.NewClient("https://api.mysitoo.com/v2/accounts/1", "1-1", "pw", sitoo.WithPageSize(0))
-	require.Error(t, err)
-	_, err = sitoo.NewClient("https://api.mysitoo.com/v2/accounts/1", "1-1", "pw", sitoo.WithBatchSize(-1))
-	require.Error(t, err)
-	_, err = sitoo.NewClient("https://api.mysitoo.com/v2/accounts/1", "1-1", "pw", sitoo.WithRateLimit(-1, 1))
-	require.Error(t, err)
+	for name, opt := range map[string]sitoo.Option{
+		"WithPageSize":      sitoo.WithPageSize(0),
+		"WithBatchSize":     sitoo.WithBatchSize(-1),
+		"WithRateLimit":     sitoo.WithRateLimit(-1, 1),
+		"WithRetry":         sitoo.WithRetry(-1, 0, 0),
+		"WithMaxRetryAfter": sitoo.WithMaxRetryAfter(-time.Second),
+		"WithHTTPClient":    sitoo.WithHTTPClient(nil),
+		"WithLogger":        sitoo.WithLogger(nil),
+		"WithUserAgent":     sitoo.WithUserAgent("a\nb"),
+		"WithClock":         sitoo.WithClock(nil),
+	} {
+		_, err = sitoo.NewClient("https://api.mysitoo.com/v2/accounts/1", "1-1", "pw", opt)
+		require.ErrorIs(t, err, sitoo.ErrInvalidArgument, name)
+		assert.True(t, strings.HasPrefix(err.Error(), "sitoo: "+name+": "), err.Error())
+	}
 	c, err := sitoo.NewClient("https://api.mysitoo.com/v2/accounts/1", "1-1", "pw", nil, sitoo.WithRateLimit(5, 5))
 	require.NoError(t, err)
 	assert.Same(t, c.Site(1), c.Site(1), "a site's view is made once")
@@ -272,4 +282,34 @@ func TestWritesAreNotRepeatedAfterServerErrors(t *testing.T) {
 	_, err = c.Site(1).Vouchers.Update(t.Context(), 1, &sitoo.VoucherRequest{VoucherName: sitoo.Ptr("y")})
 	require.ErrorIs(t, err, sitoo.ErrServer)
 	assert.Len(t, rec.requests(), 1+3, "a partial update is idempotent and retried")
+}
+
+func TestRawDoUsesCredentialsAndRetryPolicy(t *testing.T) {
+	t.Parallel()
+	rec, c := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})
+	req, err := c.NewRequest(http.MethodGet, "sites/1/stores.json?num=5", nil)
+	require.NoError(t, err)
+	resp, err := c.Do(t.Context(), req, nil)
+	require.ErrorIs(t, err, sitoo.ErrServer)
+	assert.Contains(t, err.Error(), "sitoo: GET /v2/accounts/10020/sites/1/stores.json: ")
+	require.NotNil(t, resp)
+	assert.Equal(t, 3, resp.Attempts, "a GET is retried")
+	got := rec.requests()
+	require.Len(t, got, 3)
+	user, pass, ok := got[0].BasicAuth()
+	assert.True(t, ok)
+	assert.Equal(t, "10020-140", user)
+	assert.Equal(t, "s3cret", pass)
+	assert.Equal(t, "5", got[0].URL.Query().Get("num"))
+
+	req, err = c.NewRequest(http.MethodPost, "sites/1/stores.json", map[string]string{"name": "x"})
+	require.NoError(t, err)
+	_, err = c.Do(t.Context(), req, nil)
+	require.ErrorIs(t, err, sitoo.ErrServer)
+	assert.Len(t, rec.requests(), 3+1, "a POST is sent once")
+
+	_, err = c.NewRequest(http.MethodGet, "/absolute", nil)
+	require.Error(t, err)
 }

@@ -71,6 +71,21 @@
 // were made), ErrDecode for a 2xx body that could not be decoded (a *DecodeError). Arguments the
 // client refuses before sending anything wrap ErrInvalidArgument.
 //
+// # Raw requests
+//
+// An endpoint or field the library does not model (stores, sales taxes, custom attributes, ...) is
+// reachable with Client.NewRequest and Client.Do, which add the credentials, retries and pacing
+// of the other calls. Each service method's documentation links Sitoo's reference for its
+// endpoint (https://developer.sitoo.com/api-reference/).
+//
+// # Options
+//
+// The common options have the same names and meaning in every loyalsync client: WithHTTPClient,
+// WithLogger, WithUserAgent, WithRetry, WithRateLimit, WithMaxRetryAfter and WithClock; WithPageSize
+// and WithBatchSize are Sitoo's own. Nil options are ignored; an option given a value it cannot
+// use makes NewClient fail with ErrInvalidArgument. WithClock (with sitootest.WithClock on the
+// fake) lets tests drive pacing without depending on the machine's speed.
+//
 // # Rate limits
 //
 // Sitoo answers 429 Too Many Requests when a client goes too fast; it does not document its

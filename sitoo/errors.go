@@ -185,28 +185,6 @@ type TransportError = rest.TransportError
 // It matches ErrDecode.
 type DecodeError = rest.DecodeError
 
-// classify makes an error of the core match this package's sentinel: ErrTransport for a
-// *TransportError, ErrDecode for a *DecodeError. The message is unchanged.
-func classify(err error) error {
-	var te *TransportError
-	var de *DecodeError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &te):
-		return &kindError{kind: ErrTransport, err: err}
-	case errors.As(err, &de):
-		return &kindError{kind: ErrDecode, err: err}
-	}
-	return err
-}
-
-// kindError adds a sentinel to an error without changing its message.
-type kindError struct{ kind, err error }
-
-func (e *kindError) Error() string   { return e.err.Error() }
-func (e *kindError) Unwrap() []error { return []error{e.err, e.kind} }
-
 func invalidArg(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalidArgument, fmt.Sprintf(format, args...))
 }

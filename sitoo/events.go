@@ -331,6 +331,8 @@ type EventFunc func(ctx context.Context, ev Event) error
 // Sitoo waits 15 seconds at most, so the callbacks of one delivery get DefaultEventTimeout in all
 // (see WithEventTimeout). Keep the callback fast: record the event (or enqueue work) and return;
 // do slow work elsewhere.
+//
+// Sitoo Events SPI docs: https://developer.sitoo.com/spi-events/overview
 type EventHandler struct {
 	fn       EventFunc
 	auth     *EventAuth // nil only with WithInsecureNoEventAuth

@@ -188,6 +188,42 @@ func ExampleBatchResults_Err() {
 	// 1 200 true
 }
 
+// Do calls endpoints and fields the library does not model, with the client's credentials,
+// retries and pacing.
+func ExampleClient_Do() {
+	srv := sitootest.NewServer()
+	defer srv.Close()
+	srv.SeedProducts(1, 3)
+	client, err := srv.NewClient()
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	req, err := client.NewRequest(http.MethodGet, "sites/1/products.json?fields=productid,sku&num=2", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var page struct {
+		TotalCount int `json:"totalcount"`
+		Items      []struct {
+			ProductID int64  `json:"productid"`
+			SKU       string `json:"sku"`
+		} `json:"items"`
+	}
+	resp, err := client.Do(context.Background(), req, &page)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(resp.StatusCode, page.TotalCount, page.Items[0].SKU, page.Items[1].SKU)
+
+	req, _ = client.NewRequest(http.MethodGet, "sites/1/products/999.json", nil)
+	_, err = client.Do(context.Background(), req, nil)
+	fmt.Println(errors.Is(err, sitoo.ErrNotFound))
+	// Output:
+	// 200 3 SKU-000001 SKU-000002
+	// true
+}
+
 func ExampleClient_RateLimit() {
 	srv := sitootest.NewServer(sitootest.WithRateLimit(10, 100))
 	defer srv.Close()

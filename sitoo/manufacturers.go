@@ -45,22 +45,30 @@ type ManufacturerRequest struct {
 type ManufacturersService service
 
 // Get returns one manufacturer.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/manufacturers#get-manufacturer
 func (s *ManufacturersService) Get(ctx context.Context, externalCompanyID int64) (*Manufacturer, *Response, error) {
 	return getOne[Manufacturer](ctx, s.c, fmt.Sprintf("get manufacturer %d", externalCompanyID), sitePath(s.site, "manufacturers", itoa(externalCompanyID)))
 }
 
 // List returns one page of manufacturers.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/manufacturers#get-manufacturers
 func (s *ManufacturersService) List(ctx context.Context, opts *ListOptions) ([]Manufacturer, *Response, error) {
 	items, resp, err := listOne[Manufacturer](ctx, s.c, sitePath(s.site, "manufacturers"), opts)
 	return items, resp, wrapErr("list manufacturers", err)
 }
 
 // All iterates over every manufacturer.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/manufacturers#get-manufacturers
 func (s *ManufacturersService) All(ctx context.Context, opts *ListOptions) iter.Seq2[Manufacturer, error] {
 	return wrapSeq(listAll[Manufacturer](ctx, s.c, sitePath(s.site, "manufacturers"), opts), "list manufacturers")
 }
 
 // BatchCreate adds manufacturers; a result's ID is the new ExternalCompanyID.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/manufacturers
 func (s *ManufacturersService) BatchCreate(ctx context.Context, ms []ManufacturerRequest) (BatchResults, *Response, error) {
 	for i := range ms {
 		if ms[i].Name == nil || *ms[i].Name == "" {
@@ -71,11 +79,15 @@ func (s *ManufacturersService) BatchCreate(ctx context.Context, ms []Manufacture
 }
 
 // Update changes the fields set in m.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/manufacturers#update-manufacturer
 func (s *ManufacturersService) Update(ctx context.Context, externalCompanyID int64, m *ManufacturerRequest) (*Response, error) {
 	return s.c.update(ctx, fmt.Sprintf("update manufacturer %d", externalCompanyID), sitePath(s.site, "manufacturers", itoa(externalCompanyID)), m)
 }
 
 // BatchUpdate updates manufacturers partially; each must carry its ExternalCompanyID.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/manufacturers#batch-update-manufacturers
 func (s *ManufacturersService) BatchUpdate(ctx context.Context, ms []ManufacturerRequest) (BatchResults, *Response, error) {
 	for i := range ms {
 		if ms[i].ExternalCompanyID == 0 {
@@ -86,11 +98,15 @@ func (s *ManufacturersService) BatchUpdate(ctx context.Context, ms []Manufacture
 }
 
 // Delete removes one manufacturer.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/manufacturers#delete-manufacturer
 func (s *ManufacturersService) Delete(ctx context.Context, externalCompanyID int64) (*Response, error) {
 	return s.c.remove(ctx, fmt.Sprintf("delete manufacturer %d", externalCompanyID), sitePath(s.site, "manufacturers", itoa(externalCompanyID)))
 }
 
 // BatchDelete removes manufacturers by ExternalCompanyID.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/manufacturers#batch-delete-manufacturers
 func (s *ManufacturersService) BatchDelete(ctx context.Context, externalCompanyIDs []int64) (BatchResults, *Response, error) {
 	return sendBatch(ctx, s.c, "batch delete manufacturers", http.MethodDelete, sitePath(s.site, "manufacturers"), keyed("externalcompanyid", externalCompanyIDs), 0, false)
 }

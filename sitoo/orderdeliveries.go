@@ -45,12 +45,16 @@ type OrderDeliveryOptions struct {
 type OrderDeliveriesService service
 
 // List returns one page of an order's deliveries.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/orders#get-order-deliveries
 func (s *OrderDeliveriesService) List(ctx context.Context, orderID int64, opts *ListOptions) ([]OrderDelivery, *Response, error) {
 	items, resp, err := listOne[OrderDelivery](ctx, s.c, sitePath(s.site, "orders", itoa(orderID), "orderdeliveries"), opts)
 	return items, resp, wrapErr(fmt.Sprintf("list deliveries of order %d", orderID), err)
 }
 
 // All iterates over every delivery of an order.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/orders#get-order-deliveries
 func (s *OrderDeliveriesService) All(ctx context.Context, orderID int64, opts *ListOptions) iter.Seq2[OrderDelivery, error] {
 	return wrapSeq(listAll[OrderDelivery](ctx, s.c, sitePath(s.site, "orders", itoa(orderID), "orderdeliveries"), opts),
 		fmt.Sprintf("list deliveries of order %d", orderID))
@@ -58,6 +62,8 @@ func (s *OrderDeliveriesService) All(ctx context.Context, orderID int64, opts *L
 
 // Create adds a delivery to an order and returns its id. It is sent once (not retried after a
 // network error), since a repeat would deliver, and move stock, twice.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/orders#add-order-delivery
 func (s *OrderDeliveriesService) Create(ctx context.Context, orderID int64, d *OrderDeliveryRequest, opts *OrderDeliveryOptions) (int64, *Response, error) {
 	if d == nil || d.WarehouseID == 0 || len(d.OrderDeliveryItems) == 0 {
 		return 0, nil, fmt.Errorf("sitoo: create delivery of order %d: %w", orderID, invalidArg("warehouse and items are required"))

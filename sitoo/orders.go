@@ -276,6 +276,8 @@ type AccountOrdersService struct {
 }
 
 // List returns one page of orders. Sitoo sorts by -orderid unless opts.Sort says otherwise.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/orders
 func (s *AccountOrdersService) List(ctx context.Context, opts *OrderListOptions) ([]Order, *Response, error) {
 	items, resp, err := listOne[Order](ctx, s.c, "orders.json", opts)
 	return items, resp, wrapErr("list orders", err)
@@ -283,6 +285,8 @@ func (s *AccountOrdersService) List(ctx context.Context, opts *OrderListOptions)
 
 // All iterates over every order matching opts. Orders created while iterating shift Sitoo's
 // default newest-first order; for a stable walk sort by "orderid" and filter with OrderIDFrom.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/orders
 func (s *AccountOrdersService) All(ctx context.Context, opts *OrderListOptions) iter.Seq2[Order, error] {
 	return wrapSeq(listAll[Order](ctx, s.c, "orders.json", opts), "list orders")
 }
@@ -292,17 +296,23 @@ func (s *AccountOrdersService) All(ctx context.Context, opts *OrderListOptions) 
 type OrdersService service
 
 // Get returns one order with its items, payments and log.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/orders#get-order
 func (s *OrdersService) Get(ctx context.Context, orderID int64) (*Order, *Response, error) {
 	return getOne[Order](ctx, s.c, fmt.Sprintf("get order %d", orderID), sitePath(s.site, "orders", itoa(orderID)))
 }
 
 // List returns one page of the site's orders, through the account-level GET /orders.json with
 // eshopid set to the site (the site-level list is deprecated by Sitoo).
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/orders
 func (s *OrdersService) List(ctx context.Context, opts *OrderListOptions) ([]Order, *Response, error) {
 	return s.c.Orders.List(ctx, s.siteOptions(opts))
 }
 
 // All iterates over every order of the site matching opts.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/orders
 func (s *OrdersService) All(ctx context.Context, opts *OrderListOptions) iter.Seq2[Order, error] {
 	return s.c.Orders.All(ctx, s.siteOptions(opts))
 }
@@ -323,6 +333,8 @@ func (s *OrdersService) siteOptions(opts *OrderListOptions) *OrderListOptions {
 // attempt did create the order, Create looks the order up by ExternalID and returns its id. An
 // order without ExternalID is sent once: after a network error you cannot tell whether it exists.
 // When the order was found by that lookup, the Response is the lookup's.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/orders#add-order
 func (s *OrdersService) Create(ctx context.Context, o *OrderRequest) (int64, *Response, error) {
 	if o == nil || o.OrderTypeID == nil {
 		return 0, nil, fmt.Errorf("sitoo: create order: %w", invalidArg("ordertypeid is required"))
@@ -359,11 +371,15 @@ func (s *OrdersService) findByExternalID(ctx context.Context, externalID string)
 }
 
 // Update changes the fields set in o (a partial update).
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/orders#update-order
 func (s *OrdersService) Update(ctx context.Context, orderID int64, o *OrderRequest) (*Response, error) {
 	return s.c.update(ctx, fmt.Sprintf("update order %d", orderID), sitePath(s.site, "orders", itoa(orderID)), o)
 }
 
 // Cancel sets the order's state to Cancelled, Sitoo's replacement for deleting an order.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/orders#update-order
 func (s *OrdersService) Cancel(ctx context.Context, orderID int64) (*Response, error) {
 	st := OrderStateCancelled
 	return s.c.update(ctx, fmt.Sprintf("cancel order %d", orderID), sitePath(s.site, "orders", itoa(orderID)), &OrderRequest{OrderStateID: &st})

@@ -153,22 +153,30 @@ type ProductListOptions struct {
 type ProductsService service
 
 // Get returns one product.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/products#get-product
 func (s *ProductsService) Get(ctx context.Context, productID int64) (*Product, *Response, error) {
 	return getOne[Product](ctx, s.c, fmt.Sprintf("get product %d", productID), sitePath(s.site, "products", itoa(productID)))
 }
 
 // List returns one page of products.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/products#get-products
 func (s *ProductsService) List(ctx context.Context, opts *ProductListOptions) ([]Product, *Response, error) {
 	items, resp, err := listOne[Product](ctx, s.c, sitePath(s.site, "products"), opts)
 	return items, resp, wrapErr("list products", err)
 }
 
 // All iterates over every product matching opts, fetching pages lazily.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/products#get-products
 func (s *ProductsService) All(ctx context.Context, opts *ProductListOptions) iter.Seq2[Product, error] {
 	return wrapSeq(listAll[Product](ctx, s.c, sitePath(s.site, "products"), opts), "list products")
 }
 
 // Create adds one product and returns its id.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/products
 func (s *ProductsService) Create(ctx context.Context, p *ProductRequest) (int64, *Response, error) {
 	if p == nil || p.SKU == nil || *p.SKU == "" {
 		return 0, nil, wrapErr("create product", invalidArg("SKU is required"))
@@ -178,6 +186,8 @@ func (s *ProductsService) Create(ctx context.Context, p *ProductRequest) (int64,
 
 // BatchCreate adds products, WithBatchSize at a time, and returns one result per product; a
 // result's ID is the new product id.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/products
 func (s *ProductsService) BatchCreate(ctx context.Context, products []ProductRequest) (BatchResults, *Response, error) {
 	for i := range products {
 		if products[i].SKU == nil || *products[i].SKU == "" {
@@ -188,11 +198,15 @@ func (s *ProductsService) BatchCreate(ctx context.Context, products []ProductReq
 }
 
 // Update changes the fields set in p, leaving the others as they are (a partial update).
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/products#update-product
 func (s *ProductsService) Update(ctx context.Context, productID int64, p *ProductRequest) (*Response, error) {
 	return s.c.update(ctx, fmt.Sprintf("update product %d", productID), sitePath(s.site, "products", itoa(productID)), p)
 }
 
 // BatchUpdate updates products partially; each request must carry its ProductID.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/products#batch-update-products
 func (s *ProductsService) BatchUpdate(ctx context.Context, products []ProductRequest) (BatchResults, *Response, error) {
 	for i := range products {
 		if products[i].ProductID == 0 {
@@ -203,11 +217,15 @@ func (s *ProductsService) BatchUpdate(ctx context.Context, products []ProductReq
 }
 
 // Delete removes one product.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/products#delete-product
 func (s *ProductsService) Delete(ctx context.Context, productID int64) (*Response, error) {
 	return s.c.remove(ctx, fmt.Sprintf("delete product %d", productID), sitePath(s.site, "products", itoa(productID)))
 }
 
 // BatchDelete removes products by id.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/products#batch-delete-products
 func (s *ProductsService) BatchDelete(ctx context.Context, productIDs []int64) (BatchResults, *Response, error) {
 	return sendBatch(ctx, s.c, "batch delete products", http.MethodDelete, sitePath(s.site, "products"), keyed("productid", productIDs), 0, false)
 }

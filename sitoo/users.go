@@ -79,23 +79,31 @@ type UserListOptions struct {
 type UsersService service
 
 // Get returns one user.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/users#get-user
 func (s *UsersService) Get(ctx context.Context, userID string) (*User, *Response, error) {
 	return getOne[User](ctx, s.c, fmt.Sprintf("get user %s", userID), sitePath(s.site, "users", userID))
 }
 
 // List returns one page of users.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/users#get-users
 func (s *UsersService) List(ctx context.Context, opts *UserListOptions) ([]User, *Response, error) {
 	items, resp, err := listOne[User](ctx, s.c, sitePath(s.site, "users"), opts)
 	return items, resp, wrapErr("list users", err)
 }
 
 // All iterates over every user matching opts.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/users#get-users
 func (s *UsersService) All(ctx context.Context, opts *UserListOptions) iter.Seq2[User, error] {
 	return wrapSeq(listAll[User](ctx, s.c, sitePath(s.site, "users"), opts), "list users")
 }
 
 // Create adds one user and returns its userid.
 // Sitoo adds users only in batches: Create sends a batch of one.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/users
 func (s *UsersService) Create(ctx context.Context, u *UserRequest) (string, *Response, error) {
 	if u == nil || u.Email == nil || *u.Email == "" {
 		return "", nil, wrapErr("create user", invalidArg("email is required"))
@@ -109,13 +117,14 @@ func (s *UsersService) Create(ctx context.Context, u *UserRequest) (string, *Res
 	}
 	id, ok := rs[0].ReturnString()
 	if !ok {
-		return "", resp, wrapErr("create user", classify(&DecodeError{Method: http.MethodPost, Path: sitePath(s.site, "users"),
-			Status: rs[0].StatusCode, Body: rs[0].Return, Err: fmt.Errorf("expected a userid string")}))
+		return "", resp, wrapErr("create user", s.c.decodeError(resp, fmt.Errorf("expected a userid string, got %s", cut(rs[0].Return))))
 	}
 	return id, resp, nil
 }
 
 // BatchCreate adds users; read each new userid with BatchResult.ReturnString.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/users
 func (s *UsersService) BatchCreate(ctx context.Context, users []UserRequest) (BatchResults, *Response, error) {
 	for i := range users {
 		if users[i].Email == nil || *users[i].Email == "" {
@@ -126,11 +135,15 @@ func (s *UsersService) BatchCreate(ctx context.Context, users []UserRequest) (Ba
 }
 
 // Update changes the fields set in u.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/users#update-user
 func (s *UsersService) Update(ctx context.Context, userID string, u *UserRequest) (*Response, error) {
 	return s.c.update(ctx, "update user "+userID, sitePath(s.site, "users", userID), u)
 }
 
 // BatchUpdate updates users partially; each must carry its UserID.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/users#batch-update-users
 func (s *UsersService) BatchUpdate(ctx context.Context, users []UserRequest) (BatchResults, *Response, error) {
 	for i := range users {
 		if users[i].UserID == "" {
@@ -141,6 +154,8 @@ func (s *UsersService) BatchUpdate(ctx context.Context, users []UserRequest) (Ba
 }
 
 // Delete removes a user.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/users#delete-user
 func (s *UsersService) Delete(ctx context.Context, userID string) (*Response, error) {
 	return s.c.remove(ctx, "delete user "+userID, sitePath(s.site, "users", userID))
 }

@@ -40,6 +40,8 @@ type Variant struct {
 type ProductVariantsService service
 
 // Get returns the variant set of a product (any variant of the set, or its main variant).
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/product-variants
 func (s *ProductVariantsService) Get(ctx context.Context, productID int64) (*ProductVariants, *Response, error) {
 	return getOne[ProductVariants](ctx, s.c, fmt.Sprintf("get variants of product %d", productID), sitePath(s.site, "products", itoa(productID), "productvariants"))
 }
@@ -51,6 +53,8 @@ func (s *ProductVariantsService) Get(ctx context.Context, productID int64) (*Pro
 //
 // Replace checks before sending that every variant has one attribute per group, taken from that
 // group's options.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/product-variants#set-product-variants
 func (s *ProductVariantsService) Replace(ctx context.Context, productID int64, v *ProductVariants) (*Response, error) {
 	op := fmt.Sprintf("replace variants of product %d", productID)
 	if err := v.Validate(); err != nil {

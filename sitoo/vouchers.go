@@ -89,22 +89,30 @@ type VoucherRequest struct {
 type VouchersService service
 
 // Get returns one voucher.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/vouchers#get-voucher
 func (s *VouchersService) Get(ctx context.Context, voucherID int64) (*Voucher, *Response, error) {
 	return getOne[Voucher](ctx, s.c, fmt.Sprintf("get voucher %d", voucherID), sitePath(s.site, "vouchers", itoa(voucherID)))
 }
 
 // List returns one page of vouchers.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/vouchers#get-vouchers
 func (s *VouchersService) List(ctx context.Context, opts *ListOptions) ([]Voucher, *Response, error) {
 	items, resp, err := listOne[Voucher](ctx, s.c, sitePath(s.site, "vouchers"), opts)
 	return items, resp, wrapErr("list vouchers", err)
 }
 
 // All iterates over every voucher.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/vouchers#get-vouchers
 func (s *VouchersService) All(ctx context.Context, opts *ListOptions) iter.Seq2[Voucher, error] {
 	return wrapSeq(listAll[Voucher](ctx, s.c, sitePath(s.site, "vouchers"), opts), "list vouchers")
 }
 
 // Create adds a voucher and returns its id.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/vouchers
 func (s *VouchersService) Create(ctx context.Context, v *VoucherRequest) (int64, *Response, error) {
 	if v == nil || v.VoucherName == nil || *v.VoucherName == "" || v.VoucherType == nil {
 		return 0, nil, fmt.Errorf("sitoo: create voucher: %w", invalidArg("vouchername and vouchertype are required"))
@@ -116,11 +124,15 @@ func (s *VouchersService) Create(ctx context.Context, v *VoucherRequest) (int64,
 }
 
 // Update changes the fields set in v.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/vouchers#update-voucher
 func (s *VouchersService) Update(ctx context.Context, voucherID int64, v *VoucherRequest) (*Response, error) {
 	return s.c.update(ctx, fmt.Sprintf("update voucher %d", voucherID), sitePath(s.site, "vouchers", itoa(voucherID)), v)
 }
 
 // Delete removes a voucher.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/vouchers#delete-voucher
 func (s *VouchersService) Delete(ctx context.Context, voucherID int64) (*Response, error) {
 	return s.c.remove(ctx, fmt.Sprintf("delete voucher %d", voucherID), sitePath(s.site, "vouchers", itoa(voucherID)))
 }

@@ -75,17 +75,23 @@ func (s *WarehouseBatchesService) path(warehouseID int64, segs ...string) string
 }
 
 // Get returns one batch.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouse-batches#get-warehouse-batch
 func (s *WarehouseBatchesService) Get(ctx context.Context, warehouseID, batchID int64) (*WarehouseBatch, *Response, error) {
 	return getOne[WarehouseBatch](ctx, s.c, fmt.Sprintf("get warehouse batch %d", batchID), s.path(warehouseID, itoa(batchID)))
 }
 
 // List returns one page of a warehouse's batches.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouse-batches#get-warehouse-batches
 func (s *WarehouseBatchesService) List(ctx context.Context, warehouseID int64, opts *WarehouseBatchListOptions) ([]WarehouseBatch, *Response, error) {
 	items, resp, err := listOne[WarehouseBatch](ctx, s.c, s.path(warehouseID), opts)
 	return items, resp, wrapErr("list warehouse batches", err)
 }
 
 // All iterates over every batch of a warehouse matching opts.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouse-batches#get-warehouse-batches
 func (s *WarehouseBatchesService) All(ctx context.Context, warehouseID int64, opts *WarehouseBatchListOptions) iter.Seq2[WarehouseBatch, error] {
 	return wrapSeq(listAll[WarehouseBatch](ctx, s.c, s.path(warehouseID), opts), "list warehouse batches")
 }
@@ -93,6 +99,8 @@ func (s *WarehouseBatchesService) All(ctx context.Context, warehouseID int64, op
 // Create opens a batch on a warehouse and returns its id. A committed batch becomes a warehouse
 // transaction, which Sitoo refuses on Virtual warehouses, so Create refuses a Virtual warehouse
 // with a *WarehouseTypeError (errors.Is ErrVirtualWarehouse) without sending anything.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouse-batches
 func (s *WarehouseBatchesService) Create(ctx context.Context, warehouseID int64, b *WarehouseBatchRequest) (int64, *Response, error) {
 	if b == nil || b.TransactionType == 0 {
 		return 0, nil, fmt.Errorf("sitoo: create warehouse batch: %w", invalidArg("transaction type is required"))
@@ -108,12 +116,16 @@ func (s *WarehouseBatchesService) Create(ctx context.Context, warehouseID int64,
 }
 
 // Update changes the fields set in b. Setting the state to Closed commits the batch: use Commit.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouse-batches#update-warehouse-batch
 func (s *WarehouseBatchesService) Update(ctx context.Context, warehouseID, batchID int64, b *WarehouseBatchRequest) (*Response, error) {
 	return s.c.update(ctx, fmt.Sprintf("update warehouse batch %d", batchID), s.path(warehouseID, itoa(batchID)), b)
 }
 
 // Commit closes an open batch (state 10 → 20), which makes Sitoo apply its items as one warehouse
 // transaction. Get the batch afterwards for the transaction id.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouse-batches#update-warehouse-batch
 func (s *WarehouseBatchesService) Commit(ctx context.Context, warehouseID, batchID int64) (*Response, error) {
 	closed := WarehouseBatchStateClosed
 	return s.c.update(ctx, fmt.Sprintf("commit warehouse batch %d", batchID), s.path(warehouseID, itoa(batchID)),
@@ -121,18 +133,24 @@ func (s *WarehouseBatchesService) Commit(ctx context.Context, warehouseID, batch
 }
 
 // ListItems returns one page of a batch's items.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouse-batches#get-warehouse-batch-items
 func (s *WarehouseBatchesService) ListItems(ctx context.Context, warehouseID, batchID int64, opts *ListOptions) ([]WarehouseBatchItem, *Response, error) {
 	items, resp, err := listOne[WarehouseBatchItem](ctx, s.c, s.path(warehouseID, itoa(batchID), "warehousebatchitems"), opts)
 	return items, resp, wrapErr(fmt.Sprintf("list items of warehouse batch %d", batchID), err)
 }
 
 // AllItems iterates over every item of a batch.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouse-batches#get-warehouse-batch-items
 func (s *WarehouseBatchesService) AllItems(ctx context.Context, warehouseID, batchID int64, opts *ListOptions) iter.Seq2[WarehouseBatchItem, error] {
 	return wrapSeq(listAll[WarehouseBatchItem](ctx, s.c, s.path(warehouseID, itoa(batchID), "warehousebatchitems"), opts),
 		fmt.Sprintf("list items of warehouse batch %d", batchID))
 }
 
 // SetItems adds or replaces items of an open batch, by SKU.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouse-batches#batch-set-warehouse-batch-items
 func (s *WarehouseBatchesService) SetItems(ctx context.Context, warehouseID, batchID int64, items []WarehouseBatchItemRequest) (BatchResults, *Response, error) {
 	for i := range items {
 		if items[i].SKU == "" {
@@ -143,6 +161,8 @@ func (s *WarehouseBatchesService) SetItems(ctx context.Context, warehouseID, bat
 }
 
 // DeleteItems removes items of an open batch, by SKU.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouse-batches#batch-delete-warehouse-batch-items
 func (s *WarehouseBatchesService) DeleteItems(ctx context.Context, warehouseID, batchID int64, skus []string) (BatchResults, *Response, error) {
 	return sendBatch(ctx, s.c, fmt.Sprintf("delete items of warehouse batch %d", batchID), http.MethodDelete, s.path(warehouseID, itoa(batchID), "warehousebatchitems"), keyed("sku", skus), 0, false)
 }
@@ -151,6 +171,8 @@ func (s *WarehouseBatchesService) DeleteItems(ctx context.Context, warehouseID, 
 // batch id. If setting an item fails, the batch is left open (not committed) and the error says
 // which items failed; fix them with SetItems and call Commit, or abandon the batch. The Response
 // is the last request's.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouse-batches
 func (s *WarehouseBatchesService) Apply(ctx context.Context, warehouseID int64, b *WarehouseBatchRequest, items []WarehouseBatchItemRequest) (int64, *Response, error) {
 	id, resp, err := s.Create(ctx, warehouseID, b)
 	if err != nil {

@@ -49,12 +49,16 @@ type WarehouseItemListOptions struct {
 type WarehouseItemsService service
 
 // List returns one page of a warehouse's items.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouses#get-warehouse-items
 func (s *WarehouseItemsService) List(ctx context.Context, warehouseID int64, opts *WarehouseItemListOptions) ([]WarehouseItem, *Response, error) {
 	items, resp, err := listOne[WarehouseItem](ctx, s.c, sitePath(s.site, "warehouses", itoa(warehouseID), "warehouseitems"), opts)
 	return items, resp, wrapErr(fmt.Sprintf("list items of warehouse %d", warehouseID), err)
 }
 
 // All iterates over every item of a warehouse matching opts.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouses#get-warehouse-items
 func (s *WarehouseItemsService) All(ctx context.Context, warehouseID int64, opts *WarehouseItemListOptions) iter.Seq2[WarehouseItem, error] {
 	return wrapSeq(listAll[WarehouseItem](ctx, s.c, sitePath(s.site, "warehouses", itoa(warehouseID), "warehouseitems"), opts),
 		fmt.Sprintf("list items of warehouse %d", warehouseID))
@@ -67,6 +71,8 @@ func (s *WarehouseItemsService) All(ctx context.Context, warehouseID int64, opts
 //
 // The warehouse type comes from the client's record of warehouses it has read (Warehouses.Get,
 // List, All); the first time a warehouse is used it is fetched with one GET.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouses#batch-set-warehouse-items
 func (s *WarehouseItemsService) Set(ctx context.Context, warehouseID int64, items []WarehouseItemRequest) (BatchResults, *Response, error) {
 	absolute := false
 	for i := range items {

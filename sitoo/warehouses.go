@@ -54,6 +54,8 @@ type WarehouseRequest struct {
 type WarehousesService service
 
 // Get returns one warehouse.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouses#get-warehouse
 func (s *WarehousesService) Get(ctx context.Context, warehouseID int64) (*Warehouse, *Response, error) {
 	w, resp, err := getOne[Warehouse](ctx, s.c, fmt.Sprintf("get warehouse %d", warehouseID), sitePath(s.site, "warehouses", itoa(warehouseID)))
 	s.c.rememberWarehouse(s.site, w)
@@ -61,6 +63,8 @@ func (s *WarehousesService) Get(ctx context.Context, warehouseID int64) (*Wareho
 }
 
 // List returns one page of warehouses.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouses#get-warehouses
 func (s *WarehousesService) List(ctx context.Context, opts *ListOptions) ([]Warehouse, *Response, error) {
 	items, resp, err := listOne[Warehouse](ctx, s.c, sitePath(s.site, "warehouses"), opts)
 	for i := range items {
@@ -70,6 +74,8 @@ func (s *WarehousesService) List(ctx context.Context, opts *ListOptions) ([]Ware
 }
 
 // All iterates over every warehouse.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouses#get-warehouses
 func (s *WarehousesService) All(ctx context.Context, opts *ListOptions) iter.Seq2[Warehouse, error] {
 	seq := wrapSeq(listAll[Warehouse](ctx, s.c, sitePath(s.site, "warehouses"), opts), "list warehouses")
 	return func(yield func(Warehouse, error) bool) {
@@ -85,6 +91,8 @@ func (s *WarehousesService) All(ctx context.Context, opts *ListOptions) iter.Seq
 }
 
 // Create adds a warehouse and returns its id.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouses
 func (s *WarehousesService) Create(ctx context.Context, w *WarehouseRequest) (int64, *Response, error) {
 	if w == nil || w.Name == nil || w.UseType == nil || w.CurrencyCode == nil {
 		return 0, nil, fmt.Errorf("sitoo: create warehouse: %w", invalidArg("name, usetype and currencycode are required"))
@@ -97,12 +105,16 @@ func (s *WarehousesService) Create(ctx context.Context, w *WarehouseRequest) (in
 }
 
 // Update changes the fields set in w.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouses#update-warehouse
 func (s *WarehousesService) Update(ctx context.Context, warehouseID int64, w *WarehouseRequest) (*Response, error) {
 	s.c.whTypes.Delete(warehouseKey{s.site, warehouseID})
 	return s.c.update(ctx, fmt.Sprintf("update warehouse %d", warehouseID), sitePath(s.site, "warehouses", itoa(warehouseID)), w)
 }
 
 // Delete removes a warehouse.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouses#delete-warehouse
 func (s *WarehousesService) Delete(ctx context.Context, warehouseID int64) (*Response, error) {
 	s.c.whTypes.Delete(warehouseKey{s.site, warehouseID})
 	return s.c.remove(ctx, fmt.Sprintf("delete warehouse %d", warehouseID), sitePath(s.site, "warehouses", itoa(warehouseID)))

@@ -74,17 +74,23 @@ type WarehouseTransactionListOptions struct {
 type WarehouseTransactionsService service
 
 // List returns one page of the site's transactions (all warehouses, or opts.WarehouseID).
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouse-transactions#get-all-warehouse-transactions
 func (s *WarehouseTransactionsService) List(ctx context.Context, opts *WarehouseTransactionListOptions) ([]WarehouseTransaction, *Response, error) {
 	items, resp, err := listOne[WarehouseTransaction](ctx, s.c, sitePath(s.site, "warehousetransactions"), opts)
 	return items, resp, wrapErr("list warehouse transactions", err)
 }
 
 // All iterates over every transaction matching opts.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouse-transactions#get-all-warehouse-transactions
 func (s *WarehouseTransactionsService) All(ctx context.Context, opts *WarehouseTransactionListOptions) iter.Seq2[WarehouseTransaction, error] {
 	return wrapSeq(listAll[WarehouseTransaction](ctx, s.c, sitePath(s.site, "warehousetransactions"), opts), "list warehouse transactions")
 }
 
 // Get returns one transaction of a warehouse.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouse-transactions#get-warehouse-transaction
 func (s *WarehouseTransactionsService) Get(ctx context.Context, warehouseID, transactionID int64) (*WarehouseTransaction, *Response, error) {
 	return getOne[WarehouseTransaction](ctx, s.c, fmt.Sprintf("get warehouse transaction %d", transactionID),
 		sitePath(s.site, "warehouses", itoa(warehouseID), "warehousetransactions", itoa(transactionID)))
@@ -102,6 +108,8 @@ func (s *WarehouseTransactionsService) Get(ctx context.Context, warehouseID, tra
 // come from the client's record, fetched once per warehouse when unknown.
 //
 // Add is not retried after a network error, since the transactions may have been applied.
+//
+// Sitoo API docs: https://developer.sitoo.com/api-reference/warehouse-transactions#batch-add-warehouse-transactions
 func (s *WarehouseTransactionsService) Add(ctx context.Context, txs []WarehouseTransactionRequest) (BatchResults, *Response, error) {
 	checked := map[int64]bool{}
 	for i, tx := range txs {
