@@ -20,6 +20,7 @@ type Client struct {
 	rest           *rest.Client
 	auth           authMethod
 	methodOverride bool
+	priceDecimals  int // digits after the point written in request amounts
 
 	common service // shared by all services, as in go-github
 
@@ -85,7 +86,10 @@ func NewClient(storeURL, consumerKey, consumerSecret string, opts ...Option) (*C
 		}
 	}
 	base := strings.TrimSuffix(u.String(), "/") + "/" + APIPath
-	c := &Client{methodOverride: cfg.methodOverride}
+	c := &Client{methodOverride: cfg.methodOverride, priceDecimals: DefaultPriceDecimals}
+	if cfg.priceDecimals != nil {
+		c.priceDecimals = *cfg.priceDecimals
+	}
 	rc := rest.Config{BaseURL: base, API: "woocommerce"}
 	if err := rc.Apply(cfg.rest...); err != nil {
 		return nil, fmt.Errorf("woocommerce: %w", err)
@@ -137,7 +141,14 @@ type call struct {
 // do sends a call and decodes the 2xx body into out. op names the operation in errors
 // ("get order 7").
 func (c *Client) do(ctx context.Context, op string, cl call, out any) (*Response, error) {
-	req := &rest.Request{Method: cl.method, Path: cl.path, Query: cl.query, Body: cl.body, RetrySafe: cl.retrySafe}
+	req := &rest.Request{Method: cl.method, Path: cl.path, Query: cl.query, RetrySafe: cl.retrySafe}
+	if cl.body != nil {
+		b, err := encodeRequestBody(cl.body, c.priceDecimals)
+		if err != nil {
+			return nil, fmt.Errorf("woocommerce: %s: encode request: %w", op, err)
+		}
+		req.Body = b
+	}
 	if c.methodOverride && (cl.method == http.MethodPut || cl.method == http.MethodDelete || cl.method == http.MethodPatch) {
 		req.Method = http.MethodPost
 		req.Header = http.Header{"X-Http-Method-Override": {cl.method}}

@@ -18,8 +18,8 @@ const (
 	DiscountFixedProduct DiscountType = "fixed_product"
 )
 
-// Coupon is a WooCommerce coupon (GET /coupons/{id}). Code is stored lowercased. Amounts are
-// always sent with two decimals ("10.00").
+// Coupon is a WooCommerce coupon (GET /coupons/{id}). Code is stored lowercased. WooCommerce
+// returns amounts with two decimals ("10.00").
 type Coupon struct {
 	ID                        int64        `json:"id"`
 	Code                      string       `json:"code"`

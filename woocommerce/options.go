@@ -20,6 +20,7 @@ type config struct {
 	queryStringAuth bool
 	oauthMethod     OAuthSignatureMethod
 	methodOverride  bool
+	priceDecimals   *int
 }
 
 // WithHTTPClient sends requests through a copy of hc (its Transport, Timeout, Jar and redirect
@@ -121,6 +122,20 @@ func WithMethodOverride() Option {
 func WithMaxRetryAfter(d time.Duration) Option {
 	return func(c *config) error {
 		c.rest = append(c.rest, rest.WithMaxRetryAfter(d))
+		return nil
+	}
+}
+
+// WithPriceDecimals sets the store's "Number of decimals" (WooCommerce > Settings > General;
+// SystemStatus reports it as Settings.NumberOfDecimals). Amounts in requests are written with at
+// least that many decimals ("8.50", not "8.5"), because WooCommerce stores them as sent. Default:
+// DefaultPriceDecimals (2). n must be 0..8.
+func WithPriceDecimals(n int) Option {
+	return func(c *config) error {
+		if n < 0 || n > 8 {
+			return errPriceDecimals
+		}
+		c.priceDecimals = &n
 		return nil
 	}
 }

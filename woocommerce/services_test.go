@@ -149,7 +149,7 @@ func TestServiceRequests(t *testing.T) {
 		{"refunds create records only", func(ctx context.Context, c *Client) error {
 			_, _, err := c.Refunds.Create(ctx, 7, &RefundRequest{Amount: Ptr(MustMoney("10.50")), Reason: "damaged"})
 			return err
-		}, "POST", "/wp-json/wc/v3/orders/7/refunds", "", `{"amount":"10.5","reason":"damaged","api_refund":false}`, obj},
+		}, "POST", "/wp-json/wc/v3/orders/7/refunds", "", `{"amount":"10.50","reason":"damaged","api_refund":false}`, obj},
 		{"refunds delete", func(ctx context.Context, c *Client) error { _, _, err := c.Refunds.Delete(ctx, 7, 9); return err },
 			"DELETE", "/wp-json/wc/v3/orders/7/refunds/9", "force=true", "", obj},
 		{"products list", func(ctx context.Context, c *Client) error {
@@ -162,7 +162,7 @@ func TestServiceRequests(t *testing.T) {
 			_, _, err := c.Products.Create(ctx, &ProductRequest{Name: Ptr("Hoodie"), RegularPrice: Ptr(SomeMoney(MustMoney("49.50"))),
 				SalePrice: &NullMoney{}, ManageStock: Ptr(StockManaged), StockQuantity: Ptr(int64(3))})
 			return err
-		}, "POST", "/wp-json/wc/v3/products", "", `{"name":"Hoodie","regular_price":"49.5","sale_price":"","manage_stock":true,"stock_quantity":3}`, obj},
+		}, "POST", "/wp-json/wc/v3/products", "", `{"name":"Hoodie","regular_price":"49.50","sale_price":"","manage_stock":true,"stock_quantity":3}`, obj},
 		{"products update", func(ctx context.Context, c *Client) error {
 			_, _, err := c.Products.Update(ctx, 7, &ProductRequest{StockQuantity: Ptr(int64(0))})
 			return err
@@ -187,7 +187,7 @@ func TestServiceRequests(t *testing.T) {
 		{"variations update", func(ctx context.Context, c *Client) error {
 			_, _, err := c.Variations.Update(ctx, 5, 7, &VariationRequest{RegularPrice: Ptr(SomeMoney(MustMoney("9")))})
 			return err
-		}, "PUT", "/wp-json/wc/v3/products/5/variations/7", "", `{"regular_price":"9"}`, obj},
+		}, "PUT", "/wp-json/wc/v3/products/5/variations/7", "", `{"regular_price":"9.00"}`, obj},
 		{"variations delete", func(ctx context.Context, c *Client) error {
 			_, _, err := c.Variations.Delete(ctx, 5, 7, true)
 			return err
@@ -230,7 +230,7 @@ func TestServiceRequests(t *testing.T) {
 				MetaData:    []MetaData{StringMeta("_loyalsync_redemption", "r-1")}})
 			return err
 		}, "POST", "/wp-json/wc/v3/coupons", "",
-			`{"code":"loyalty-1","amount":"10","discount_type":"fixed_cart","date_expires":"2025-02-01T00:00:00Z","usage_limit":1,"email_restrictions":["a@example.com"],"meta_data":[{"key":"_loyalsync_redemption","value":"r-1"}]}`, obj},
+			`{"code":"loyalty-1","amount":"10.00","discount_type":"fixed_cart","date_expires":"2025-02-01T00:00:00Z","usage_limit":1,"email_restrictions":["a@example.com"],"meta_data":[{"key":"_loyalsync_redemption","value":"r-1"}]}`, obj},
 		{"coupons update", func(ctx context.Context, c *Client) error {
 			_, _, err := c.Coupons.Update(ctx, 7, &CouponRequest{UsageLimit: &NullInt{}, DateExpires: NeverExpires()})
 			return err

@@ -396,3 +396,13 @@ func TestSystemStatus(t *testing.T) {
 	assert.Equal(t, "SEK", o.Currency)
 	assert.Contains(t, string(mustGetRaw(t, srv, "orders/"+itoa(id))), `"total":"13"`)
 }
+
+// WooCommerce keeps a price as sent, so the client sends the store's decimals: 8.50, not 8.5.
+func TestPricesKeepStoreDecimals(t *testing.T) {
+	t.Parallel()
+	srv, c := store(t)
+	p, _, err := c.Products.Create(ctxT(t), &woocommerce.ProductRequest{Name: woocommerce.Ptr("Mug"),
+		RegularPrice: woocommerce.Ptr(woocommerce.SomeMoney(money("8.5")))})
+	require.NoError(t, err)
+	assert.Contains(t, string(mustGetRaw(t, srv, "products/"+itoa(p.ID))), `"regular_price":"8.50"`)
+}
