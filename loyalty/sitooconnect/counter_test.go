@@ -1,0 +1,244 @@
+package sitooconnect_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/sitoo/sitootest"
+)
+
+func TestCounter_OneBalanceAcrossWebOrderAndCounterSale(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	cu := e.member("ana@example.org")
+	_, err := e.eng.ProcessOrder(e.ctx, "card", loyalty.OrderEvent{Store: "https://shop.example", OrderID: "1042",
+		Status: "completed", Total: dec("40.00"), Currency: "EUR", BillingEmail: "ana@example.org"})
+	require.NoError(t, err)
+
+	e.sale(cu, row("25.00"), row("10.00"))
+	e.deliver()
+
+	w := e.wallet(cu.CustomerID)
+	assert.EqualValues(t, 75, w.Balance, "40 online + 35 at the counter, one balance")
+	require.Len(t, w.Channels, 2)
+	assert.Equal(t, loyalty.ChannelOnline, w.Channels[0].Channel)
+	assert.Equal(t, loyalty.ChannelCounter, w.Channels[1].Channel)
+	assert.Equal(t, "sitoo:"+e.sitoo.AccountID+"/1/STORE-7", w.Channels[1].Source)
+	found, st, err := e.pos.SearchCustomer(e.ctx, "member_number", cu.MemberNumber)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, st)
+	require.Len(t, found, 1)
+	assert.Contains(t, sectionText(found[0]), "Points=75")
+}
+
+func sectionText(cu map[string]any) string {
+	var parts []string
+	for _, s := range cu["sections"].([]any) {
+		for _, v := range s.(map[string]any)["values"].([]any) {
+			vm := v.(map[string]any)
+			parts = append(parts, vm["title"].(string)+"="+vm["text"].(string))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+func tiers(p *loyalty.Program) {
+	p.Tiers = loyalty.TierRules{Period: loyalty.PeriodCalendarYear, Levels: []loyalty.Tier{
+		{Name: "Silver", Threshold: dec("100"), Multiplier: dec("1.5")},
+		{Name: "Gold", Threshold: dec("500"), Multiplier: dec("2")}}}
+}
+
+func TestCounter_TierMultiplierOnCounterPurchasesOnly(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, tiers)
+	cu := e.member("ana@example.org")
+	e.sale(cu, row("120.00")) // reaches Silver
+	e.deliver()
+	_, err := e.eng.ProcessOrder(e.ctx, "card", loyalty.OrderEvent{Store: "https://shop.example", OrderID: "9",
+		Status: "completed", Total: dec("20.00"), Currency: "EUR", BillingEmail: "ana@example.org"})
+	require.NoError(t, err)
+
+	e.sale(cu, row("20.00"))
+	e.deliver()
+
+	hist, _, err := e.eng.History(e.ctx, "card", cu.CustomerID, loyalty.PageOptions{})
+	require.NoError(t, err)
+	assert.EqualValues(t, 30, hist[0].Requested, "counter: 20 × Silver 1.5")
+	assert.EqualValues(t, 20, hist[1].Requested, "online: no multiplier")
+	got, _, _ := e.pos.GetCustomer(e.ctx, cu.CustomerID)
+	assert.Equal(t, "Silver", got["status"].(map[string]any)["text"])
+	assert.Contains(t, sectionText(got), "Tier=Silver: 170 points earned; 330 points more to Gold")
+}
+
+func TestCounter_TierUpgradeAndPeriodEnd(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, tiers)
+	cu := e.member("ana@example.org")
+	e.sale(cu, row("90.00"))
+	e.sale(cu, row("20.00"))
+	e.deliver()
+	require.Equal(t, "Silver", e.wallet(cu.CustomerID).Tier.Tier.Name)
+	var upgrade *loyalty.ActivityEntry
+	acts, _, err := e.eng.Activity(e.ctx, "card", loyalty.PageOptions{Limit: 100})
+	require.NoError(t, err)
+	for i := range acts {
+		if acts[i].Kind == loyalty.ActivityTierChanged {
+			upgrade = &acts[i]
+		}
+	}
+	require.NotNil(t, upgrade)
+	assert.Contains(t, upgrade.Message, "from no tier to Silver")
+
+	e.clock.Advance(time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC).Sub(e.clock.Now()))
+	assert.Equal(t, "Silver", e.wallet(cu.CustomerID).Tier.Tier.Name, "held through 2027")
+	e.clock.Advance(time.Date(2028, 1, 1, 0, 0, 0, 0, time.UTC).Sub(e.clock.Now()))
+	e.sale(cu, row("10.00"))
+	e.deliver()
+	assert.Empty(t, e.wallet(cu.CustomerID).Tier.Tier.Name, "nothing earned in 2027: no tier in 2028")
+}
+
+func TestCounter_RefundPartialAndFull(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	cu := e.member("ana@example.org")
+	saleID := e.sale(cu, row("60.00"), row("40.00"))
+	e.deliver()
+
+	_, err := e.pos.Refund(e.ctx, saleID, cu, "RC123", row("40.00"))
+	require.NoError(t, err)
+	e.deliver()
+	assert.EqualValues(t, 60, e.wallet(cu.CustomerID).Balance, "the refunded 40.00 take back 40 points")
+
+	_, err = e.pos.Refund(e.ctx, saleID, cu, "RC123", row("60.00"))
+	require.NoError(t, err)
+	e.deliver()
+	assert.EqualValues(t, 0, e.wallet(cu.CustomerID).Balance)
+	hist, _, err := e.eng.History(e.ctx, "card", cu.CustomerID, loyalty.PageOptions{})
+	require.NoError(t, err)
+	assert.Contains(t, hist[0].Reason, "RC123")
+}
+
+func TestCounter_Exchange(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	cu := e.member("ana@example.org")
+	saleID := e.sale(cu, row("50.00"))
+	e.deliver()
+
+	_, err := e.pos.Refund(e.ctx, saleID, cu, "SIZE", row("50.00"))
+	require.NoError(t, err)
+	e.sale(cu, row("55.00"))
+	e.deliver()
+
+	assert.EqualValues(t, 55, e.wallet(cu.CustomerID).Balance)
+}
+
+func TestCounter_CancelledSale(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	cu := e.member("ana@example.org")
+	saleID := e.sale(cu, row("50.00"))
+	e.deliver()
+	require.EqualValues(t, 50, e.wallet(cu.CustomerID).Balance)
+
+	require.NoError(t, e.pos.Cancel(e.ctx, saleID))
+	e.deliver()
+
+	assert.EqualValues(t, 0, e.wallet(cu.CustomerID).Balance)
+}
+
+func TestCounter_DuplicateAndOutOfOrderEvents(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	cu := e.member("ana@example.org")
+	e.pos.Duplicate(5)
+	saleID := e.sale(cu, row("80.00"))
+	e.pos.Hold() // the sale's event arrives late, after its refund's
+	_, err := e.pos.Refund(e.ctx, saleID, cu, "RC1", row("20.00"))
+	require.NoError(t, err)
+	e.pos.Release()
+	for range 12 {
+		e.sale(cu, row("1.00"))
+	}
+
+	e.deliver()
+
+	assert.EqualValues(t, 80-20+12, e.wallet(cu.CustomerID).Balance, "each sale and refund applied once")
+	st := e.pos.Stats()
+	assert.Greater(t, st.Requests, 1, "batches of at most 10")
+	assert.Equal(t, 14+5, st.Delivered, "14 events and 5 duplicates, all answered 200")
+}
+
+func TestCounter_DroppedEventRecoveredByPoll(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	cu := e.member("ana@example.org")
+	e.pos.DropNext(1)
+	e.sale(cu, row("30.00"))
+	e.sale(cu, row("5.00"))
+	e.deliver()
+	require.EqualValues(t, 5, e.wallet(cu.CustomerID).Balance, "the first sale's event was lost")
+
+	rep, err := e.con.Reconcile(e.ctx, e.rec.ID)
+	require.NoError(t, err)
+	assert.Equal(t, 2, rep.Applied)
+	assert.EqualValues(t, 35, e.wallet(cu.CustomerID).Balance)
+	again, err := e.con.Reconcile(e.ctx, e.rec.ID)
+	require.NoError(t, err)
+	assert.Zero(t, again.Applied, "the watermark moved past both")
+	assert.EqualValues(t, 35, e.wallet(cu.CustomerID).Balance)
+}
+
+func TestCounter_ClosedPaidOnlyAndGiftCardsEarnNothing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	cu := e.member("ana@example.org")
+	_, err := e.pos.Park(e.ctx, cu, row("99.00"))
+	require.NoError(t, err)
+	e.sale(cu, row("20.00"), sitootest.Row{Name: "Gift card", Price: "50.00", Quantity: 1, GiftCard: true})
+	e.deliver()
+
+	assert.EqualValues(t, 20, e.wallet(cu.CustomerID).Balance)
+	rs, _, err := e.eng.Receipts(e.ctx, "card", loyalty.OutcomeIgnored, loyalty.PageOptions{})
+	require.NoError(t, err)
+	require.NotEmpty(t, rs)
+	assert.Contains(t, rs[0].Reason, "booking or parked")
+}
+
+func TestCounter_MemberByEmailElseSkippedWithReason(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	e.sale(sitootest.Customer{Email: "walk-in@example.org"}, row("12.00"))
+	e.sale(sitootest.Customer{}, row("7.00"))
+	e.deliver()
+
+	m, err := e.eng.FindMember(e.ctx, loyalty.MemberRef{Email: "walk-in@example.org"})
+	require.NoError(t, err)
+	assert.EqualValues(t, 12, e.wallet(m.ID).Balance)
+	rs, _, err := e.eng.Receipts(e.ctx, "card", loyalty.OutcomeSkipped, loyalty.PageOptions{})
+	require.NoError(t, err)
+	require.Len(t, rs, 1)
+	assert.Contains(t, rs[0].Reason, "without a billing email")
+}
+
+func TestCounter_StaffStoreAndRegisterInTheActivityLog(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	cu := e.member("ana@example.org")
+	e.sale(cu, row("10.00"))
+	e.deliver()
+
+	ov, err := e.con.Overview(e.ctx, e.rec.ID)
+	require.NoError(t, err)
+	assert.Equal(t, 1, ov.Processed)
+	require.NotEmpty(t, ov.Activity)
+	a := ov.Activity[0]
+	assert.Equal(t, "emp-0193", a.Actor)
+	assert.Contains(t, a.Message, "store STORE-7, register {8A1F-REG-1}, staff emp-0193")
+}
