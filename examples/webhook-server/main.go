@@ -1,47 +1,64 @@
 // Command webhook-server connects a real WooCommerce store to a loyalty card and serves what the
 // connection needs: the webhook endpoint WooCommerce delivers order updates to, and a JSON
-// overview for monitoring. It keeps the ledger and the connection in one SQLite file, reconciles
-// orders and finishes interrupted redemptions periodically, and sends member emails over SMTP (or
-// logs them).
+// overview for monitoring. It keeps the ledger and the connection in one SQLite file, sends
+// member emails over SMTP (or logs their metadata), and keeps the connection healthy on its own.
 //
 //	export LOYALSYNC_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64)
 //	export LOYALSYNC_ADMIN_TOKEN=some-long-random-string
 //	export WC_CONSUMER_KEY=ck_... WC_CONSUMER_SECRET=cs_...
 //	go run ./examples/webhook-server -public-url https://loyalty.example.com \
 //		-store-url https://shop.example.com -program shop-card -currency EUR
+//	go run ./examples/webhook-server status -public-url https://loyalty.example.com
+//	go run ./examples/webhook-server disconnect -public-url https://loyalty.example.com
 //
 // The public URL must reach this server over HTTPS (a reverse proxy terminating TLS is fine):
-// WooCommerce delivers to <public-url>/woocommerce/webhooks/<connection id>. The overview is at
-// GET /overview with "Authorization: Bearer <admin token>"; GET /healthz answers 200.
+// WooCommerce delivers to <public-url>/woocommerce/webhooks/<connection id>, signed but in
+// clear on plain HTTP, so http:// is accepted only for a loopback address (local testing).
+// The webhook handler must be serving before the store is connected, because WooCommerce pings
+// the delivery URL while it creates the webhook: the server starts listening first, then
+// connects; until then GET /overview answers 503 "connecting". The overview is at GET /overview
+// with "Authorization: Bearer <admin token>"; GET /healthz answers 200. Use -ca-file for a store
+// whose certificate a private CA signed.
+//
+// Upkeep, at start-up and every -reconcile interval: the orders WooCommerce failed to deliver
+// are reconciled from the last reconciled point kept in the database (so an outage of any
+// length is caught up on restart; -max-lookback bounds how far back, with a warning naming the
+// orders' time range left out); interrupted redemptions are finished, and those too young to
+// touch are retried as soon as they reach the recover age; the webhook's status in the store is
+// checked, and a webhook WooCommerce disabled during an outage is re-activated at start-up
+// (a warning otherwise). The program's refusal to start when -currency differs from the
+// existing card's currency avoids skipping every order silently.
+//
+// Subcommands: serve (the default) runs the server; status prints the connection and its
+// webhook's status as JSON; disconnect deletes the webhook and the stored keys.
 package main
 
 import (
 	"context"
-	"crypto/subtle"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/smtp"
+	"net/url"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/loyalsync/loyalsync/loyalty"
-	"github.com/loyalsync/loyalsync/loyalty/mail"
-	"github.com/loyalsync/loyalsync/loyalty/sqlstore/sqlite"
 	"github.com/loyalsync/loyalsync/loyalty/wooconnect"
 	"github.com/loyalsync/loyalsync/woocommerce"
 )
 
 // config is everything the server reads from flags and the environment.
 type config struct {
+	Command        string // serve, status or disconnect
 	Addr           string
 	PublicURL      string
 	DBPath         string
@@ -57,28 +74,51 @@ type config struct {
 	SMTPAddr       string
 	SMTPUser       string
 	SMTPPassword   string
+	CAFile         string
 	Reconcile      time.Duration
+	MaxLookback    time.Duration
 	InsecureHTTP   bool
 	// ClientOptions are passed to the WooCommerce client (tests use them to reach a fake).
 	ClientOptions []woocommerce.Option
+	// Clock and After drive the server's time (default: the system clock and time.After);
+	// tests pass a fake clock shared with the fake store.
+	Clock loyalty.Clock
+	After func(time.Duration) <-chan time.Time
+	// upkept, when set, is called after each periodic upkeep pass (tests wait on it).
+	upkept func()
 }
 
+// commands are the subcommands; the first is the default.
+var commands = []string{"serve", "status", "disconnect"}
+
 func parseConfig(args []string, getenv func(string) string) (config, error) {
-	var c config
-	fs := flag.NewFlagSet("webhook-server", flag.ContinueOnError)
+	c := config{Command: commands[0]}
+	if len(args) > 0 {
+		for _, cmd := range commands {
+			if args[0] == cmd {
+				c.Command, args = cmd, args[1:]
+			}
+		}
+	}
+	fs := flag.NewFlagSet("webhook-server "+c.Command, flag.ContinueOnError)
 	fs.StringVar(&c.Addr, "addr", ":8080", "listen address")
-	fs.StringVar(&c.PublicURL, "public-url", "", "public HTTPS base URL of this server (required)")
+	fs.StringVar(&c.PublicURL, "public-url", "", "public base URL of this server, https:// (http:// only on loopback); required")
 	fs.StringVar(&c.DBPath, "db", "loyalty.db", "SQLite database file")
 	fs.StringVar(&c.StoreURL, "store-url", "", "WooCommerce store URL to connect (optional when already connected)")
 	fs.StringVar(&c.ProgramID, "program", "shop-card", "loyalty program (card) id; created with defaults when missing")
-	fs.StringVar(&c.Currency, "currency", "EUR", "program currency, the store's currency")
+	fs.StringVar(&c.Currency, "currency", "EUR", "program currency, the store's currency (must match an existing program's)")
 	fs.StringVar(&c.BusinessName, "business-name", "", "sender name of member emails")
 	fs.StringVar(&c.BusinessEmail, "business-email", "", "reply-to address of member emails")
-	fs.StringVar(&c.SMTPAddr, "smtp", "", "SMTP server host:port (default: log emails instead of sending)")
-	fs.DurationVar(&c.Reconcile, "reconcile", 15*time.Minute, "how often to reconcile orders and recover redemptions (0: never)")
+	fs.StringVar(&c.SMTPAddr, "smtp", "", "SMTP server host:port (default: log emails' metadata instead of sending)")
+	fs.StringVar(&c.CAFile, "ca-file", "", "PEM file of extra CA certificates to trust for the store (a private CA)")
+	fs.DurationVar(&c.Reconcile, "reconcile", 15*time.Minute, "how often to reconcile orders, recover redemptions and check the webhook (0: at start-up only)")
+	fs.DurationVar(&c.MaxLookback, "max-lookback", 7*24*time.Hour, "how far back a reconciliation may go after downtime (0: no bound)")
 	fs.BoolVar(&c.InsecureHTTP, "insecure-http", false, "allow an http:// store URL (OAuth 1.0a; development only)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q (subcommands: serve, status, disconnect)", fs.Arg(0))
 	}
 	c.ConsumerKey, c.ConsumerSecret = getenv("WC_CONSUMER_KEY"), getenv("WC_CONSUMER_SECRET")
 	c.AdminToken = getenv("LOYALSYNC_ADMIN_TOKEN")
@@ -89,11 +129,54 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		return c, errors.New("LOYALSYNC_ENCRYPTION_KEY must hold 32 bytes in base64 (head -c 32 /dev/urandom | base64)")
 	case c.PublicURL == "":
 		return c, errors.New("-public-url is required")
-	case len(c.AdminToken) < 16:
+	case c.Command == "serve" && len(c.AdminToken) < 16:
 		return c, errors.New("LOYALSYNC_ADMIN_TOKEN must be at least 16 characters")
+	}
+	if err := checkPublicURL(c.PublicURL); err != nil {
+		return c, err
 	}
 	c.EncryptionKey = key
 	return c, nil
+}
+
+// checkPublicURL accepts https://, and http:// only for a loopback host: WooCommerce would
+// deliver order data (names, emails, totals) in clear to any other.
+func checkPublicURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return fmt.Errorf("-public-url %q: want an absolute https:// URL", raw)
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return fmt.Errorf("-public-url %q: http:// is allowed only on loopback (localhost, 127.0.0.1, ::1) for local testing; "+
+			"WooCommerce would send order data in clear: use https://, e.g. behind a TLS-terminating proxy", raw)
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// storeHTTPClient returns the HTTP client for the store: the system's roots plus the CA file.
+func storeHTTPClient(caFile string) (*http.Client, error) {
+	pemBytes, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, fmt.Errorf("-ca-file: %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pemBytes) {
+		return nil, fmt.Errorf("-ca-file %s: no PEM certificate found", caFile)
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	return &http.Client{Transport: tr, Timeout: time.Minute}, nil
 }
 
 func main() {
@@ -105,188 +188,48 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, cfg, logger); err != nil {
-		logger.Error("webhook-server stopped", "err", err)
+	switch cfg.Command {
+	case "status", "disconnect":
+		err = runCommand(ctx, cfg, logger, os.Stdout)
+	default:
+		err = run(ctx, cfg, logger)
+	}
+	if err != nil {
+		logger.Error("webhook-server "+cfg.Command+" failed", "err", err)
 		os.Exit(1)
 	}
 }
 
-// app is the running server's state.
-type app struct {
-	cfg    config
-	log    *slog.Logger
-	woo    *wooconnect.Connector
-	store  *sqlite.Store
-	connID string
-}
-
-func run(ctx context.Context, cfg config, logger *slog.Logger) error {
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return err
-	}
+// runCommand runs the status or disconnect subcommand on the stored connection, printing the
+// result as JSON.
+func runCommand(ctx context.Context, cfg config, logger *slog.Logger, out io.Writer) error {
 	a, err := setUp(ctx, cfg, logger)
 	if err != nil {
-		ln.Close()
 		return err
 	}
 	defer a.close()
-	srv := &http.Server{Handler: a.routes(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	logger.Info("serving", "addr", ln.Addr().String(), "webhooks", cfg.PublicURL+"/woocommerce/webhooks/")
-	// Connect once the endpoint answers: WooCommerce pings it while creating the webhook.
-	if err := a.connect(ctx); err != nil {
-		_ = srv.Close()
-		return err
-	}
-	go a.maintain(ctx)
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	return srv.Shutdown(shutdown)
-}
-
-// setUp opens the stores and builds the connector; connect does the rest once the endpoint is
-// served.
-func setUp(ctx context.Context, cfg config, logger *slog.Logger) (*app, error) {
-	store, err := sqlite.Open(ctx, cfg.DBPath, sqlite.WithLogger(logger))
+	id, err := a.storedConnection(ctx)
 	if err != nil {
-		return nil, err
-	}
-	a := &app{cfg: cfg, log: logger, store: store}
-	conns, err := wooconnect.NewSQLConnectionStore(ctx, store) // its tables, in the same database
-	if err != nil {
-		a.close()
-		return nil, err
-	}
-	opts := []wooconnect.Option{
-		wooconnect.WithEncryptionKey(cfg.EncryptionKey),
-		wooconnect.WithWebhookURL(strings.TrimRight(cfg.PublicURL, "/") + "/woocommerce/webhooks"),
-		wooconnect.WithBusiness(mail.Business{Name: cfg.BusinessName, Email: cfg.BusinessEmail}),
-		wooconnect.WithLogger(logger),
-		wooconnect.WithClientOptions(append([]woocommerce.Option{woocommerce.WithRateLimit(5, 5),
-			woocommerce.WithUserAgent("loyalsync-webhook-server")}, cfg.ClientOptions...)...),
-	}
-	if cfg.SMTPAddr != "" {
-		s := &mail.SMTPSender{Addr: cfg.SMTPAddr}
-		if cfg.SMTPUser != "" {
-			host, _, _ := net.SplitHostPort(cfg.SMTPAddr)
-			s.Auth = smtp.PlainAuth("", cfg.SMTPUser, cfg.SMTPPassword, host)
-		}
-		opts = append(opts, wooconnect.WithSender(s))
-	}
-	if cfg.InsecureHTTP {
-		opts = append(opts, wooconnect.WithInsecureHTTP())
-	}
-	if a.woo, err = wooconnect.New(store, conns, opts...); err != nil {
-		a.close()
-		return nil, err
-	}
-	return a, nil
-}
-
-func (a *app) close() {
-	a.store.Close()
-}
-
-// connect makes sure the program exists, and connects the store when keys are given or finds
-// the program's stored connection otherwise.
-func (a *app) connect(ctx context.Context) error {
-	eng := a.woo.Engine()
-	if _, err := eng.Program(ctx, a.cfg.ProgramID); errors.Is(err, loyalty.ErrProgramNotFound) {
-		p := loyalty.DefaultProgram(a.cfg.ProgramID, a.cfg.Currency)
-		p.Redemption.Enabled = true
-		if _, err := eng.SaveProgram(ctx, p, "webhook-server"); err != nil {
-			return err
-		}
-	} else if err != nil {
 		return err
 	}
-	if a.cfg.StoreURL != "" && a.cfg.ConsumerKey != "" {
-		c, err := a.woo.Connect(ctx, wooconnect.ConnectRequest{ProgramID: a.cfg.ProgramID, StoreURL: a.cfg.StoreURL,
-			ConsumerKey: a.cfg.ConsumerKey, ConsumerSecret: a.cfg.ConsumerSecret, Actor: "webhook-server"})
+	if cfg.Command == "disconnect" {
+		res, err := a.woo.Disconnect(ctx, id, "webhook-server")
 		if err != nil {
 			return err
 		}
-		if c.Manual != nil {
-			a.log.Warn("create the webhook by hand", "instructions", strings.Join(c.Manual.Steps, "; "),
-				"reason", c.Manual.Reason)
-		}
-		a.connID = c.ID
-		return nil
+		return printJSON(out, res)
 	}
-	conns, err := a.woo.Connections(ctx, a.cfg.ProgramID)
+	conn, err := a.woo.Connection(ctx, id)
 	if err != nil {
 		return err
 	}
-	for _, c := range conns {
-		if c.State != wooconnect.StateDisconnected {
-			a.connID = c.ID
-			return nil
-		}
-	}
-	return errors.New("no store connected to the program: pass -store-url with WC_CONSUMER_KEY and WC_CONSUMER_SECRET")
-}
-
-func (a *app) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("/woocommerce/webhooks/", http.StripPrefix("/woocommerce/webhooks", a.woo.Handler()))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
-	mux.HandleFunc("GET /overview", a.overview)
-	return mux
-}
-
-// overview answers the monitoring view as JSON, without secrets, to the admin token's holder.
-func (a *app) overview(w http.ResponseWriter, r *http.Request) {
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(a.cfg.AdminToken)) != 1 {
-		http.Error(w, "unauthorized", http.StatusUnauthorized)
-		return
-	}
-	ov, err := a.woo.Overview(r.Context(), a.connID, 20)
+	wh, err := a.woo.CheckWebhook(ctx, id)
 	if err != nil {
-		a.log.ErrorContext(r.Context(), "overview", "err", err)
-		http.Error(w, "overview unavailable", http.StatusInternalServerError)
-		return
+		return err
 	}
-	w.Header().Set("Content-Type", "application/json")
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(ov.Redacted())
-}
-
-// maintain reconciles orders WooCommerce failed to deliver and finishes interrupted
-// redemptions, every cfg.Reconcile.
-func (a *app) maintain(ctx context.Context) {
-	if a.cfg.Reconcile <= 0 {
-		return
-	}
-	since := time.Now().Add(-a.cfg.Reconcile)
-	tick := time.NewTicker(a.cfg.Reconcile)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-		started := time.Now()
-		rep, err := a.woo.Reconcile(ctx, a.connID, since.Add(-time.Minute))
-		if err != nil {
-			a.log.WarnContext(ctx, "reconcile", "err", err)
-		} else {
-			since = started
-			a.log.InfoContext(ctx, "reconciled", "orders", rep.Orders, "unchanged", rep.Unchanged, "outcomes", rep.ByOutcome)
-		}
-		if rec, err := a.woo.Engine().Recover(ctx); err != nil {
-			a.log.WarnContext(ctx, "recover redemptions", "err", err)
-		} else if rec.Issued+rec.Released+rec.Pending > 0 {
-			a.log.InfoContext(ctx, "recovered redemptions", "issued", rec.Issued, "released", rec.Released, "pending", rec.Pending)
-		}
-	}
+	conn.Manual = nil // holds the webhook secret
+	return printJSON(out, struct {
+		Connection wooconnect.Connection    `json:"connection"`
+		Webhook    wooconnect.WebhookStatus `json:"webhook"`
+	}{conn, wh})
 }

@@ -1,19 +1,28 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/loyalsync/loyalsync/loyalty"
 	"github.com/loyalsync/loyalsync/loyalty/wooconnect"
 	"github.com/loyalsync/loyalsync/woocommerce"
 	"github.com/loyalsync/loyalsync/woocommerce/woocommercetest"
@@ -29,6 +38,7 @@ func TestParseConfig(t *testing.T) {
 	c, err := parseConfig([]string{"-public-url", "https://loyalty.example", "-store-url", "https://shop.example"}, env(good))
 	require.NoError(t, err)
 	assert.Equal(t, "ck_1", c.ConsumerKey)
+	assert.Equal(t, "serve", c.Command)
 	assert.Len(t, c.EncryptionKey, 32)
 
 	_, err = parseConfig(nil, env(good))
@@ -39,68 +49,316 @@ func TestParseConfig(t *testing.T) {
 	bad = map[string]string{"LOYALSYNC_ENCRYPTION_KEY": key, "LOYALSYNC_ADMIN_TOKEN": "short"}
 	_, err = parseConfig([]string{"-public-url", "https://x.example"}, env(bad))
 	assert.ErrorContains(t, err, "LOYALSYNC_ADMIN_TOKEN")
+
+	// http:// only on loopback.
+	_, err = parseConfig([]string{"-public-url", "http://loyalty.example"}, env(good))
+	assert.ErrorContains(t, err, "only on loopback")
+	for _, u := range []string{"http://localhost:8080", "http://127.0.0.1:8080", "http://[::1]:8080"} {
+		_, err = parseConfig([]string{"-public-url", u}, env(good))
+		assert.NoError(t, err, u)
+	}
+	// Subcommands need no admin token.
+	c, err = parseConfig([]string{"status", "-public-url", "https://x.example"}, env(map[string]string{"LOYALSYNC_ENCRYPTION_KEY": key}))
+	require.NoError(t, err)
+	assert.Equal(t, "status", c.Command)
+	c, err = parseConfig([]string{"disconnect", "-public-url", "https://x.example", "-ca-file", "ca.pem"}, env(good))
+	require.NoError(t, err)
+	assert.Equal(t, "disconnect", c.Command)
+	assert.Equal(t, "ca.pem", c.CAFile)
+	_, err = parseConfig([]string{"-public-url", "https://x.example", "frobnicate"}, env(good))
+	assert.ErrorContains(t, err, "subcommands")
 }
 
-// The server connects a (fake) store, receives its webhooks and reports them in the overview.
+// fakeClock is the time of the fake store and of the server in the tests that drive time.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// rig is a fake store and the address the server is reachable at; the server behind it can be
+// stopped and started again on the same address.
+type rig struct {
+	t       *testing.T
+	shop    *woocommercetest.Server
+	key     woocommercetest.Key
+	owner   *woocommerce.Client
+	hooks   *httptest.Server
+	handler atomic.Pointer[http.Handler] // nil: the server is down (503)
+	cfg     config
+}
+
+func newRig(t *testing.T, shopOpts ...woocommercetest.Option) *rig {
+	t.Helper()
+	r := &rig{t: t}
+	r.shop = woocommercetest.NewServer(append([]woocommercetest.Option{woocommercetest.WithCurrency("EUR")}, shopOpts...)...)
+	t.Cleanup(r.shop.Close)
+	r.key = r.shop.AddKey(woocommercetest.ReadWrite)
+	var err error
+	r.owner, err = woocommerce.NewClient(r.shop.URL, r.key.ConsumerKey, r.key.ConsumerSecret, woocommerce.WithHTTPClient(r.shop.Client()))
+	require.NoError(t, err)
+	r.hooks = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		h := r.handler.Load()
+		if h == nil {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
+		(*h).ServeHTTP(w, req)
+	}))
+	t.Cleanup(r.hooks.Close)
+	r.cfg = config{
+		PublicURL: r.hooks.URL, DBPath: filepath.Join(t.TempDir(), "loyalty.db"),
+		StoreURL: r.shop.URL, ProgramID: "shop-card", Currency: "EUR", ConsumerKey: r.key.ConsumerKey,
+		ConsumerSecret: r.key.ConsumerSecret, EncryptionKey: make([]byte, 32), AdminToken: "0123456789abcdef",
+		InsecureHTTP: true, MaxLookback: 7 * 24 * time.Hour,
+		ClientOptions: []woocommerce.Option{woocommerce.WithRateLimit(0, 0)},
+	}
+	return r
+}
+
+// serve sets the server up with cfg and routes the address to it; it is not started.
+func (r *rig) serve(cfg config) *app {
+	r.t.Helper()
+	a, err := setUp(r.t.Context(), cfg, slog.New(slog.DiscardHandler))
+	require.NoError(r.t, err)
+	r.t.Cleanup(a.close)
+	h := a.routes()
+	r.handler.Store(&h)
+	return a
+}
+
+func (r *rig) down() { r.handler.Store(nil) }
+
+func (r *rig) flush() {
+	r.t.Helper()
+	require.NoError(r.t, r.shop.FlushWebhooks(r.t.Context()))
+}
+
+// order places a completed order of total for email and waits for its deliveries.
+func (r *rig) order(email, total string) *woocommerce.Order {
+	r.t.Helper()
+	amount, pending, done := woocommerce.MustMoney(total), woocommerce.OrderPending, woocommerce.OrderCompleted
+	o, _, err := r.owner.Orders.Create(r.t.Context(), &woocommerce.OrderRequest{Status: &pending,
+		Billing:  &woocommerce.Address{FirstName: "Ada", Email: email},
+		FeeLines: []woocommerce.FeeLineRequest{{Name: "Goods", Total: &amount, TaxStatus: "none"}}})
+	require.NoError(r.t, err)
+	o, _, err = r.owner.Orders.Update(r.t.Context(), o.ID, &woocommerce.OrderRequest{Status: &done})
+	require.NoError(r.t, err)
+	r.flush()
+	return o
+}
+
+func (r *rig) get(path, token string) (int, string) {
+	r.t.Helper()
+	req, err := http.NewRequestWithContext(r.t.Context(), http.MethodGet, r.hooks.URL+path, nil)
+	require.NoError(r.t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := r.hooks.Client().Do(req)
+	require.NoError(r.t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(r.t, err)
+	return resp.StatusCode, string(body)
+}
+
+// The server connects a (fake) store, receives its webhooks and reports them in the overview;
+// the overview answers 503 "connecting" until the store is connected, never 500.
 func TestServer_WithFakeStore(t *testing.T) {
 	t.Parallel()
-	shop := woocommercetest.NewServer(woocommercetest.WithCurrency("EUR"))
-	t.Cleanup(shop.Close)
-	key := shop.AddKey(woocommercetest.ReadWrite)
-	srv := httptest.NewUnstartedServer(nil)
-	cfg := config{
-		PublicURL: "http://" + srv.Listener.Addr().String(), DBPath: filepath.Join(t.TempDir(), "loyalty.db"),
-		StoreURL: shop.URL, ProgramID: "shop-card", Currency: "EUR", ConsumerKey: key.ConsumerKey,
-		ConsumerSecret: key.ConsumerSecret, EncryptionKey: make([]byte, 32), AdminToken: "0123456789abcdef",
-		InsecureHTTP: true,
-	}
-	a, err := setUp(t.Context(), cfg, slog.New(slog.DiscardHandler))
-	require.NoError(t, err)
-	t.Cleanup(a.close)
-	srv.Config.Handler = a.routes()
-	srv.Start()
-	t.Cleanup(srv.Close)
-	require.NoError(t, a.connect(t.Context()))
-	require.NoError(t, shop.FlushWebhooks(t.Context()))
+	r := newRig(t)
+	a := r.serve(r.cfg)
+	code, body := r.get("/overview", r.cfg.AdminToken)
+	assert.Equal(t, http.StatusServiceUnavailable, code)
+	assert.Contains(t, body, "connecting")
 
-	owner, err := woocommerce.NewClient(shop.URL, key.ConsumerKey, key.ConsumerSecret)
-	require.NoError(t, err)
-	total, pending, done := woocommerce.MustMoney("42.00"), woocommerce.OrderPending, woocommerce.OrderCompleted
-	o, _, err := owner.Orders.Create(t.Context(), &woocommerce.OrderRequest{Status: &pending,
-		Billing:  &woocommerce.Address{FirstName: "Ada", Email: "ada@example.com"},
-		FeeLines: []woocommerce.FeeLineRequest{{Name: "Goods", Total: &total}}})
-	require.NoError(t, err)
-	_, _, err = owner.Orders.Update(t.Context(), o.ID, &woocommerce.OrderRequest{Status: &done})
-	require.NoError(t, err)
-	require.NoError(t, shop.FlushWebhooks(t.Context()))
-
-	get := func(token string) *http.Response {
-		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"/overview", nil)
-		require.NoError(t, err)
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := srv.Client().Do(req)
-		require.NoError(t, err)
-		t.Cleanup(func() { resp.Body.Close() })
-		return resp
+	// Start while /overview is being asked (run the tests with -race: the connection id is
+	// written by start and read by /overview).
+	started := make(chan error, 1)
+	go func() { started <- a.start(t.Context()) }()
+	polled := make(chan []int, 1)
+	go func() {
+		var codes []int
+		for range 20 {
+			c, _ := r.get("/overview", r.cfg.AdminToken)
+			codes = append(codes, c)
+		}
+		polled <- codes
+	}()
+	require.NoError(t, <-started)
+	for _, c := range <-polled {
+		assert.Contains(t, []int{http.StatusOK, http.StatusServiceUnavailable}, c)
 	}
-	assert.Equal(t, http.StatusUnauthorized, get("wrong").StatusCode)
-	resp := get(cfg.AdminToken)
-	require.Equal(t, http.StatusOK, resp.StatusCode)
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
+	r.flush()
+	r.order("ada@example.com", "42.00")
+
+	code, _ = r.get("/overview", "wrong")
+	assert.Equal(t, http.StatusUnauthorized, code)
+	code, body = r.get("/overview", r.cfg.AdminToken)
+	require.Equal(t, http.StatusOK, code)
 	var ov wooconnect.Overview
-	require.NoError(t, json.Unmarshal(body, &ov))
+	require.NoError(t, json.Unmarshal([]byte(body), &ov))
 	assert.Equal(t, 1, ov.Processed)
 	assert.True(t, ov.Webhook.Registered)
+	assert.Equal(t, wooconnect.WebhookStateActive, ov.Webhook.State)
 	assert.Empty(t, ov.Webhook.Secret, "the JSON overview carries no secret")
-	assert.False(t, strings.Contains(string(body), key.ConsumerSecret))
+	assert.NotContains(t, body, r.key.ConsumerSecret)
 
 	// A restart without keys resumes the stored connection.
 	a.close()
+	cfg := r.cfg
 	cfg.StoreURL, cfg.ConsumerKey, cfg.ConsumerSecret = "", "", ""
-	b, err := setUp(t.Context(), cfg, slog.New(slog.DiscardHandler))
-	require.NoError(t, err)
-	defer b.close()
-	require.NoError(t, b.connect(t.Context()))
-	assert.Equal(t, a.connID, b.connID)
+	b := r.serve(cfg)
+	require.NoError(t, b.start(t.Context()))
+	assert.Equal(t, a.connectionID(), b.connectionID())
 }
+
+// A program in another currency than -currency refuses to start instead of skipping every
+// order.
+func TestServer_RefusesAnotherCurrency(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	require.NoError(t, r.serve(r.cfg).start(t.Context()))
+	cfg := r.cfg
+	cfg.Currency = "SEK"
+	err := r.serve(cfg).start(t.Context())
+	require.ErrorContains(t, err, "refusing to start")
+	assert.ErrorContains(t, err, "-currency EUR")
+}
+
+// The server stops for longer than its reconcile interval while orders come in (WooCommerce
+// disables the webhook after the failed deliveries). After the restart every order is awarded
+// exactly once: the start-up re-activates the webhook and reconciles from the stored point, and
+// later orders are delivered again. Time is the fake clock's, shared with the fake store.
+func TestServer_CatchesUpAfterAnOutageLongerThanTheInterval(t *testing.T) {
+	t.Parallel()
+	clk := &fakeClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	r := newRig(t, woocommercetest.WithClock(clk.Now), woocommercetest.WithTLS()) // HTTPS: no OAuth timestamps
+	ticks := make(chan time.Time)
+	passes := make(chan struct{})
+	cfg := r.cfg
+	cfg.Reconcile = 10 * time.Second
+	cfg.Clock = clk
+	cfg.ClientOptions = append(cfg.ClientOptions, woocommerce.WithHTTPClient(r.shop.Client()))
+	cfg.After = func(time.Duration) <-chan time.Time { return ticks }
+	cfg.upkept = func() { passes <- struct{}{} }
+
+	a := r.serve(cfg)
+	require.NoError(t, a.start(t.Context()))
+	r.flush()
+	var orders []*woocommerce.Order
+	orders = append(orders, r.order("ada@example.com", "10.00"))
+
+	// Down for 90 s (nine intervals) while eight orders are placed.
+	webhookID := mustConn(t, a).WebhookID
+	a.close()
+	r.down()
+	for i := range 8 {
+		clk.Advance(10 * time.Second)
+		orders = append(orders, r.order("ada@example.com", []string{"11.00", "12.00"}[i%2]))
+	}
+	clk.Advance(10 * time.Second)
+	wh, _, err := r.owner.Webhooks.Get(t.Context(), webhookID)
+	require.NoError(t, err)
+	require.Equal(t, woocommerce.WebhookDisabled, wh.Status, "WooCommerce disabled the webhook meanwhile")
+
+	cfg.StoreURL, cfg.ConsumerKey, cfg.ConsumerSecret = "", "", "" // a keyless restart
+	b := r.serve(cfg)
+	require.NoError(t, b.start(t.Context()))
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { b.maintain(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	wh, _, err = r.owner.Webhooks.Get(t.Context(), mustConn(t, b).WebhookID)
+	require.NoError(t, err)
+	assert.Equal(t, woocommerce.WebhookActive, wh.Status, "re-activated at start-up")
+	clk.Advance(10 * time.Second)
+	orders = append(orders, r.order("ada@example.com", "13.00")) // delivered again
+	clk.Advance(10 * time.Second)
+	ticks <- clk.Now()
+	<-passes
+
+	eng := b.woo.Engine()
+	w, err := eng.Wallet(t.Context(), "shop-card", loyalty.MemberRef{Email: "ada@example.com"})
+	require.NoError(t, err)
+	var earned int64
+	earns := map[string]int{}
+	for m, err := range eng.AllHistory(t.Context(), "shop-card", w.Member.ID) {
+		require.NoError(t, err)
+		if m.Kind == loyalty.KindEarn {
+			earns[m.OrderID]++
+			earned += m.Applied
+		}
+	}
+	assert.Len(t, earns, len(orders), "every order awarded")
+	for id, n := range earns {
+		assert.Equal(t, 1, n, "order %s awarded once", id)
+	}
+	assert.Equal(t, int64(10+4*11+4*12+13), earned)
+}
+
+func mustConn(t *testing.T, a *app) wooconnect.Connection {
+	t.Helper()
+	c, err := a.woo.Connection(t.Context(), a.connectionID())
+	require.NoError(t, err)
+	return c
+}
+
+// status prints the connection and its webhook's status; disconnect deletes the webhook.
+func TestCommands_StatusAndDisconnect(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	a := r.serve(r.cfg)
+	require.NoError(t, a.start(t.Context()))
+	r.flush()
+	a.close()
+
+	cfg := r.cfg
+	cfg.StoreURL, cfg.ConsumerKey, cfg.ConsumerSecret, cfg.AdminToken = "", "", "", ""
+	var out bytes.Buffer
+	cfg.Command = "status"
+	require.NoError(t, runCommand(t.Context(), cfg, slog.New(slog.DiscardHandler), &out))
+	assert.Contains(t, out.String(), `"state": "active"`)
+	assert.NotContains(t, out.String(), "secret\": \"", "no webhook secret")
+
+	out.Reset()
+	cfg.Command = "disconnect"
+	require.NoError(t, runCommand(t.Context(), cfg, slog.New(slog.DiscardHandler), &out))
+	assert.Contains(t, out.String(), "Revoke the API key")
+	whs, _, err := r.owner.Webhooks.List(t.Context(), nil)
+	require.NoError(t, err)
+	assert.Empty(t, whs, "the webhook is deleted")
+	cfg.Command = "status"
+	assert.ErrorContains(t, runCommand(t.Context(), cfg, slog.New(slog.DiscardHandler), &out), "no store connected")
+}
+
+// -ca-file trusts a store whose certificate a private CA signed.
+func TestServer_CAFile(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, woocommercetest.WithTLS())
+	cfg := r.cfg
+	cfg.ClientOptions = nil // the system roots only: the fake's certificate is unknown
+	err := r.serve(cfg).start(t.Context())
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "certificate")
+
+	conn, err := tls.Dial("tcp", strings.TrimPrefix(r.shop.URL, "https://"), &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // reading the fake's certificate
+	require.NoError(t, err)
+	cert := conn.ConnectionState().PeerCertificates[0]
+	require.NoError(t, conn.Close())
+	cfg.CAFile = filepath.Join(t.TempDir(), "ca.pem")
+	require.NoError(t, os.WriteFile(cfg.CAFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}), 0o600))
+	require.NoError(t, r.serve(cfg).start(t.Context()))
+}
+

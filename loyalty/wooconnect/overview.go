@@ -65,6 +65,30 @@ type WebhookStatus struct {
 	Manual *ManualSetup `json:"manual,omitempty"`
 }
 
+// CheckWebhook returns the webhook part of the Overview without the secret: the status read
+// from the store (at most every WebhookStatusTTL), the summary and the fix. Monitoring loops
+// call it to warn when WooCommerce disabled the webhook.
+func (c *Connector) CheckWebhook(ctx context.Context, connectionID string) (WebhookStatus, error) {
+	rec, err := c.conns.Connection(ctx, connectionID)
+	if err != nil {
+		return WebhookStatus{}, err
+	}
+	st := c.webhookStatus(ctx, rec, c.view(rec, ""), "")
+	st.Manual = nil
+	return st, nil
+}
+
+func (c *Connector) webhookStatus(ctx context.Context, rec ConnectionRecord, view Connection, secret string) WebhookStatus {
+	st := WebhookStatus{Registered: rec.WebhookID != 0, ID: rec.WebhookID, DeliveryURL: view.DeliveryURL,
+		Secret: secret, Manual: view.Manual}
+	if rec.Disconnected {
+		st.Summary = "Disconnected"
+		return st
+	}
+	st.setState(c.webhookState(ctx, rec))
+	return st
+}
+
 // setState fills the state read from the store, the summary and the fix.
 func (w *WebhookStatus) setState(chk webhookCheck) {
 	w.State, w.CheckedAt, w.CheckError = chk.state, chk.at, chk.err
@@ -109,13 +133,7 @@ func (c *Connector) Overview(ctx context.Context, connectionID string, limit int
 	}
 	secret := c.webhookSecret(rec)
 	ov := Overview{Connection: c.view(rec, secret), LastDeliveryAt: rec.LastDeliveryAt}
-	ov.Webhook = WebhookStatus{Registered: rec.WebhookID != 0, ID: rec.WebhookID, DeliveryURL: ov.Connection.DeliveryURL,
-		Secret: secret, Manual: ov.Connection.Manual}
-	if rec.Disconnected {
-		ov.Webhook.Summary = "Disconnected"
-	} else {
-		ov.Webhook.setState(c.webhookState(ctx, rec))
-	}
+	ov.Webhook = c.webhookStatus(ctx, rec, ov.Connection, secret)
 	if rec.LastDeliveryAt.IsZero() {
 		ov.LastDeliveryHint = NoDeliveryHint
 	}
