@@ -361,4 +361,3 @@ func TestServer_CAFile(t *testing.T) {
 	require.NoError(t, os.WriteFile(cfg.CAFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}), 0o600))
 	require.NoError(t, r.serve(cfg).start(t.Context()))
 }
-
