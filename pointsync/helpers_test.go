@@ -15,4 +15,3 @@ func isOneOf(err error, targets ...error) bool {
 	}
 	return false
 }
-
