@@ -176,9 +176,9 @@ func (e *WarehouseTypeError) Error() string {
 // Unwrap returns ErrVirtualWarehouse or ErrNotVirtualWarehouse.
 func (e *WarehouseTypeError) Unwrap() error { return e.Err }
 
-// TransportError is a request that got no HTTP response after the retries allowed (a network
-// error). A write may or may not have reached Sitoo: Attempts says how often it was sent. It
-// matches ErrTransport.
+// TransportError is a request that got no usable HTTP response after the retries allowed (a
+// network error). Attempts says how often it was sent, and MayHaveReachedServer whether a write
+// may have been applied by Sitoo although its response was lost. It matches ErrTransport.
 type TransportError = rest.TransportError
 
 // DecodeError is a 2xx response whose body did not decode into the expected type; Body holds it.

@@ -13,7 +13,8 @@
 // order deletion, deliveries that move stock. Where Sitoo's behaviour is undocumented the fake
 // makes a plain choice and says so in the doc comment of the handler concerned.
 //
-// WithRateLimit adds a token bucket answering 429 with Retry-After and X-Rate-Limit-* headers,
-// and Faults returns the shared fault injector (internal/faults) for 5xx, 429, latency and
+// WithRateLimit adds a token bucket answering 429 with Retry-After and X-Rate-Limit-* headers; it
+// refills on the server's clock, which WithClock replaces (share it with sitoo.WithClock so that a
+// test of pacing depends on no machine's speed). Faults returns the shared fault injector (internal/faults) for 5xx, 429, latency and
 // dropped connections.
 package sitootest
