@@ -82,6 +82,10 @@ type Receipt struct {
 	EmailHash string
 	// ReceivedAt is when the delivery was processed.
 	ReceivedAt time.Time
+	// Count is how many deliveries the receipt stands for: 1, or more for failures an adapter
+	// reported in a burst (see Engine.RecordDeliveryFailure), the last of them at LastAt.
+	Count  int
+	LastAt time.Time
 }
 
 // ReceiptCounts counts receipts by outcome.

@@ -44,16 +44,67 @@ type DeliveryFailure struct {
 }
 
 // RecordDeliveryFailure records a failed receipt for a delivery an adapter could not hand to
-// ProcessOrder.
+// ProcessOrder. Such deliveries are not authenticated, so that a flood of them cannot grow
+// the Store without bound failures are aggregated: a failure from the same store with the
+// same reason as the store's latest failed receipt, within the same minute, adds one to that
+// receipt's Count (and sets its LastAt) instead of adding a receipt.
 func (e *Engine) RecordDeliveryFailure(ctx context.Context, programID string, f DeliveryFailure) error {
 	now := e.now()
 	return e.update(ctx, func(tx Tx) error {
 		if _, err := loadProgram(ctx, tx, programID); err != nil {
 			return err
 		}
+		last, err := tx.LatestReceipt(ctx, programID, f.Store, OutcomeFailed)
+		switch {
+		case err == nil && last.Reason == f.Reason && last.ReceivedAt.Truncate(time.Minute).Equal(now.Truncate(time.Minute)):
+			return tx.AddReceiptCount(ctx, last.Seq, 1, now)
+		case err != nil && !isNotFound(err):
+			return err
+		}
 		return tx.AppendReceipt(ctx, Receipt{ProgramID: programID, Store: f.Store, OrderID: f.OrderID,
 			Status: f.Status, Outcome: OutcomeFailed, Reason: f.Reason, EmailHash: hashEmail(e.salt, f.Email), ReceivedAt: now})
 	})
+}
+
+// DefaultRetention is how long Prune keeps receipts and activity by default.
+const DefaultRetention = 90 * 24 * time.Hour
+
+// PruneReport says what Prune deleted.
+type PruneReport struct {
+	// Before is the cut-off: receipts received and activity dated before it were deleted.
+	Before time.Time
+	// Receipts and Activity count the deleted records of every program.
+	Receipts, Activity int
+}
+
+// Prune deletes the delivery receipts and activity entries of every program older than
+// retention (DefaultRetention when retention is zero or negative), one program per
+// transaction. Run it daily. The ledger, members, order states and redemptions are kept.
+func (e *Engine) Prune(ctx context.Context, retention time.Duration) (PruneReport, error) {
+	if retention <= 0 {
+		retention = DefaultRetention
+	}
+	rep := PruneReport{Before: e.now().Add(-retention)}
+	var programs []Program
+	if err := e.store.View(ctx, func(tx ReadTx) (err error) {
+		programs, err = tx.Programs(ctx)
+		return err
+	}); err != nil {
+		return rep, fmt.Errorf("loyalty: prune: %w", err)
+	}
+	for _, p := range programs {
+		var c PruneCounts
+		err := e.update(ctx, func(tx Tx) (err error) {
+			c, err = tx.Prune(ctx, p.ID, rep.Before)
+			return err
+		})
+		if err != nil {
+			return rep, fmt.Errorf("loyalty: prune program %q: %w", p.ID, err)
+		}
+		rep.Receipts += c.Receipts
+		rep.Activity += c.Activity
+	}
+	return rep, nil
 }
 
 // recordFailure records a failed receipt for an order delivery, best effort.

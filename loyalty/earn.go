@@ -235,7 +235,9 @@ func (e *Engine) earn(ctx context.Context, tx Tx, p Program, ev OrderEvent, stat
 	if state.WelcomePoints > 0 {
 		res.Reason += fmt.Sprintf(" and a %s points welcome bonus", FormatPoints(state.WelcomePoints))
 	}
-	if p.PartialRefunds == PartialRefundsProportional {
+	if p.PartialRefunds != PartialRefundsProportional {
+		exemptRefund(&state, ev.RefundedTotal, now)
+	} else {
 		var m *Movement
 		if m, acct, err = e.partialClawback(ctx, tx, p, &state, acct, ev.RefundedTotal, now); err != nil {
 			return res, err

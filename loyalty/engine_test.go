@@ -2,8 +2,6 @@ package loyalty_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"log/slog"
 	"strings"
@@ -82,16 +80,25 @@ func TestNew_RejectsBadOptions(t *testing.T) {
 	_, err := loyalty.New(nil)
 	assert.Error(t, err)
 	for name, opt := range map[string]loyalty.Option{
-		"short salt":  loyalty.WithReceiptSalt([]byte("short")),
-		"nil clock":   loyalty.WithClock(nil),
-		"nil logger":  loyalty.WithLogger(nil),
-		"nil random":  loyalty.WithRandom(nil),
-		"neg retries": loyalty.WithMaxRetries(-1),
-		"neg recover": loyalty.WithRecoverAfter(-1),
+		"short salt":        loyalty.WithReceiptSalt([]byte("short")),
+		"nil clock":         loyalty.WithClock(nil),
+		"nil logger":        loyalty.WithLogger(nil),
+		"nil random":        loyalty.WithRandom(nil),
+		"neg retries":       loyalty.WithMaxRetries(-1),
+		"neg recover":       loyalty.WithRecoverAfter(-1),
+		"short code secret": loyalty.WithCodeSecret([]byte("short")),
 	} {
 		_, err := loyalty.New(memstore.New(), opt)
 		assert.Error(t, err, name)
 	}
+}
+
+func TestNew_IgnoresNilOptions(t *testing.T) {
+	t.Parallel()
+	var none loyalty.Option
+	eng, err := loyalty.New(memstore.New(), none, loyalty.WithMaxRetries(1), nil)
+	require.NoError(t, err)
+	assert.NotNil(t, eng)
 }
 
 type failingMailer struct{ calls atomic.Int32 }
@@ -189,7 +196,7 @@ func TestRedeem_CouponCodeCollisionDrawsTheNextCode(t *testing.T) {
 	ctx := t.Context()
 	store := memstore.New()
 	issuer := storetest.NewCouponIssuer()
-	eng, err := loyalty.New(store, loyalty.WithCouponIssuer(issuer))
+	eng, err := loyalty.New(store, loyalty.WithCouponIssuer(issuer), loyalty.WithCodeSecret(codeSecret))
 	require.NoError(t, err)
 	p := loyalty.DefaultProgram("card", "EUR")
 	p.Redemption.Enabled = true
@@ -201,9 +208,8 @@ func TestRedeem_CouponCodeCollisionDrawsTheNextCode(t *testing.T) {
 	require.NoError(t, err)
 
 	// The redemption id of idempotency key "click" is derived from it; occupy its first code.
-	sum := sha256.Sum256([]byte("card\x00click"))
-	id := "rdm_" + hex.EncodeToString(sum[:12])
-	taken := loyalty.CouponCode("POINTS", id, 0)
+	id := loyalty.RedemptionID(codeSecret, "card", m.ID, "click")
+	taken := loyalty.CouponCode(codeSecret, "POINTS", id, 0)
 	require.NoError(t, store.Update(ctx, func(tx loyalty.Tx) error {
 		_, err := tx.CreateRedemption(ctx, loyalty.Redemption{ID: "other", ProgramID: "card", Code: taken,
 			State: loyalty.RedemptionIssued})
@@ -213,5 +219,5 @@ func TestRedeem_CouponCodeCollisionDrawsTheNextCode(t *testing.T) {
 	r, err := eng.Redeem(ctx, loyalty.RedeemRequest{ProgramID: "card", Member: loyalty.MemberRef{ID: m.ID}, Points: 1000, IdempotencyKey: "click"})
 	require.NoError(t, err)
 	assert.Equal(t, id, r.ID)
-	assert.Equal(t, loyalty.CouponCode("POINTS", id, 1), r.Code)
+	assert.Equal(t, loyalty.CouponCode(codeSecret, "POINTS", id, 1), r.Code)
 }

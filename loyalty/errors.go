@@ -70,7 +70,37 @@ var (
 
 	// ErrRedemptionReleased reports that a redemption was given up and its points returned.
 	ErrRedemptionReleased = errors.New("loyalty: redemption released")
+
+	// ErrIdempotencyKeyReused reports a RedeemRequest whose IdempotencyKey was used before for
+	// a redemption of another member or another amount. The concrete error is an
+	// *IdempotencyError; nothing was changed.
+	ErrIdempotencyKeyReused = errors.New("loyalty: idempotency key reused with different parameters")
 )
+
+// IdempotencyError reports an idempotency key used again with another member or amount (as
+// Stripe's idempotency_error does): the request is refused, and the earlier redemption is
+// neither returned nor changed. It matches ErrIdempotencyKeyReused and ErrInvalid.
+type IdempotencyError struct {
+	// Key is the reused idempotency key.
+	Key string
+	// RedemptionID, MemberID and Points describe the redemption the key was first used for.
+	RedemptionID, MemberID string
+	Points                 int64
+	// RequestedMemberID and RequestedPoints describe the refused request.
+	RequestedMemberID string
+	RequestedPoints   int64
+}
+
+// Error implements error.
+func (e *IdempotencyError) Error() string {
+	return fmt.Sprintf("loyalty: idempotency key %q was used for redemption %s (member %s, %d points), not for member %s and %d points: use a new key",
+		e.Key, e.RedemptionID, e.MemberID, e.Points, e.RequestedMemberID, e.RequestedPoints)
+}
+
+// Is reports whether target is ErrIdempotencyKeyReused or ErrInvalid.
+func (e *IdempotencyError) Is(target error) bool {
+	return target == ErrIdempotencyKeyReused || target == ErrInvalid
+}
 
 // ValidationError describes one invalid field of a program, order event or request.
 // It matches ErrInvalid with errors.Is.

@@ -2,6 +2,7 @@ package loyalty_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -19,6 +20,7 @@ func exampleEngine(issuer loyalty.CouponIssuer) (*loyalty.Engine, error) {
 	eng, err := loyalty.New(memstore.New(),
 		loyalty.WithClock(storetest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))),
 		loyalty.WithRandom(rand.NewChaCha8([32]byte{1})),
+		loyalty.WithCodeSecret([]byte("example installation secret")),
 		loyalty.WithCouponIssuer(issuer))
 	if err != nil {
 		return nil, err
@@ -120,8 +122,8 @@ func ExampleEngine_Redeem() {
 	fmt.Println(w.ProgressLine)
 	// Output:
 	// You now have 1,280 points = 64.00 in store discount
-	// create coupon POINTS-M5VHGJ3Z: 50.00 EUR off, once, for grace@example.com, until 2026-03-09
-	// issued POINTS-M5VHGJ3Z 50.00 2026-03-09
+	// create coupon POINTS-ATKBANW5: 50.00 EUR off, once, for grace@example.com, until 2026-03-09
+	// issued POINTS-ATKBANW5 50.00 2026-03-09
 	// loyalty: redeem: not enough points (requested 1000 points; balance 280, minimum 1000, maximum none)
 	// Only 720 more points until your first 50.00 discount
 }
@@ -137,4 +139,54 @@ func ExampleProgram_PreviewLine() {
 	// 1,000 points = 50.00 store discount
 	// 2,500 points = 31.25 store discount
 	// 1,000 points = 50 store discount
+}
+
+// Recover finishes redemptions a crash or a store outage left with their points reserved and
+// no coupon; reservations younger than the recover age are reported, to retry when due.
+func ExampleEngine_Recover() {
+	ctx := context.Background()
+	storeDown := true
+	issuer := loyalty.CouponIssuerFunc(func(_ context.Context, c loyalty.Coupon) (string, error) {
+		if storeDown {
+			return "", fmt.Errorf("store unreachable")
+		}
+		fmt.Println("create coupon", c.Code)
+		return "wc-coupon-1", nil
+	})
+	clock := storetest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	eng, err := loyalty.New(memstore.New(), loyalty.WithClock(clock), loyalty.WithRandom(rand.NewChaCha8([32]byte{1})),
+		loyalty.WithCodeSecret([]byte("example installation secret")), loyalty.WithCouponIssuer(issuer))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	card := loyalty.DefaultProgram("card", "EUR")
+	card.Redemption.Enabled = true
+	if _, err := eng.SaveProgram(ctx, card, "owner"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if _, err := eng.Enroll(ctx, "card", loyalty.NewMember{Email: "grace@example.com"}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, _ = eng.Adjust(ctx, loyalty.AdjustRequest{ProgramID: "card", Member: loyalty.MemberRef{Email: "grace@example.com"},
+		Points: 1000, Key: "gift", Reason: "gift"})
+	_, err = eng.Redeem(ctx, loyalty.RedeemRequest{ProgramID: "card", Member: loyalty.MemberRef{Email: "grace@example.com"}, Points: 1000})
+	fmt.Println(errors.Is(err, loyalty.ErrRedemptionPending))
+
+	// At start-up, right after: the reservation is too young to touch.
+	rep, _ := eng.Recover(ctx)
+	fmt.Println(len(rep.Waiting), "waiting until", rep.NextAt.Format(time.TimeOnly))
+
+	// When it is due, with the store back.
+	storeDown = false
+	clock.Advance(time.Minute)
+	rep, _ = eng.Recover(ctx)
+	fmt.Println(rep.Issued, "issued,", len(rep.Waiting), "waiting")
+	// Output:
+	// true
+	// 1 waiting until 09:01:00
+	// create coupon POINTS-ZE2EZTCU
+	// 1 issued, 0 waiting
 }

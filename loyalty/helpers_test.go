@@ -34,7 +34,8 @@ func newHarness(t *testing.T, edit func(p *loyalty.Program)) *harness {
 	h := &harness{t: t, ctx: t.Context(), clock: storetest.NewClock(start),
 		issuer: storetest.NewCouponIssuer(), mailer: &storetest.Mailer{}}
 	eng, err := loyalty.New(memstore.New(), loyalty.WithClock(h.clock), loyalty.WithCouponIssuer(h.issuer),
-		loyalty.WithMailer(h.mailer), loyalty.WithReceiptSalt([]byte("0123456789abcdef")), loyalty.WithRecoverAfter(0))
+		loyalty.WithMailer(h.mailer), loyalty.WithReceiptSalt([]byte("0123456789abcdef")), loyalty.WithRecoverAfter(0),
+		loyalty.WithCodeSecret(codeSecret))
 	require.NoError(t, err)
 	h.eng = eng
 	p := loyalty.DefaultProgram("card", "EUR")
@@ -46,6 +47,9 @@ func newHarness(t *testing.T, edit func(p *loyalty.Program)) *harness {
 	require.NoError(t, err)
 	return h
 }
+
+// codeSecret is the installation secret of the harness's engine.
+var codeSecret = []byte("harness code secret")
 
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 

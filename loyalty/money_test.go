@@ -54,10 +54,12 @@ func TestKeysAreDeterministicAndUnambiguous(t *testing.T) {
 
 func TestCouponCode(t *testing.T) {
 	t.Parallel()
-	a := loyalty.CouponCode("POINTS", "rdm_1", 0)
-	assert.Equal(t, a, loyalty.CouponCode("POINTS", "rdm_1", 0), "deterministic")
-	assert.NotEqual(t, a, loyalty.CouponCode("POINTS", "rdm_1", 1), "a collision retry draws another code")
-	assert.NotEqual(t, a, loyalty.CouponCode("POINTS", "rdm_2", 0))
+	secret := []byte("0123456789abcdef")
+	a := loyalty.CouponCode(secret, "POINTS", "rdm_1", 0)
+	assert.Equal(t, a, loyalty.CouponCode(secret, "POINTS", "rdm_1", 0), "deterministic")
+	assert.NotEqual(t, a, loyalty.CouponCode(secret, "POINTS", "rdm_1", 1), "a collision retry draws another code")
+	assert.NotEqual(t, a, loyalty.CouponCode(secret, "POINTS", "rdm_2", 0))
+	assert.NotEqual(t, a, loyalty.CouponCode([]byte("another installation"), "POINTS", "rdm_1", 0), "the secret changes the code")
 	assert.Regexp(t, `^POINTS-[A-HJ-NP-Z2-9]{8}$`, a)
 }
 

@@ -77,6 +77,10 @@ type OrderState struct {
 	ClawedBack int64
 	// RefundedTotal is the highest refunded total processed.
 	RefundedTotal decimal.Decimal
+	// RefundExempt is the part of RefundedTotal refunded while the program's policy took no
+	// points back for partial refunds: the proportional policy, switched on later, takes back
+	// only the share of refunds beyond it, never retroactively.
+	RefundExempt decimal.Decimal
 	// Refunded is set by a full refund: the order never awards afterwards.
 	Refunded bool
 	// AwardedAt is when the order awarded points (zero if it never did).

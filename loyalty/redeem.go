@@ -2,8 +2,6 @@ package loyalty
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -24,7 +22,14 @@ import (
 // with the same IdempotencyKey or Engine.Recover finishes the redemption, so the coupon and the
 // deduction end up existing both or neither.
 //
-// Refused requests return a *RedeemError (or a *ValidationError) and change nothing.
+// A request with an IdempotencyKey already used in the program resumes that redemption when it
+// names the same member and points, and is refused with an *IdempotencyError otherwise. The
+// redemption id is derived from the program, the member and the key, and the coupon code from
+// the id, both under the installation secret (WithCodeSecret, or the Store's), so two
+// installations never derive the same code.
+//
+// Refused requests return a *RedeemError, an *IdempotencyError or a *ValidationError and
+// change nothing.
 func (e *Engine) Redeem(ctx context.Context, req RedeemRequest) (Redemption, error) {
 	if e.issuer == nil {
 		return Redemption{}, ErrNoCouponIssuer
@@ -32,9 +37,9 @@ func (e *Engine) Redeem(ctx context.Context, req RedeemRequest) (Redemption, err
 	if req.Points <= 0 || req.Points > MaxPoints {
 		return Redemption{}, invalid("RedeemRequest.Points", "must be 1 to %d whole points, got %d", MaxPoints, req.Points)
 	}
-	id, err := e.redemptionID(req)
+	secret, err := e.codeSecret(ctx)
 	if err != nil {
-		return Redemption{}, err
+		return Redemption{}, fmt.Errorf("loyalty: redeem: %w", err)
 	}
 	now := e.now()
 	var (
@@ -48,16 +53,27 @@ func (e *Engine) Redeem(ctx context.Context, req RedeemRequest) (Redemption, err
 		if err != nil {
 			return err
 		}
-		if r, err = tx.Redemption(ctx, id); err == nil {
+		member, err := findMember(ctx, tx, req.Member)
+		if err != nil {
+			return err
+		}
+		if r, err = sameKey(ctx, tx, req); err == nil {
 			resumed = true
-			if r.Points != req.Points || r.ProgramID != req.ProgramID {
-				return invalid("RedeemRequest.IdempotencyKey", "already used for a redemption of %d points", r.Points)
+			if r.MemberID != member.ID || r.Points != req.Points {
+				return &IdempotencyError{Key: req.IdempotencyKey, RedemptionID: r.ID, MemberID: r.MemberID, Points: r.Points,
+					RequestedMemberID: member.ID, RequestedPoints: req.Points}
 			}
 			return nil
 		} else if !isNotFound(err) {
 			return err
 		}
-		r, err = e.reserve(ctx, tx, p, id, req, now)
+		id := RedemptionID(secret, p.ID, member.ID, req.IdempotencyKey)
+		if req.IdempotencyKey == "" {
+			if id, err = e.randomID("rdm_"); err != nil {
+				return err
+			}
+		}
+		r, err = e.reserve(ctx, tx, p, member, id, secret, req, now)
 		return err
 	})
 	if err != nil {
@@ -74,26 +90,31 @@ func (e *Engine) Redeem(ctx context.Context, req RedeemRequest) (Redemption, err
 	return e.complete(ctx, r)
 }
 
-func (e *Engine) redemptionID(req RedeemRequest) (string, error) {
+// sameKey returns the program's redemption made with the request's idempotency key, also one
+// made before keys were stored (its id derived from the program and key alone); ErrNotFound
+// when there is none or the request has no key.
+func sameKey(ctx context.Context, tx ReadTx, req RedeemRequest) (Redemption, error) {
 	if req.IdempotencyKey == "" {
-		return e.randomID("rdm_")
+		return Redemption{}, ErrNotFound
 	}
-	sum := sha256.Sum256([]byte(req.ProgramID + "\x00" + req.IdempotencyKey))
-	return "rdm_" + hex.EncodeToString(sum[:12]), nil
+	r, err := tx.RedemptionByKey(ctx, req.ProgramID, req.IdempotencyKey)
+	if !isNotFound(err) {
+		return r, err
+	}
+	if r, err = tx.Redemption(ctx, legacyRedemptionID(req.ProgramID, req.IdempotencyKey)); err == nil && r.ProgramID != req.ProgramID {
+		return Redemption{}, ErrNotFound
+	}
+	return r, err
 }
 
 // reserve is step 1 of Redeem, inside a transaction.
-func (e *Engine) reserve(ctx context.Context, tx Tx, p Program, id string, req RedeemRequest, now time.Time) (Redemption, error) {
+func (e *Engine) reserve(ctx context.Context, tx Tx, p Program, member Member, id string, secret []byte, req RedeemRequest, now time.Time) (Redemption, error) {
 	rules := p.Redemption
 	if !rules.Enabled {
 		return Redemption{}, ErrRedemptionDisabled
 	}
 	if p.Paused {
 		return Redemption{}, ErrProgramPaused
-	}
-	member, err := findMember(ctx, tx, req.Member)
-	if err != nil {
-		return Redemption{}, err
 	}
 	acct, err := tx.Account(ctx, p.ID, member.ID)
 	if isNotFound(err) {
@@ -116,7 +137,7 @@ func (e *Engine) reserve(ctx context.Context, tx Tx, p Program, id string, req R
 	if !value.IsPositive() {
 		return Redemption{}, invalid("RedeemRequest.Points", "%d points are worth nothing in %s", req.Points, p.Currency)
 	}
-	code, err := freeCouponCode(ctx, tx, rules.CouponPrefix, id)
+	code, err := freeCouponCode(ctx, tx, secret, rules.CouponPrefix, id)
 	if err != nil {
 		return Redemption{}, err
 	}
@@ -127,7 +148,7 @@ func (e *Engine) reserve(ctx context.Context, tx Tx, p Program, id string, req R
 	r, err := tx.CreateRedemption(ctx, Redemption{
 		ID: id, ProgramID: p.ID, MemberID: member.ID, Email: member.Email, Points: req.Points, Value: value,
 		Currency: p.Currency, Code: code, State: RedemptionReserved, Actor: actor,
-		CreatedAt: now, ExpiresAt: now.AddDate(0, 0, rules.ValidityDays), UpdatedAt: now,
+		CreatedAt: now, ExpiresAt: now.AddDate(0, 0, rules.ValidityDays), UpdatedAt: now, IdempotencyKey: req.IdempotencyKey,
 	})
 	if err != nil {
 		return Redemption{}, err
@@ -139,9 +160,9 @@ func (e *Engine) reserve(ctx context.Context, tx Tx, p Program, id string, req R
 
 // freeCouponCode derives the redemption's coupon code, moving to the next attempt while a code
 // is taken (one chance in 2^40 per existing coupon).
-func freeCouponCode(ctx context.Context, tx ReadTx, prefix, id string) (string, error) {
+func freeCouponCode(ctx context.Context, tx ReadTx, secret []byte, prefix, id string) (string, error) {
 	for attempt := range 16 {
-		code := CouponCode(prefix, id, attempt)
+		code := CouponCode(secret, prefix, id, attempt)
 		if _, err := tx.RedemptionByCode(ctx, code); isNotFound(err) {
 			return code, nil
 		} else if err != nil {
@@ -281,7 +302,9 @@ func (e *Engine) noteAttempt(ctx context.Context, r Redemption, cause error) {
 // (a crash, a timeout or a transient failure between reserve and confirm): it asks the issuer
 // for the coupon again (idempotent by code) and confirms it, or releases the points when the
 // issuer rejects it. Run it at start-up and periodically. Reservations still failing
-// transiently are counted as Pending and left for the next pass.
+// transiently are counted as Pending and left for the next pass. Younger reservations are
+// left alone, so as not to race a Redeem still in flight, and listed in the report's Waiting
+// with the time each becomes eligible: run Recover again at the report's NextAt.
 func (e *Engine) Recover(ctx context.Context) (RecoverReport, error) {
 	var rep RecoverReport
 	if e.issuer == nil {
@@ -294,7 +317,7 @@ func (e *Engine) Recover(ctx context.Context) (RecoverReport, error) {
 		var batch []Redemption
 		err := e.store.View(ctx, func(tx ReadTx) error {
 			var err error
-			batch, err = tx.ReservedRedemptions(ctx, cutoff, after, 100)
+			batch, err = tx.ReservedRedemptions(ctx, endOfTime, after, 100)
 			return err
 		})
 		if err != nil {
@@ -302,6 +325,10 @@ func (e *Engine) Recover(ctx context.Context) (RecoverReport, error) {
 		}
 		for _, r := range batch {
 			after = r.Seq
+			if r.CreatedAt.After(cutoff) {
+				rep.wait(r, e.recoverAge)
+				continue
+			}
 			_, err := e.complete(ctx, r)
 			switch {
 			case err == nil:
@@ -322,3 +349,6 @@ func (e *Engine) Recover(ctx context.Context) (RecoverReport, error) {
 		}
 	}
 }
+
+// endOfTime is later than any reservation.
+var endOfTime = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)

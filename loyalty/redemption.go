@@ -51,6 +51,9 @@ type Redemption struct {
 	Attempts int
 	// Actor is who redeemed: "member" or a staff user for redemptions on a member's behalf.
 	Actor string
+	// IdempotencyKey is the RedeemRequest's key ("" when it had none); a program has at most
+	// one redemption per key.
+	IdempotencyKey string
 	// CreatedAt is when the points were reserved; ExpiresAt is when the coupon stops being
 	// usable; UpdatedAt is the last state change.
 	CreatedAt, ExpiresAt, UpdatedAt time.Time
@@ -100,7 +103,9 @@ type RedeemRequest struct {
 	// Points is how many whole points to redeem.
 	Points int64
 	// IdempotencyKey makes a retried request (a double click, a client retry after a timeout)
-	// resume the same redemption instead of starting another. Optional but recommended.
+	// resume the same redemption instead of starting another. Optional but recommended. A key
+	// is bound to the member and points it was first used with: reusing it for another member
+	// or amount fails with an *IdempotencyError.
 	IdempotencyKey string
 	// Actor is recorded in the activity log: "member" (default) or the staff user.
 	Actor string
@@ -114,4 +119,28 @@ type RecoverReport struct {
 	Released int
 	// Pending counts reservations still waiting on a transient failure.
 	Pending int
+	// Waiting lists the reservations younger than the recover age (WithRecoverAfter), which
+	// Recover left alone, oldest first.
+	Waiting []WaitingReservation
+	// NextAt is when the first of Waiting becomes eligible: run Recover again then (zero when
+	// nothing waits).
+	NextAt time.Time
+}
+
+// WaitingReservation is a reservation Recover left alone because it is younger than the
+// recover age.
+type WaitingReservation struct {
+	RedemptionID, ProgramID, MemberID string
+	// CreatedAt is when the points were reserved; EligibleAt is when Recover takes it on.
+	CreatedAt, EligibleAt time.Time
+}
+
+// wait adds r to Waiting.
+func (rep *RecoverReport) wait(r Redemption, age time.Duration) {
+	w := WaitingReservation{RedemptionID: r.ID, ProgramID: r.ProgramID, MemberID: r.MemberID, CreatedAt: r.CreatedAt,
+		EligibleAt: r.CreatedAt.Add(age)}
+	rep.Waiting = append(rep.Waiting, w)
+	if rep.NextAt.IsZero() || w.EligibleAt.Before(rep.NextAt) {
+		rep.NextAt = w.EligibleAt
+	}
 }

@@ -63,8 +63,13 @@ func (e *Engine) refundOrder(ctx context.Context, tx Tx, p Program, ev OrderEven
 // awarded: under the proportional policy a grown refunded total takes back points (outcome
 // processed); otherwise the delivery gets outcome and reason.
 func (e *Engine) partialRefundOnly(ctx context.Context, tx Tx, p Program, ev OrderEvent, state OrderState, now time.Time, outcome Outcome, reason string) (OrderResult, error) {
-	if p.PartialRefunds != PartialRefundsProportional || !ev.RefundedTotal.GreaterThan(state.RefundedTotal) {
+	if !ev.RefundedTotal.GreaterThan(state.RefundedTotal) {
 		return OrderResult{Outcome: outcome, Reason: reason}, nil
+	}
+	if p.PartialRefunds != PartialRefundsProportional {
+		exemptRefund(&state, ev.RefundedTotal, now)
+		return OrderResult{Outcome: OutcomeIgnored, Reason: fmt.Sprintf("partial refund of %s: no points taken back under the current policy",
+			FormatMoney(ev.RefundedTotal, p.Currency))}, tx.UpdateOrderState(ctx, state)
 	}
 	acct, err := tx.Account(ctx, p.ID, state.MemberID)
 	if err != nil {
@@ -85,12 +90,27 @@ func (e *Engine) partialRefundOnly(ctx context.Context, tx Tx, p Program, ev Ord
 		return OrderResult{}, err
 	}
 	return OrderResult{Outcome: OutcomeProcessed, Member: member, Movements: []Movement{*m}, Balance: acct.Balance,
-		Reason: fmt.Sprintf("partial refund of %s: took back %s points", ev.RefundedTotal, FormatPoints(-m.Requested))}, nil
+		Reason: fmt.Sprintf("partial refund of %s: took back %s points", FormatMoney(ev.RefundedTotal, p.Currency),
+			FormatPoints(-m.Requested))}, nil
 }
 
-// partialClawback takes back the refunded share of the order's purchase points, less what
-// earlier partial refunds took back, and updates state (the caller stores it). The welcome
-// bonus is left to a full refund. It returns nil when nothing is due.
+// exemptRefund records a grown refunded total that the program's policy takes no points back
+// for, so that a later switch to the proportional policy does not take them back either.
+func exemptRefund(state *OrderState, refunded decimal.Decimal, now time.Time) {
+	if !refunded.GreaterThan(state.RefundedTotal) {
+		return
+	}
+	grown := decimal.Min(refunded, state.Total).Sub(decimal.Min(state.RefundedTotal, state.Total))
+	if grown.IsPositive() {
+		state.RefundExempt = state.RefundExempt.Add(grown)
+	}
+	state.RefundedTotal, state.UpdatedAt = refunded, now
+}
+
+// partialClawback takes back the refunded share of the order's purchase points (refunds
+// beyond state.RefundExempt), less what earlier partial refunds took back, and updates state
+// (the caller stores it). The welcome bonus is left to a full refund. It returns nil when
+// nothing is due.
 func (e *Engine) partialClawback(ctx context.Context, tx Tx, p Program, state *OrderState, acct Account, refunded decimal.Decimal, now time.Time) (*Movement, Account, error) {
 	if !refunded.GreaterThan(state.RefundedTotal) {
 		return nil, acct, nil
@@ -101,7 +121,10 @@ func (e *Engine) partialClawback(ctx context.Context, tx Tx, p Program, state *O
 	if !state.Total.IsPositive() {
 		return nil, acct, nil
 	}
-	share := decimal.Min(refunded, state.Total)
+	share := decimal.Min(refunded, state.Total).Sub(state.RefundExempt)
+	if !share.IsPositive() {
+		return nil, acct, nil
+	}
 	target := decimal.NewFromInt(state.EarnedPoints).Mul(share).Div(state.Total).Floor().IntPart()
 	due := min(target, state.EarnedPoints) - state.ClawedBack
 	if due <= 0 {

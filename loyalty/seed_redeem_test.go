@@ -70,7 +70,7 @@ func TestSeed_PointsDiscount_CouponCodesLookLikePrefixDashEightCharacters(t *tes
 	r, err := h.eng.Redeem(h.ctx, loyalty.RedeemRequest{ProgramID: "card", Member: loyalty.MemberRef{Email: "ada@example.com"}, Points: 1000})
 	require.NoError(t, err)
 	assert.Regexp(t, regexp.MustCompile(`^POINTS-[A-Z2-9]{8}$`), r.Code)
-	assert.Equal(t, loyalty.CouponCode("POINTS", r.ID, 0), r.Code, "derived from the redemption id")
+	assert.Equal(t, loyalty.CouponCode(codeSecret, "POINTS", r.ID, 0), r.Code, "derived from the redemption id")
 }
 
 func TestSeed_PointsDiscount_LivePreview(t *testing.T) {

@@ -57,8 +57,46 @@ func TestSeed_Refunds_PartialRefundsDeductNothingByDefault(t *testing.T) {
 
 	res := h.process(ev)
 
-	assert.Equal(t, loyalty.OutcomeDuplicate, res.Outcome)
+	assert.Equal(t, loyalty.OutcomeIgnored, res.Outcome)
+	assert.Equal(t, "partial refund of 40.00: no points taken back under the current policy", res.Reason)
 	assert.EqualValues(t, 100, h.balance("ada@example.com"))
+	assert.Equal(t, loyalty.OutcomeDuplicate, h.process(ev).Outcome, "a redelivery of the same refund")
+}
+
+// Switching to the proportional policy takes back points only for refunds made after the
+// switch, never for those the earlier policy let pass.
+func TestRefund_SwitchingToProportionalIsNotRetroactive(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	h.process(order("1", "completed", "100", "ada@example.com"))
+	refund := func(total, refunded string) loyalty.OrderResult {
+		ev := order("1", "completed", total, "ada@example.com")
+		ev.RefundedTotal = dec(refunded)
+		return h.process(ev)
+	}
+	refund("100", "20")
+	first := order("2", "completed", "50", "ada@example.com")
+	first.RefundedTotal = dec("10") // refunded before its first delivery, under the default policy
+	h.process(first)
+	require.EqualValues(t, 150, h.balance("ada@example.com"))
+
+	p := h.prog
+	p.PartialRefunds = loyalty.PartialRefundsProportional
+	_, err := h.eng.SaveProgram(h.ctx, p, "owner")
+	require.NoError(t, err)
+
+	assert.Equal(t, loyalty.OutcomeDuplicate, refund("100", "20").Outcome, "a redelivery after the switch takes nothing back")
+	ev := order("2", "completed", "50", "ada@example.com")
+	ev.RefundedTotal = dec("10")
+	h.process(ev)
+	assert.EqualValues(t, 150, h.balance("ada@example.com"))
+
+	res := refund("100", "50") // 30.00 more after the switch
+	assert.Equal(t, loyalty.OutcomeProcessed, res.Outcome)
+	assert.Equal(t, "partial refund of 50.00: took back 30 points", res.Reason)
+	assert.EqualValues(t, 120, h.balance("ada@example.com"), "only the 30.00 refunded after the switch")
+	res = h.process(order("1", "refunded", "100", "ada@example.com"))
+	assert.EqualValues(t, -70, res.Movements[0].Requested, "a full refund still takes back the rest")
 }
 
 func TestRefund_RefundedOrderNeverAwardsAgain(t *testing.T) {

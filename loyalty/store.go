@@ -18,7 +18,8 @@ import (
 // isolation level:
 //
 //   - uniqueness: movement keys per program, member id, email and code, accounts, order states,
-//     redemption ids and coupon codes; an insert that violates one returns ErrDuplicateKey
+//     redemption ids, coupon codes and redemption idempotency keys per program (when not
+//     empty), setting names; an insert that violates one returns ErrDuplicateKey
 //     (UNIQUE constraints, INSERT without ON CONFLICT);
 //   - AppendMovement compares and sets the account balance: it returns ErrConflict unless the
 //     stored balance equals m.BalanceAfter − m.Applied (UPDATE ... WHERE balance = $old);
@@ -77,9 +78,12 @@ type ReadTx interface {
 	// OrderState returns what the program remembers about an order.
 	OrderState(ctx context.Context, programID, store, orderID string) (OrderState, error)
 
-	// Redemption returns a redemption by id; RedemptionByCode by coupon code.
+	// Redemption returns a redemption by id; RedemptionByCode by coupon code;
+	// RedemptionByKey by the program and the IdempotencyKey it was created with (never
+	// matching an empty key).
 	Redemption(ctx context.Context, id string) (Redemption, error)
 	RedemptionByCode(ctx context.Context, code string) (Redemption, error)
+	RedemptionByKey(ctx context.Context, programID, key string) (Redemption, error)
 	// ReservedRedemptions lists redemptions in state RedemptionReserved created before
 	// createdBefore with Seq > afterSeq, OLDEST first, at most limit.
 	ReservedRedemptions(ctx context.Context, createdBefore time.Time, afterSeq int64, limit int) ([]Redemption, error)
@@ -90,8 +94,14 @@ type ReadTx interface {
 	// Receipts lists the program's delivery receipts, newest first; with outcome not empty,
 	// only receipts with that outcome.
 	Receipts(ctx context.Context, programID string, outcome Outcome, page Page) ([]Receipt, error)
-	// CountReceipts counts the program's receipts with ReceivedAt at or after since, by outcome.
+	// LatestReceipt returns the program's newest receipt from store with outcome.
+	LatestReceipt(ctx context.Context, programID, store string, outcome Outcome) (Receipt, error)
+	// CountReceipts counts the program's deliveries with ReceivedAt at or after since, by
+	// outcome: the sum of the receipts' Count.
 	CountReceipts(ctx context.Context, programID string, since time.Time) (ReceiptCounts, error)
+
+	// Setting returns the value of an installation setting, such as the engine's secrets.
+	Setting(ctx context.Context, name string) ([]byte, error)
 }
 
 // Tx is what the engine reads and writes inside a read-write transaction.
@@ -131,8 +141,22 @@ type Tx interface {
 
 	// AppendActivity inserts an activity entry, assigning its Seq.
 	AppendActivity(ctx context.Context, a ActivityEntry) error
-	// AppendReceipt inserts a delivery receipt, assigning its Seq.
+	// AppendReceipt inserts a delivery receipt, assigning its Seq; a Count below 1 is stored
+	// as 1. AddReceiptCount adds n to the Count of the receipt with seq, and sets its
+	// LastAt to at; ErrNotFound when there is none.
 	AppendReceipt(ctx context.Context, r Receipt) error
+	AddReceiptCount(ctx context.Context, seq int64, n int, at time.Time) error
+	// Prune deletes the program's receipts received, and activity entries dated, before
+	// before, and says how many of each it deleted.
+	Prune(ctx context.Context, programID string, before time.Time) (PruneCounts, error)
+
+	// CreateSetting stores an installation setting once; ErrDuplicateKey when name is set.
+	CreateSetting(ctx context.Context, name string, value []byte) error
+}
+
+// PruneCounts counts what a prune deleted.
+type PruneCounts struct {
+	Receipts, Activity int
 }
 
 func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -40,9 +41,11 @@ type Store struct {
 	orders          map[orderKey]loyalty.OrderState
 	redemptions     map[string]loyalty.Redemption
 	redemptionCodes map[string]string
-	redemptionOrder []string // ids, increasing Seq
+	redemptionKeys  map[movementKey]string // (program, idempotency key) → id
+	redemptionOrder []string               // ids, increasing Seq
 	activity        map[string][]loyalty.ActivityEntry
 	receipts        map[string][]loyalty.Receipt
+	settings        map[string][]byte
 }
 
 // New returns an empty Store.
@@ -59,6 +62,8 @@ func New() *Store {
 		orders:          map[orderKey]loyalty.OrderState{},
 		redemptions:     map[string]loyalty.Redemption{},
 		redemptionCodes: map[string]string{},
+		redemptionKeys:  map[movementKey]string{},
+		settings:        map[string][]byte{},
 		activity:        map[string][]loyalty.ActivityEntry{},
 		receipts:        map[string][]loyalty.Receipt{},
 	}
@@ -307,6 +312,38 @@ func (t *readTx) RedemptionByCode(ctx context.Context, code string) (loyalty.Red
 	return t.Redemption(ctx, id)
 }
 
+func (t *readTx) RedemptionByKey(ctx context.Context, programID, key string) (loyalty.Redemption, error) {
+	id, ok := t.s.redemptionKeys[movementKey{programID, key}]
+	if !ok || key == "" {
+		return loyalty.Redemption{}, notFound("redemption with idempotency key %q", key)
+	}
+	return t.Redemption(ctx, id)
+}
+
+func (t *readTx) LatestReceipt(_ context.Context, programID, store string, outcome loyalty.Outcome) (loyalty.Receipt, error) {
+	if err := t.check(); err != nil {
+		return loyalty.Receipt{}, err
+	}
+	all := t.s.receipts[programID]
+	for i := len(all) - 1; i >= 0; i-- {
+		if r := all[i]; r.Store == store && r.Outcome == outcome {
+			return r, nil
+		}
+	}
+	return loyalty.Receipt{}, notFound("%s receipt from %q", outcome, store)
+}
+
+func (t *readTx) Setting(_ context.Context, name string) ([]byte, error) {
+	if err := t.check(); err != nil {
+		return nil, err
+	}
+	v, ok := t.s.settings[name]
+	if !ok {
+		return nil, notFound("setting %q", name)
+	}
+	return slices.Clone(v), nil
+}
+
 func (t *readTx) ReservedRedemptions(_ context.Context, createdBefore time.Time, afterSeq int64, limit int) ([]loyalty.Redemption, error) {
 	if err := t.check(); err != nil {
 		return nil, err
@@ -359,7 +396,7 @@ func (t *readTx) CountReceipts(_ context.Context, programID string, since time.T
 	counts := loyalty.ReceiptCounts{}
 	for _, r := range t.s.receipts[programID] {
 		if !r.ReceivedAt.Before(since) {
-			counts[r.Outcome]++
+			counts[r.Outcome] += r.Count
 		}
 	}
 	return counts, nil
@@ -517,14 +554,24 @@ func (t *tx) CreateRedemption(_ context.Context, r loyalty.Redemption) (loyalty.
 	if _, ok := s.redemptionCodes[r.Code]; ok || r.Code == "" {
 		return loyalty.Redemption{}, duplicate("coupon code %q", r.Code)
 	}
+	key := movementKey{r.ProgramID, r.IdempotencyKey}
+	if _, ok := s.redemptionKeys[key]; ok && r.IdempotencyKey != "" {
+		return loyalty.Redemption{}, duplicate("redemption idempotency key %q", r.IdempotencyKey)
+	}
 	r.Seq = t.nextSeq()
 	s.redemptions[r.ID] = r
 	s.redemptionCodes[r.Code] = r.ID
+	if r.IdempotencyKey != "" {
+		s.redemptionKeys[key] = r.ID
+	}
 	n := len(s.redemptionOrder)
 	s.redemptionOrder = append(s.redemptionOrder, r.ID)
 	t.undo = append(t.undo, func() {
 		delete(s.redemptions, r.ID)
 		delete(s.redemptionCodes, r.Code)
+		if r.IdempotencyKey != "" {
+			delete(s.redemptionKeys, key)
+		}
 		s.redemptionOrder = s.redemptionOrder[:n]
 	})
 	return r, nil
@@ -541,7 +588,7 @@ func (t *tx) UpdateRedemption(_ context.Context, r loyalty.Redemption, from loya
 	if old.State != from {
 		return fmt.Errorf("memstore: redemption %q is %s, not %s: %w", r.ID, old.State, from, loyalty.ErrConflict)
 	}
-	r.Seq, r.Code = old.Seq, old.Code // immutable
+	r.Seq, r.Code, r.IdempotencyKey = old.Seq, old.Code, old.IdempotencyKey // immutable
 	t.s.redemptions[r.ID] = r
 	t.undo = append(t.undo, func() { t.s.redemptions[r.ID] = old })
 	return nil
@@ -560,8 +607,60 @@ func (t *tx) AppendReceipt(_ context.Context, r loyalty.Receipt) error {
 	if err := t.check(); err != nil {
 		return err
 	}
-	r.Seq = t.nextSeq()
+	r.Seq, r.Count = t.nextSeq(), max(r.Count, 1)
 	appendUndoable(t, t.s.receipts, r.ProgramID, r)
+	return nil
+}
+
+func (t *tx) AddReceiptCount(_ context.Context, seq int64, n int, at time.Time) error {
+	if err := t.check(); err != nil {
+		return err
+	}
+	for _, rs := range t.s.receipts {
+		i, ok := slices.BinarySearchFunc(rs, seq, func(r loyalty.Receipt, seq int64) int { return cmp.Compare(r.Seq, seq) })
+		if !ok {
+			continue
+		}
+		old := rs[i]
+		rs[i].Count += n
+		rs[i].LastAt = at.UTC()
+		t.undo = append(t.undo, func() { rs[i] = old })
+		return nil
+	}
+	return notFound("receipt %d", seq)
+}
+
+func (t *tx) Prune(_ context.Context, programID string, before time.Time) (loyalty.PruneCounts, error) {
+	if err := t.check(); err != nil {
+		return loyalty.PruneCounts{}, err
+	}
+	var c loyalty.PruneCounts
+	c.Receipts = pruneUndoable(t, t.s.receipts, programID, func(r loyalty.Receipt) bool { return r.ReceivedAt.Before(before) })
+	c.Activity = pruneUndoable(t, t.s.activity, programID, func(a loyalty.ActivityEntry) bool { return a.At.Before(before) })
+	return c, nil
+}
+
+// pruneUndoable deletes the entries of m[key] that old reports, and says how many.
+func pruneUndoable[T any](t *tx, m map[string][]T, key string, old func(T) bool) int {
+	prev := m[key]
+	kept := slices.DeleteFunc(slices.Clone(prev), old)
+	if len(kept) == len(prev) {
+		return 0
+	}
+	m[key] = kept
+	t.undo = append(t.undo, func() { m[key] = prev })
+	return len(prev) - len(kept)
+}
+
+func (t *tx) CreateSetting(_ context.Context, name string, value []byte) error {
+	if err := t.check(); err != nil {
+		return err
+	}
+	if _, ok := t.s.settings[name]; ok {
+		return duplicate("setting %q", name)
+	}
+	t.s.settings[name] = slices.Clone(value)
+	t.undo = append(t.undo, func() { delete(t.s.settings, name) })
 	return nil
 }
 

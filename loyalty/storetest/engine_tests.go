@@ -219,7 +219,10 @@ func testRedemptionCrashPoints(t *testing.T, s loyalty.Store) {
 		// Recover only touches reservations older than its age.
 		rep, err := e.eng.Recover(e.ctx)
 		require.NoError(t, err, st.name)
-		assert.Equal(t, loyalty.RecoverReport{}, rep, "%s: young reservations are left to their Redeem", st.name)
+		assert.Zero(t, rep.Issued+rep.Released+rep.Pending, "%s: young reservations are left to their Redeem", st.name)
+		for _, w := range rep.Waiting {
+			assert.True(t, w.EligibleAt.After(e.clock.Now()), "%s: reported with when it becomes eligible", st.name)
+		}
 		for range st.recoveries {
 			e.clock.Advance(2 * time.Minute)
 			_, err := e.eng.Recover(e.ctx)
@@ -267,10 +270,17 @@ func testRecoverAge(t *testing.T, s loyalty.Store) {
 	e.issuer.FailNext(FailBefore)
 	_, err := e.eng.Redeem(e.ctx, loyalty.RedeemRequest{ProgramID: e.prog.ID, Member: loyalty.MemberRef{ID: m.ID}, Points: 1000})
 	require.ErrorIs(t, err, loyalty.ErrRedemptionPending)
+	created := e.clock.Now()
 	e.clock.Advance(30 * time.Second)
 	rep, err := e.eng.Recover(e.ctx)
 	require.NoError(t, err)
 	assert.Zero(t, rep.Issued+rep.Pending+rep.Released)
+	require.Len(t, rep.Waiting, 1, "the young reservation is reported")
+	w := rep.Waiting[0]
+	assert.Equal(t, m.ID, w.MemberID)
+	assert.True(t, created.Equal(w.CreatedAt), "%v", w.CreatedAt)
+	assert.True(t, created.Add(time.Minute).Equal(w.EligibleAt), "eligible at the recover age: %v", w.EligibleAt)
+	assert.True(t, w.EligibleAt.Equal(rep.NextAt))
 	e.clock.Advance(31 * time.Second)
 	rep, err = e.eng.Recover(e.ctx)
 	require.NoError(t, err)

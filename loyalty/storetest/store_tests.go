@@ -67,10 +67,10 @@ func testRoundTrip(t *testing.T, s loyalty.Store) {
 	prog := sampleProgram()
 	order := loyalty.OrderState{ProgramID: "card", Store: "https://shop.example", OrderID: "1042", MemberID: "m1",
 		Status: loyalty.StatusCompleted, Total: dec("123.45"), Currency: "EUR", EarnedPoints: 123, WelcomePoints: 40,
-		ClawedBack: 7, RefundedTotal: dec("10.5"), AwardedAt: epoch, UpdatedAt: epoch.Add(time.Second)}
+		ClawedBack: 7, RefundedTotal: dec("10.5"), RefundExempt: dec("2.25"), AwardedAt: epoch, UpdatedAt: epoch.Add(time.Second)}
 	red := loyalty.Redemption{ID: "r1", ProgramID: "card", MemberID: "m1", Email: "m1@example.com", Points: 1000,
 		Value: dec("12.50"), Currency: "EUR", Code: "SHOP1-ABCDEFGH", State: loyalty.RedemptionReserved, Failure: "x",
-		Attempts: 2, Actor: "member", CreatedAt: epoch, ExpiresAt: epoch.AddDate(0, 0, 7), UpdatedAt: epoch}
+		Attempts: 2, Actor: "member", CreatedAt: epoch, ExpiresAt: epoch.AddDate(0, 0, 7), UpdatedAt: epoch, IdempotencyKey: "click"}
 	var member loyalty.Member
 	var acct loyalty.Account
 	var mv loyalty.Movement
@@ -148,9 +148,11 @@ func testRoundTrip(t *testing.T, s loyalty.Store) {
 		require.NoError(t, err)
 		assert.True(t, order.Total.Equal(gotOrder.Total))
 		assert.True(t, order.RefundedTotal.Equal(gotOrder.RefundedTotal))
+		assert.True(t, order.RefundExempt.Equal(gotOrder.RefundExempt), "%v", gotOrder.RefundExempt)
 		assert.True(t, order.AwardedAt.Equal(gotOrder.AwardedAt))
 		assert.True(t, order.UpdatedAt.Equal(gotOrder.UpdatedAt))
 		gotOrder.Total, gotOrder.RefundedTotal, gotOrder.AwardedAt, gotOrder.UpdatedAt = order.Total, order.RefundedTotal, order.AwardedAt, order.UpdatedAt
+		gotOrder.RefundExempt = order.RefundExempt
 		assert.Equal(t, order, gotOrder)
 
 		for _, get := range []func() (loyalty.Redemption, error){

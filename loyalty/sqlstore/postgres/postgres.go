@@ -187,7 +187,11 @@ var migrationTable = sqlcore.MigrationTable{
 	WHERE table_schema = current_schema() AND table_name = '` + sqlcore.MigrationsTable + `' AND column_name = 'component'`,
 	Upgrade: []string{
 		"ALTER TABLE " + sqlcore.MigrationsTable + " ADD COLUMN component text NOT NULL DEFAULT 'loyalty'",
-		"ALTER TABLE " + sqlcore.MigrationsTable + " DROP CONSTRAINT " + sqlcore.MigrationsTable + "_pkey",
+		// The primary key on version alone, whatever its name.
+		`DO $$ DECLARE c text; BEGIN
+	SELECT conname INTO c FROM pg_constraint WHERE conrelid = '` + sqlcore.MigrationsTable + `'::regclass AND contype = 'p';
+	EXECUTE format('ALTER TABLE ` + sqlcore.MigrationsTable + ` DROP CONSTRAINT %I', c);
+END $$`,
 		"ALTER TABLE " + sqlcore.MigrationsTable + " ADD PRIMARY KEY (component, version)",
 	},
 	Insert: "INSERT INTO " + sqlcore.MigrationsTable + " (component, version, name) VALUES ($1, $2, $3)",

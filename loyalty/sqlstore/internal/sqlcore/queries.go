@@ -10,10 +10,10 @@ const (
 	MemberColumns     = "number, id, code, email, name, language, source, created_at"
 	AccountColumns    = "seq, program_id, member_id, balance, joined_at, updated_at"
 	MovementColumns   = "seq, program_id, member_id, idempotency_key, kind, requested, applied, balance_after, reason, store, order_id, redemption_id, created_at, channel, source, amount"
-	OrderColumns      = "program_id, store, order_id, member_id, status, total, currency, earned_points, welcome_points, clawed_back, refunded_total, refunded, awarded_at, updated_at"
-	RedemptionColumns = "seq, id, program_id, member_id, email, points, value, currency, code, state, coupon_id, failure, attempts, actor, created_at, expires_at, updated_at"
+	OrderColumns      = "program_id, store, order_id, member_id, status, total, currency, earned_points, welcome_points, clawed_back, refunded_total, refunded, awarded_at, updated_at, refund_exempt"
+	RedemptionColumns = "seq, id, program_id, member_id, email, points, value, currency, code, state, coupon_id, failure, attempts, actor, created_at, expires_at, updated_at, idempotency_key"
 	ActivityColumns   = "seq, program_id, kind, actor, message, member_id, store, order_id, redemption_id, at"
-	ReceiptColumns    = "seq, program_id, store, order_id, status, outcome, reason, email_hash, received_at"
+	ReceiptColumns    = "seq, program_id, store, order_id, status, outcome, reason, email_hash, received_at, occurrences, last_at"
 )
 
 // Queries holds the SQL texts of a dialect. Placeholders are $1, $2, ... in both SQLite and
@@ -63,6 +63,8 @@ type Queries struct {
 	// Redemption (id) and RedemptionByCode (code) → RedemptionColumns; the ForUpdate variants
 	// lock the row.
 	Redemption, RedemptionByCode, RedemptionForUpdate, RedemptionByCodeForUpdate string
+	// RedemptionByKey (program, key) → RedemptionColumns.
+	RedemptionByKey string
 	// ReservedRedemptions (created_before, after_seq, limit), oldest first.
 	ReservedRedemptions string
 	// InsertRedemption (RedemptionColumns without seq[, seq]) [→ seq]; nothing when the id or
@@ -78,9 +80,17 @@ type Queries struct {
 	Activity, InsertActivity string
 
 	// Receipts (program, before, limit); ReceiptsByOutcome (program, outcome, before, limit);
-	// CountReceipts (program, since) → (outcome, count); InsertReceipt (ReceiptColumns without
-	// seq[, seq]).
+	// CountReceipts (program, since) → (outcome, sum of occurrences); InsertReceipt
+	// (ReceiptColumns without seq[, seq]).
 	Receipts, ReceiptsByOutcome, CountReceipts, InsertReceipt string
+	// LatestReceipt (program, store, outcome) → ReceiptColumns; AddReceiptCount (seq, n,
+	// last_at).
+	LatestReceipt, AddReceiptCount string
+	// PruneReceipts and PruneActivity (program, before) delete the older rows.
+	PruneReceipts, PruneActivity string
+
+	// Setting (name) → value; CreateSetting (name, value), nothing when it exists.
+	Setting, CreateSetting string
 }
 
 // CommonQueries returns the queries SQLite and PostgreSQL share. The dialect fills in the
@@ -123,15 +133,16 @@ func CommonQueries() *Queries {
 		OrderState:          order,
 		OrderStateForUpdate: order,
 		CreateOrderState: "INSERT INTO loyalty_order_state (" + OrderColumns + ") " +
-			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING",
+			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING",
 		UpdateOrderState: "UPDATE loyalty_order_state SET member_id = $4, status = $5, total = $6, currency = $7, " +
 			"earned_points = $8, welcome_points = $9, clawed_back = $10, refunded_total = $11, refunded = $12, " +
-			"awarded_at = $13, updated_at = $14 WHERE program_id = $1 AND store = $2 AND order_id = $3",
+			"awarded_at = $13, updated_at = $14, refund_exempt = $15 WHERE program_id = $1 AND store = $2 AND order_id = $3",
 
 		Redemption:                redemption + "id = $1",
 		RedemptionByCode:          redemption + "code = $1",
 		RedemptionForUpdate:       redemption + "id = $1",
 		RedemptionByCodeForUpdate: redemption + "code = $1",
+		RedemptionByKey:           redemption + "program_id = $1 AND idempotency_key = $2 AND idempotency_key <> ''",
 		ReservedRedemptions:       redemption + "state = 'reserved' AND created_at < $1 AND seq > $2 ORDER BY seq LIMIT $3",
 		UpdateRedemption: "UPDATE loyalty_redemption SET program_id = $3, member_id = $4, email = $5, points = $6, " +
 			"value = $7, currency = $8, state = $9, coupon_id = $10, failure = $11, attempts = $12, actor = $13, " +
@@ -143,8 +154,15 @@ func CommonQueries() *Queries {
 
 		Receipts:          receipt + "seq < $2 ORDER BY seq DESC LIMIT $3",
 		ReceiptsByOutcome: receipt + "outcome = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4",
-		CountReceipts: "SELECT outcome, count(*) FROM loyalty_receipt WHERE program_id = $1 AND received_at >= $2 " +
+		CountReceipts: "SELECT outcome, sum(occurrences) FROM loyalty_receipt WHERE program_id = $1 AND received_at >= $2 " +
 			"GROUP BY outcome",
+		LatestReceipt:   receipt + "store = $2 AND outcome = $3 ORDER BY seq DESC LIMIT 1",
+		AddReceiptCount: "UPDATE loyalty_receipt SET occurrences = occurrences + $2, last_at = $3 WHERE seq = $1",
+		PruneReceipts:   "DELETE FROM loyalty_receipt WHERE program_id = $1 AND received_at < $2",
+		PruneActivity:   "DELETE FROM loyalty_activity WHERE program_id = $1 AND at < $2",
+
+		Setting:       "SELECT value FROM loyalty_setting WHERE name = $1",
+		CreateSetting: "INSERT INTO loyalty_setting (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING",
 	}
 }
 
@@ -172,7 +190,7 @@ func Insert(table, columns string, seqLast bool) string {
 const (
 	InsertAccountColumns    = "program_id, member_id, balance, joined_at, updated_at"
 	InsertMovementColumns   = "program_id, member_id, idempotency_key, kind, requested, applied, balance_after, reason, store, order_id, redemption_id, created_at, channel, source, amount"
-	InsertRedemptionColumns = "id, program_id, member_id, email, points, value, currency, code, state, coupon_id, failure, attempts, actor, created_at, expires_at, updated_at"
+	InsertRedemptionColumns = "id, program_id, member_id, email, points, value, currency, code, state, coupon_id, failure, attempts, actor, created_at, expires_at, updated_at, idempotency_key"
 	InsertActivityColumns   = "program_id, kind, actor, message, member_id, store, order_id, redemption_id, at"
-	InsertReceiptColumns    = "program_id, store, order_id, status, outcome, reason, email_hash, received_at"
+	InsertReceiptColumns    = "program_id, store, order_id, status, outcome, reason, email_hash, received_at, occurrences, last_at"
 )

@@ -167,6 +167,22 @@ func (t *readTx) RedemptionByCode(ctx context.Context, code string) (loyalty.Red
 	return one(ctx, t, fmt.Sprintf("redemption with code %q", code), scanRedemption, q, code)
 }
 
+func (t *readTx) RedemptionByKey(ctx context.Context, programID, key string) (loyalty.Redemption, error) {
+	return one(ctx, t, fmt.Sprintf("redemption with idempotency key %q", key), scanRedemption, t.s.d.Q.RedemptionByKey, programID, key)
+}
+
+func (t *readTx) LatestReceipt(ctx context.Context, programID, store string, outcome loyalty.Outcome) (loyalty.Receipt, error) {
+	return one(ctx, t, fmt.Sprintf("%s receipt from %q", outcome, store), scanReceipt, t.s.d.Q.LatestReceipt,
+		programID, store, string(outcome))
+}
+
+func (t *readTx) Setting(ctx context.Context, name string) ([]byte, error) {
+	return one(ctx, t, fmt.Sprintf("setting %q", name), func(r scanner) (v []byte, err error) {
+		err = r.Scan(&v)
+		return v, err
+	}, t.s.d.Q.Setting, name)
+}
+
 func (t *readTx) ReservedRedemptions(ctx context.Context, createdBefore time.Time, afterSeq int64, limit int) ([]loyalty.Redemption, error) {
 	if createdBefore.IsZero() || limit <= 0 {
 		return []loyalty.Redemption{}, nil

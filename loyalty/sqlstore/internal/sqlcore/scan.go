@@ -103,7 +103,7 @@ func scanOrderState(r scanner) (o loyalty.OrderState, err error) {
 	var status string
 	err = r.Scan(&o.ProgramID, &o.Store, &o.OrderID, &o.MemberID, &status, decimalCol{&o.Total}, &o.Currency,
 		&o.EarnedPoints, &o.WelcomePoints, &o.ClawedBack, decimalCol{&o.RefundedTotal}, &o.Refunded,
-		timeCol{&o.AwardedAt}, timeCol{&o.UpdatedAt})
+		timeCol{&o.AwardedAt}, timeCol{&o.UpdatedAt}, decimalCol{&o.RefundExempt})
 	o.Status = loyalty.OrderStatus(status)
 	return o, err
 }
@@ -113,7 +113,7 @@ func scanRedemption(r scanner) (x loyalty.Redemption, err error) {
 	var attempts int64
 	err = r.Scan(&x.Seq, &x.ID, &x.ProgramID, &x.MemberID, &x.Email, &x.Points, decimalCol{&x.Value}, &x.Currency,
 		&x.Code, &state, &x.CouponID, &x.Failure, &attempts, &x.Actor,
-		timeCol{&x.CreatedAt}, timeCol{&x.ExpiresAt}, timeCol{&x.UpdatedAt})
+		timeCol{&x.CreatedAt}, timeCol{&x.ExpiresAt}, timeCol{&x.UpdatedAt}, &x.IdempotencyKey)
 	x.State, x.Attempts = loyalty.RedemptionState(state), int(attempts)
 	return x, err
 }
@@ -128,9 +128,10 @@ func scanActivity(r scanner) (a loyalty.ActivityEntry, err error) {
 
 func scanReceipt(r scanner) (x loyalty.Receipt, err error) {
 	var outcome string
+	var count int64
 	err = r.Scan(&x.Seq, &x.ProgramID, &x.Store, &x.OrderID, &x.Status, &outcome, &x.Reason, &x.EmailHash,
-		timeCol{&x.ReceivedAt})
-	x.Outcome = loyalty.Outcome(outcome)
+		timeCol{&x.ReceivedAt}, &count, timeCol{&x.LastAt})
+	x.Outcome, x.Count = loyalty.Outcome(outcome), int(count)
 	return x, err
 }
 

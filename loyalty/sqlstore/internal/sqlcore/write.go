@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/loyalsync/loyalsync/loyalty"
 )
@@ -165,7 +166,7 @@ func (t *tx) movementFailure(ctx context.Context, m loyalty.Movement, old int64)
 func (t *tx) orderArgs(o loyalty.OrderState) []any {
 	return []any{o.ProgramID, o.Store, o.OrderID, o.MemberID, string(o.Status), t.s.decimalArg(o.Total), o.Currency,
 		o.EarnedPoints, o.WelcomePoints, o.ClawedBack, t.s.decimalArg(o.RefundedTotal), o.Refunded,
-		t.s.timeArg(o.AwardedAt), t.s.timeArg(o.UpdatedAt)}
+		t.s.timeArg(o.AwardedAt), t.s.timeArg(o.UpdatedAt), t.s.decimalArg(o.RefundExempt)}
 }
 
 func (t *tx) CreateOrderState(ctx context.Context, o loyalty.OrderState) error {
@@ -189,12 +190,13 @@ func (t *tx) CreateRedemption(ctx context.Context, r loyalty.Redemption) (loyalt
 	seq, ok, err := t.insertSeq(ctx, "create redemption", t.s.d.Q.InsertRedemption,
 		r.ID, r.ProgramID, r.MemberID, r.Email, r.Points, t.s.decimalArg(r.Value), r.Currency, r.Code, string(r.State),
 		r.CouponID, r.Failure, int64(r.Attempts), r.Actor,
-		t.s.timeArg(r.CreatedAt), t.s.timeArg(r.ExpiresAt), t.s.timeArg(r.UpdatedAt))
+		t.s.timeArg(r.CreatedAt), t.s.timeArg(r.ExpiresAt), t.s.timeArg(r.UpdatedAt), r.IdempotencyKey)
 	if err != nil {
 		return loyalty.Redemption{}, err
 	}
 	if !ok {
-		return loyalty.Redemption{}, t.s.errorf(loyalty.ErrDuplicateKey, "redemption %q or coupon code %q exists", r.ID, r.Code)
+		return loyalty.Redemption{}, t.s.errorf(loyalty.ErrDuplicateKey, "redemption %q, coupon code %q or idempotency key %q exists",
+			r.ID, r.Code, r.IdempotencyKey)
 	}
 	r.Seq = seq
 	return r, nil
@@ -230,9 +232,48 @@ func (t *tx) AppendActivity(ctx context.Context, a loyalty.ActivityEntry) error 
 
 func (t *tx) AppendReceipt(ctx context.Context, r loyalty.Receipt) error {
 	seq, ok, err := t.insertSeq(ctx, "append receipt", t.s.d.Q.InsertReceipt,
-		r.ProgramID, r.Store, r.OrderID, r.Status, string(r.Outcome), r.Reason, r.EmailHash, t.s.timeArg(r.ReceivedAt))
+		r.ProgramID, r.Store, r.OrderID, r.Status, string(r.Outcome), r.Reason, r.EmailHash, t.s.timeArg(r.ReceivedAt),
+		int64(max(r.Count, 1)), t.s.timeArg(r.LastAt))
 	if err == nil && !ok {
 		err = fmt.Errorf("%s store: append receipt: Seq %d is taken", t.s.d.Name, seq)
+	}
+	return err
+}
+
+func (t *tx) AddReceiptCount(ctx context.Context, seq int64, n int, at time.Time) error {
+	ok, err := t.exec(ctx, "add receipt count", t.s.d.Q.AddReceiptCount, seq, int64(n), t.s.timeArg(at))
+	if err == nil && !ok {
+		err = t.s.errorf(loyalty.ErrNotFound, "receipt %d", seq)
+	}
+	return err
+}
+
+func (t *tx) Prune(ctx context.Context, programID string, before time.Time) (loyalty.PruneCounts, error) {
+	var c loyalty.PruneCounts
+	for _, step := range []struct {
+		q string
+		n *int
+	}{{t.s.d.Q.PruneReceipts, &c.Receipts}, {t.s.d.Q.PruneActivity, &c.Activity}} {
+		if t.done {
+			return c, ErrTxDone
+		}
+		res, err := t.c.Exec(ctx, step.q, programID, t.s.timeArg(before))
+		if err != nil {
+			return c, t.s.wrap("prune", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return c, t.s.wrap("prune", err)
+		}
+		*step.n = int(n)
+	}
+	return c, nil
+}
+
+func (t *tx) CreateSetting(ctx context.Context, name string, value []byte) error {
+	ok, err := t.exec(ctx, "create setting", t.s.d.Q.CreateSetting, name, value)
+	if err == nil && !ok {
+		err = t.s.errorf(loyalty.ErrDuplicateKey, "setting %q exists", name)
 	}
 	return err
 }
