@@ -138,6 +138,7 @@ func run(ctx context.Context, w io.Writer) error {
 		t.redeem,
 		t.refund,
 		t.overview,
+		t.counter,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
