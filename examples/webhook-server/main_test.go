@@ -90,7 +90,7 @@ func (c *fakeClock) Advance(d time.Duration) {
 // rig is a fake store and the address the server is reachable at; the server behind it can be
 // stopped and started again on the same address.
 type rig struct {
-	t       *testing.T
+	t       testing.TB
 	shop    *woocommercetest.Server
 	key     woocommercetest.Key
 	owner   *woocommerce.Client
@@ -99,7 +99,7 @@ type rig struct {
 	cfg     config
 }
 
-func newRig(t *testing.T, shopOpts ...woocommercetest.Option) *rig {
+func newRig(t testing.TB, shopOpts ...woocommercetest.Option) *rig {
 	t.Helper()
 	r := &rig{t: t}
 	r.shop = woocommercetest.NewServer(append([]woocommercetest.Option{woocommercetest.WithCurrency("EUR")}, shopOpts...)...)
