@@ -1,6 +1,7 @@
 package wooconnect
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -132,21 +133,11 @@ func (c *Connector) webhookSecret(rec ConnectionRecord) string {
 // its webhook rather than creating a second one. A program is linked to at most one store at a
 // time (ErrProgramLinked). Connect leaves a paused connection paused.
 func (c *Connector) Connect(ctx context.Context, req ConnectRequest) (Connection, error) {
-	storeURL, err := NormalizeStoreURL(req.StoreURL)
+	storeURL, cr, err := c.checkRequest(req)
 	if err != nil {
 		return Connection{}, err
 	}
-	if strings.HasPrefix(storeURL, "http://") && !c.allowHTTP {
-		return Connection{}, fmt.Errorf("%w: %s (the WooCommerce REST API accepts key authentication only over HTTPS)", ErrHTTPSRequired, storeURL)
-	}
-	cr := credentials{ConsumerKey: strings.TrimSpace(req.ConsumerKey), ConsumerSecret: strings.TrimSpace(req.ConsumerSecret)}
-	if cr.ConsumerKey == "" || cr.ConsumerSecret == "" {
-		return Connection{}, ErrMissingCredentials
-	}
-	actor := req.Actor
-	if actor == "" {
-		actor = "partner"
-	}
+	actor := cmp.Or(req.Actor, "partner")
 	prog, err := c.eng.Program(ctx, req.ProgramID)
 	if err != nil {
 		return Connection{}, fmt.Errorf("wooconnect: connect: %w", err)
@@ -154,10 +145,51 @@ func (c *Connector) Connect(ctx context.Context, req ConnectRequest) (Connection
 
 	c.connectMu.Lock()
 	defer c.connectMu.Unlock()
-
-	others, err := c.conns.Connections(ctx, prog.ID)
+	rec, exists, err := c.findConnection(ctx, prog.ID, storeURL)
 	if err != nil {
 		return Connection{}, err
+	}
+	client, latest, err := c.verifyKey(ctx, storeURL, cr)
+	if err != nil {
+		return Connection{}, err
+	}
+	if rec, cr, err = c.prepareRecord(rec, exists, prog.ID, storeURL, cr); err != nil {
+		return Connection{}, err
+	}
+	if rec, err = c.saveAndRegister(ctx, rec, exists, client, cr.WebhookSecret); err != nil {
+		return Connection{}, err
+	}
+	if err := c.eng.SetPaused(ctx, prog.ID, rec.Paused, actor); err != nil {
+		return Connection{}, err
+	}
+	if err := c.recordConnected(ctx, prog, rec, exists, latest, actor); err != nil {
+		return Connection{}, err
+	}
+	return c.view(rec, cr.WebhookSecret), nil
+}
+
+// checkRequest normalises the store URL and the key of a ConnectRequest.
+func (c *Connector) checkRequest(req ConnectRequest) (string, credentials, error) {
+	storeURL, err := NormalizeStoreURL(req.StoreURL)
+	if err != nil {
+		return "", credentials{}, err
+	}
+	if strings.HasPrefix(storeURL, "http://") && !c.allowHTTP {
+		return "", credentials{}, fmt.Errorf("%w: %s (the WooCommerce REST API accepts key authentication only over HTTPS)", ErrHTTPSRequired, storeURL)
+	}
+	cr := credentials{ConsumerKey: strings.TrimSpace(req.ConsumerKey), ConsumerSecret: strings.TrimSpace(req.ConsumerSecret)}
+	if cr.ConsumerKey == "" || cr.ConsumerSecret == "" {
+		return "", credentials{}, ErrMissingCredentials
+	}
+	return storeURL, cr, nil
+}
+
+// findConnection returns the program's connection to storeURL when there is one, and refuses
+// a program linked to another store.
+func (c *Connector) findConnection(ctx context.Context, programID, storeURL string) (ConnectionRecord, bool, error) {
+	others, err := c.conns.Connections(ctx, programID)
+	if err != nil {
+		return ConnectionRecord{}, false, err
 	}
 	var (
 		rec    ConnectionRecord
@@ -168,47 +200,67 @@ func (c *Connector) Connect(ctx context.Context, req ConnectRequest) (Connection
 		case o.StoreURL == storeURL:
 			rec, exists = o, true
 		case !o.Disconnected:
-			return Connection{}, fmt.Errorf("%w: program %q is connected to %s", ErrProgramLinked, prog.ID, o.StoreURL)
+			return ConnectionRecord{}, false, fmt.Errorf("%w: program %q is connected to %s", ErrProgramLinked, programID, o.StoreURL)
 		}
 	}
+	return rec, exists, nil
+}
 
+// verifyKey checks the key with a cheap read, which also returns the latest order (for the
+// currency check).
+func (c *Connector) verifyKey(ctx context.Context, storeURL string, cr credentials) (*woocommerce.Client, []woocommerce.Order, error) {
 	client, err := c.newClient(storeURL, cr)
 	if err != nil {
-		return Connection{}, fmt.Errorf("%w: %w", ErrCannotConnect, err)
+		return nil, nil, fmt.Errorf("%w: %w", ErrCannotConnect, err)
 	}
 	latest, _, err := client.Orders.List(ctx, &woocommerce.OrderListOptions{ListOptions: woocommerce.ListOptions{PerPage: 1}})
 	if err != nil {
-		return Connection{}, fmt.Errorf("%w: %w", ErrCannotConnect, err)
+		return nil, nil, fmt.Errorf("%w: %w", ErrCannotConnect, err)
 	}
+	return client, latest, nil
+}
 
+// prepareRecord fills the record to save: a new id for a new connection, the webhook secret
+// (kept from a connected record, which a hand-made webhook may use; new otherwise), the times of
+// a (re)connection and the sealed credentials.
+func (c *Connector) prepareRecord(rec ConnectionRecord, exists bool, programID, storeURL string, cr credentials) (ConnectionRecord, credentials, error) {
 	now := c.now()
 	if exists && !rec.Disconnected {
 		if old, err := c.seal.open(&rec); err == nil {
-			cr.WebhookSecret = old.WebhookSecret // keep the secret a hand-made webhook may use
+			cr.WebhookSecret = old.WebhookSecret
 		}
 	}
 	if cr.WebhookSecret == "" {
-		if cr.WebhookSecret, err = c.newWebhookSecret(); err != nil {
-			return Connection{}, err
+		secret, err := c.newWebhookSecret()
+		if err != nil {
+			return rec, cr, err
 		}
+		cr.WebhookSecret = secret
 	}
 	if !exists {
 		id, err := c.newConnectionID()
 		if err != nil {
-			return Connection{}, err
+			return rec, cr, err
 		}
-		rec = ConnectionRecord{ID: id, ProgramID: prog.ID, StoreURL: storeURL}
+		rec = ConnectionRecord{ID: id, ProgramID: programID, StoreURL: storeURL}
 	}
 	if !exists || rec.Disconnected {
 		rec.Disconnected = false
 		rec.ConnectedAt, rec.ProcessingSince = now, now
 	}
-	if rec.Credentials, err = c.seal.seal(&rec, cr); err != nil {
-		return Connection{}, err
+	sealed, err := c.seal.seal(&rec, cr)
+	if err != nil {
+		return rec, cr, err
 	}
-	rec.UpdatedAt = now
-	// Save the keys and the secret before touching the webhook: WooCommerce pings the delivery
-	// URL while creating it, and deliveries may follow at once.
+	rec.Credentials, rec.UpdatedAt = sealed, now
+	return rec, cr, nil
+}
+
+// saveAndRegister saves the keys and the secret, then makes sure the webhook exists and saves
+// its id. The record is saved first because WooCommerce pings the delivery URL while creating
+// the webhook, and deliveries may follow at once.
+func (c *Connector) saveAndRegister(ctx context.Context, rec ConnectionRecord, exists bool, client *woocommerce.Client, secret string) (ConnectionRecord, error) {
+	var err error
 	if exists {
 		err = c.conns.UpdateConnection(ctx, rec)
 	} else {
@@ -216,24 +268,27 @@ func (c *Connector) Connect(ctx context.Context, req ConnectRequest) (Connection
 		err = c.conns.CreateConnection(ctx, rec)
 	}
 	if err != nil {
-		return Connection{}, err
+		return rec, err
 	}
-	rec.WebhookID, rec.ManualReason = c.ensureWebhook(ctx, client, rec, cr.WebhookSecret)
+	rec.WebhookID, rec.ManualReason = c.ensureWebhook(ctx, client, rec, secret)
 	if err := c.conns.UpdateConnection(ctx, rec); err != nil {
-		return Connection{}, err
+		return rec, err
 	}
 	c.forget(rec.ID)
-	if err := c.eng.SetPaused(ctx, prog.ID, rec.Paused, actor); err != nil {
-		return Connection{}, err
-	}
+	c.forgetWebhookState(rec.ID)
+	return rec, nil
+}
 
+// recordConnected writes the activity entry and the log line of a (re)connection, with a
+// warning when the store's latest order is in another currency than the card.
+func (c *Connector) recordConnected(ctx context.Context, prog loyalty.Program, rec ConnectionRecord, exists bool, latest []woocommerce.Order, actor string) error {
 	verb := "connected"
 	if exists {
 		verb = "reconnected"
 	}
-	msg := fmt.Sprintf("%s %s: webhook %d registered automatically", verb, storeURL, rec.WebhookID)
+	msg := fmt.Sprintf("%s %s: webhook %d registered automatically", verb, rec.StoreURL, rec.WebhookID)
 	if rec.WebhookID == 0 {
-		msg = fmt.Sprintf("%s %s: manual webhook set-up required (%s)", verb, storeURL, rec.ManualReason)
+		msg = fmt.Sprintf("%s %s: manual webhook set-up required (%s)", verb, rec.StoreURL, rec.ManualReason)
 	}
 	if len(latest) > 0 && !strings.EqualFold(latest[0].Currency, prog.Currency) {
 		msg += fmt.Sprintf("; warning: the store's latest order is in %s but the card is in %s, and orders in another currency earn nothing",
@@ -242,12 +297,12 @@ func (c *Connector) Connect(ctx context.Context, req ConnectRequest) (Connection
 			"card_currency", prog.Currency, "connection", rec.ID)
 	}
 	if err := c.eng.RecordActivity(ctx, loyalty.ActivityEntry{ProgramID: prog.ID, Kind: loyalty.ActivityConnected,
-		Actor: actor, Store: storeURL, Message: msg}); err != nil {
-		return Connection{}, err
+		Actor: actor, Store: rec.StoreURL, Message: msg}); err != nil {
+		return err
 	}
-	c.log.InfoContext(ctx, "wooconnect: "+verb, "connection", rec.ID, "program", prog.ID, "store", storeURL,
+	c.log.InfoContext(ctx, "wooconnect: "+verb, "connection", rec.ID, "program", prog.ID, "store", rec.StoreURL,
 		"webhook_id", rec.WebhookID, "manual", rec.WebhookID == 0)
-	return c.view(rec, cr.WebhookSecret), nil
+	return nil
 }
 
 // ensureWebhook makes sure exactly one order.updated webhook with our delivery URL and secret
