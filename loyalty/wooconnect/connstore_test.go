@@ -15,6 +15,7 @@ import (
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/postgres"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/sqlite"
 	"github.com/loyalsync/loyalsync/loyalty/wooconnect"
+	"github.com/loyalsync/loyalsync/woocommerce"
 )
 
 // testConnectionStore runs the ConnectionStore contract against a fresh, empty store.
@@ -225,4 +226,32 @@ func TestSQLConnectionStore_PostgreSQL(t *testing.T) {
 		}))
 		return s
 	})
+}
+
+// The store stamps what it writes on its own with its clock; nil options are ignored.
+func TestSQLConnectionStore_Clock(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	store := newLoyaltyStore(t, "")
+	s, err := wooconnect.NewSQLConnectionStore(t.Context(), store, nil, wooconnect.WithStoreClock(fixedClock(at)))
+	require.NoError(t, err)
+	require.NoError(t, s.SetEmailOptOut(t.Context(), "p", "m", true))
+	var micros int64
+	require.NoError(t, store.DB().QueryRow(`SELECT created_at FROM wooconnect_email_optouts`).Scan(&micros))
+	assert.Equal(t, at, time.UnixMicro(micros).UTC())
+	_, err = wooconnect.NewSQLConnectionStore(t.Context(), store, wooconnect.WithStoreClock(nil))
+	assert.ErrorContains(t, err, "WithStoreClock")
+}
+
+type fixedClock time.Time
+
+func (c fixedClock) Now() time.Time { return time.Time(c) }
+
+// A nil Option, at any level, is ignored.
+func TestNew_NilOptionsIgnored(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, withConnector(nil, wooconnect.WithClientOptions(nil), wooconnect.WithEngineOptions(nil)))
+	e.connect()
+	e.placeOrder(ada, "10.00", woocommerce.OrderCompleted)
+	assert.Equal(t, int64(10), e.balance(ada.email))
 }

@@ -29,20 +29,46 @@ var SQLMigrations = sqlstore.Migrations{Component: "wooconnect", FS: sqlMigratio
 // writer (on SQLite, in the same group commits as the ledger) and its schema is migrated by the
 // loyalty store's migrator, recorded as the component "wooconnect".
 type SQLConnectionStore struct {
-	db sqlstore.Shared
+	db    sqlstore.Shared
+	clock loyalty.Clock
+}
+
+// StoreOption configures a SQLConnectionStore.
+type StoreOption func(*SQLConnectionStore) error
+
+// WithStoreClock sets the clock that stamps the rows the store writes on its own (email
+// opt-outs); default: the system clock. (The times of connections come from the Connector's
+// clock, WithClock.)
+func WithStoreClock(c loyalty.Clock) StoreOption {
+	return func(s *SQLConnectionStore) error {
+		if c == nil {
+			return errors.New("wooconnect: WithStoreClock: nil clock")
+		}
+		s.clock = c
+		return nil
+	}
 }
 
 // NewSQLConnectionStore applies the connection store's migrations to the database of the
 // loyalty store db (a *sqlite.Store or *postgres.Store) and returns the connection store. It
-// uses db until db is closed.
-func NewSQLConnectionStore(ctx context.Context, db sqlstore.Shared) (*SQLConnectionStore, error) {
+// uses db until db is closed. Nil options are ignored.
+func NewSQLConnectionStore(ctx context.Context, db sqlstore.Shared, opts ...StoreOption) (*SQLConnectionStore, error) {
 	if db == nil {
 		return nil, errors.New("wooconnect: NewSQLConnectionStore: nil store")
+	}
+	s := &SQLConnectionStore{db: db, clock: systemClock{}}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(s); err != nil {
+			return nil, err
+		}
 	}
 	if err := db.Migrate(ctx, SQLMigrations); err != nil {
 		return nil, fmt.Errorf("wooconnect: migrate connection store: %w", err)
 	}
-	return &SQLConnectionStore{db: db}, nil
+	return s, nil
 }
 
 const connectionColumns = `id, program_id, store_url, credentials, webhook_id, manual_reason, paused, disconnected,
@@ -252,7 +278,7 @@ func (s *SQLConnectionStore) moveForward(ctx context.Context, what, stmt, id str
 func (s *SQLConnectionStore) SetEmailOptOut(ctx context.Context, programID, memberID string, optOut bool) error {
 	err := s.db.Write(ctx, func(tx sqlstore.Tx) error {
 		if optOut {
-			_, err := tx.Exec(ctx, insertOptOut, programID, memberID, time.Now().UnixMicro())
+			_, err := tx.Exec(ctx, insertOptOut, programID, memberID, s.clock.Now().UnixMicro())
 			return err
 		}
 		_, err := tx.Exec(ctx, deleteOptOut, programID, memberID)
