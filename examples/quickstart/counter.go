@@ -9,6 +9,7 @@ import (
 
 	"github.com/loyalsync/loyalsync/loyalty"
 	"github.com/loyalsync/loyalsync/loyalty/sitooconnect"
+	"github.com/loyalsync/loyalsync/loyalty/sqlstore"
 	"github.com/loyalsync/loyalsync/sitoo"
 	"github.com/loyalsync/loyalsync/sitoo/sitootest"
 )
@@ -33,7 +34,15 @@ func (t *tour) counter() error {
 
 	account := sitootest.NewServer()
 	defer account.Close()
-	con, err := sitooconnect.New(t.eng.Store(), sitooconnect.NewMemoryConnectionStore(),
+	db, ok := t.eng.Store().(sqlstore.Shared)
+	if !ok {
+		return fmt.Errorf("the loyalty store %T is not a SQL store", t.eng.Store())
+	}
+	conns, err := sitooconnect.NewSQLConnectionStore(t.ctx, db) // its tables, in the same SQLite file
+	if err != nil {
+		return err
+	}
+	con, err := sitooconnect.New(t.eng.Store(), conns,
 		sitooconnect.WithEncryptionKey([]byte("quickstart-sitoo-key-32-bytes-!!")),
 		sitooconnect.WithClientOptions(sitoo.WithHTTPClient(account.Client())))
 	if err != nil {

@@ -2,6 +2,7 @@ package sitooconnect_test
 
 import (
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/loyalty/sitooconnect"
+	"github.com/loyalsync/loyalsync/loyalty/sqlstore/sqlite"
 	"github.com/loyalsync/loyalsync/sitoo/sitootest"
 )
 
@@ -241,4 +244,36 @@ func TestCounter_StaffStoreAndRegisterInTheActivityLog(t *testing.T) {
 	a := ov.Activity[0]
 	assert.Equal(t, "emp-0193", a.Actor)
 	assert.Contains(t, a.Message, "store STORE-7, register {8A1F-REG-1}, staff emp-0193")
+}
+
+// The counter's whole loop on SQLite: the ledger and the connection store in one database.
+func TestCounter_OnSQLite(t *testing.T) {
+	t.Parallel()
+	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "loyalty.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	conns, err := sitooconnect.NewSQLConnectionStore(t.Context(), db)
+	require.NoError(t, err)
+	e := newEnvOn(t, db, conns, tiers)
+	cu := e.member("ana@example.org")
+	e.pos.Duplicate(2)
+	saleID := e.sale(cu, row("120.00"))
+	e.deliver()
+	_, err = e.pos.Refund(e.ctx, saleID, cu, "RC1", row("20.00"))
+	require.NoError(t, err)
+	e.sale(cu, row("100.00"))
+	e.deliver()
+	check, err := e.con.IssueBonusCheck(e.ctx, e.rec.ID, loyalty.MemberRef{ID: cu.CustomerID}, 100, "", "k")
+	require.NoError(t, err)
+	st, err := e.pos.RedeemBonusCheck(e.ctx, cu.CustomerID, check.ID)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, st)
+
+	w := e.wallet(cu.CustomerID)
+	assert.EqualValues(t, 120-20+150-100, w.Balance, "the second sale earns 100 × Silver 1.5")
+	assert.Equal(t, "Silver", w.Tier.Tier.Name)
+	found, _, err := e.pos.SearchCustomer(e.ctx, "mobile", "+46705550123")
+	require.NoError(t, err)
+	require.Len(t, found, 1)
+	assert.Equal(t, true, found[0]["bonus_checks"].([]any)[0].(map[string]any)["redeemed"])
 }

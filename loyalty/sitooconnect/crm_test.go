@@ -168,7 +168,7 @@ func TestCRM_BonusCheckIssuedShownRedeemedOnceUndo(t *testing.T) {
 
 // failingStore makes EnqueueOrder fail, as a database outage would.
 type failingStore struct {
-	*sitooconnect.MemoryConnectionStore
+	sitooconnect.ConnectionStore
 	fail bool
 }
 
@@ -176,13 +176,13 @@ func (f *failingStore) EnqueueOrder(ctx context.Context, p sitooconnect.PendingO
 	if f.fail {
 		return errors.New("database unavailable")
 	}
-	return f.MemoryConnectionStore.EnqueueOrder(ctx, p)
+	return f.ConnectionStore.EnqueueOrder(ctx, p)
 }
 
 func TestEvents_TransientFailureIs503AndSitooRetries(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil)
-	fs := &failingStore{MemoryConnectionStore: e.conns, fail: true}
+	fs := &failingStore{ConnectionStore: e.conns, fail: true}
 	con, err := sitooconnect.New(e.eng.Store(), fs, sitooconnect.WithEncryptionKey(make([]byte, 32)),
 		sitooconnect.WithClock(e.clock))
 	require.NoError(t, err)

@@ -42,6 +42,8 @@
 // the wire types in shapes.go) to correct against a Sitoo sandbox. Unknown JSON fields are
 // ignored.
 //
-// Connections are kept in a ConnectionStore (NewMemoryConnectionStore); credentials are sealed
-// with AES-256-GCM under WithEncryptionKey.
+// Connections, customer profiles, bonus checks, seen event ids and the event queue are kept in
+// a ConnectionStore: NewSQLConnectionStore keeps them in the SQL loyalty store's database
+// (SQLite or PostgreSQL, migrated as the component "sitooconnect"), NewMemoryConnectionStore in
+// memory. Credentials are sealed with AES-256-GCM under WithEncryptionKey.
 package sitooconnect

@@ -30,7 +30,7 @@ type env struct {
 	clock *storetest.Clock
 	sitoo *sitootest.Server
 	pos   *sitootest.POS
-	conns *sitooconnect.MemoryConnectionStore
+	conns sitooconnect.ConnectionStore
 	con   *sitooconnect.Connector
 	eng   *loyalty.Engine
 	rec   sitooconnect.ConnectionRecord
@@ -39,11 +39,17 @@ type env struct {
 
 func newEnv(t *testing.T, edit func(p *loyalty.Program)) *env {
 	t.Helper()
-	e := &env{t: t, ctx: t.Context(), clock: storetest.NewClock(start), conns: sitooconnect.NewMemoryConnectionStore()}
+	return newEnvOn(t, memstore.New(), sitooconnect.NewMemoryConnectionStore(), edit)
+}
+
+// newEnvOn is newEnv over the given loyalty and connection stores.
+func newEnvOn(t *testing.T, store loyalty.Store, conns sitooconnect.ConnectionStore, edit func(p *loyalty.Program)) *env {
+	t.Helper()
+	e := &env{t: t, ctx: t.Context(), clock: storetest.NewClock(start), conns: conns}
 	e.sitoo = sitootest.NewServer(sitootest.WithClock(e.clock.Now))
 	t.Cleanup(e.sitoo.Close)
 	var err error
-	e.con, err = sitooconnect.New(memstore.New(), e.conns, sitooconnect.WithEncryptionKey(make([]byte, 32)),
+	e.con, err = sitooconnect.New(store, e.conns, sitooconnect.WithEncryptionKey(make([]byte, 32)),
 		sitooconnect.WithClock(e.clock), sitooconnect.WithRandom(rand.NewChaCha8([32]byte{7})),
 		sitooconnect.WithClientOptions(sitoo.WithHTTPClient(e.sitoo.Client())),
 		sitooconnect.WithEngineOptions(loyalty.WithReceiptSalt([]byte("0123456789abcdef")), loyalty.WithRecoverAfter(0)))
