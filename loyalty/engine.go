@@ -2,9 +2,7 @@ package loyalty
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -46,10 +44,11 @@ type Engine struct {
 	randMu sync.Mutex
 	rand   io.Reader
 
-	// secret derives redemption ids and coupon codes; set by WithCodeSecret or loaded from the
-	// Store (created there on first use) under secretMu.
-	secretMu sync.Mutex
-	secret   []byte
+	// secret is the WithCodeSecret secret; codes derives redemption ids and coupon codes under
+	// it, or under the Store's secret, loaded (created there on first use) under codesMu.
+	secret  []byte
+	codesMu sync.Mutex
+	codes   *codeKey
 }
 
 // Option configures an Engine.
@@ -244,68 +243,3 @@ func code8(b []byte) string {
 	return string(out)
 }
 
-// CouponCode derives the coupon code of a redemption: "<prefix>-" and 8 characters from the
-// HMAC-SHA256 under the installation secret of the redemption id and attempt (attempt > 0 only
-// after a code collision).
-func CouponCode(secret []byte, prefix, redemptionID string, attempt int) string {
-	mac := hmac.New(sha256.New, secret)
-	fmt.Fprintf(mac, "coupon\x00%s\x00%d", redemptionID, attempt)
-	return prefix + "-" + code8(mac.Sum(nil))
-}
-
-// RedemptionID derives the id of the redemption a member asks for with an idempotency key:
-// "rdm_" and 24 hex digits of the HMAC-SHA256 under the installation secret of the program,
-// the member and the key.
-func RedemptionID(secret []byte, programID, memberID, key string) string {
-	mac := hmac.New(sha256.New, secret)
-	fmt.Fprintf(mac, "redemption\x00%s\x00%s\x00%s", programID, memberID, key)
-	return "rdm_" + hex.EncodeToString(mac.Sum(nil)[:12])
-}
-
-// legacyRedemptionID is the id earlier versions derived from the program and key alone; a
-// retry of such a redemption still finds it.
-func legacyRedemptionID(programID, key string) string {
-	sum := sha256.Sum256([]byte(programID + "\x00" + key))
-	return "rdm_" + hex.EncodeToString(sum[:12])
-}
-
-// codeSecretSetting names the installation secret in the Store.
-const codeSecretSetting = "loyalty.code_secret"
-
-// codeSecret returns the installation secret: the WithCodeSecret one, or the Store's, drawn
-// and stored by the first call on a new Store.
-func (e *Engine) codeSecret(ctx context.Context) ([]byte, error) {
-	e.secretMu.Lock()
-	defer e.secretMu.Unlock()
-	if e.secret != nil {
-		return e.secret, nil
-	}
-	var secret []byte
-	err := e.store.View(ctx, func(tx ReadTx) (err error) {
-		secret, err = tx.Setting(ctx, codeSecretSetting)
-		return err
-	})
-	if isNotFound(err) {
-		// Always from crypto/rand, not WithRandom's reader: installations seeded alike must
-		// still derive different codes.
-		fresh := make([]byte, 32)
-		if _, err := rand.Read(fresh); err != nil {
-			return nil, fmt.Errorf("loyalty: installation secret: %w", err)
-		}
-		err = e.update(ctx, func(tx Tx) error {
-			// Another engine may have stored one meanwhile: it wins.
-			v, err := tx.Setting(ctx, codeSecretSetting)
-			if err == nil || !isNotFound(err) {
-				secret = v
-				return err
-			}
-			secret = fresh
-			return tx.CreateSetting(ctx, codeSecretSetting, fresh)
-		})
-	}
-	if err != nil {
-		return nil, fmt.Errorf("loyalty: installation secret: %w", err)
-	}
-	e.secret = secret
-	return secret, nil
-}

@@ -37,7 +37,7 @@ func (e *Engine) Redeem(ctx context.Context, req RedeemRequest) (Redemption, err
 	if req.Points <= 0 || req.Points > MaxPoints {
 		return Redemption{}, invalid("RedeemRequest.Points", "must be 1 to %d whole points, got %d", MaxPoints, req.Points)
 	}
-	secret, err := e.codeSecret(ctx)
+	codes, err := e.codeKey(ctx)
 	if err != nil {
 		return Redemption{}, fmt.Errorf("loyalty: redeem: %w", err)
 	}
@@ -67,13 +67,13 @@ func (e *Engine) Redeem(ctx context.Context, req RedeemRequest) (Redemption, err
 		} else if !isNotFound(err) {
 			return err
 		}
-		id := RedemptionID(secret, p.ID, member.ID, req.IdempotencyKey)
+		id := codes.redemptionID(p.ID, member.ID, req.IdempotencyKey)
 		if req.IdempotencyKey == "" {
 			if id, err = e.randomID("rdm_"); err != nil {
 				return err
 			}
 		}
-		r, err = e.reserve(ctx, tx, p, member, id, secret, req, now)
+		r, err = e.reserve(ctx, tx, p, member, id, codes, req, now)
 		return err
 	})
 	if err != nil {
@@ -108,7 +108,7 @@ func sameKey(ctx context.Context, tx ReadTx, req RedeemRequest) (Redemption, err
 }
 
 // reserve is step 1 of Redeem, inside a transaction.
-func (e *Engine) reserve(ctx context.Context, tx Tx, p Program, member Member, id string, secret []byte, req RedeemRequest, now time.Time) (Redemption, error) {
+func (e *Engine) reserve(ctx context.Context, tx Tx, p Program, member Member, id string, codes *codeKey, req RedeemRequest, now time.Time) (Redemption, error) {
 	rules := p.Redemption
 	if !rules.Enabled {
 		return Redemption{}, ErrRedemptionDisabled
@@ -137,7 +137,7 @@ func (e *Engine) reserve(ctx context.Context, tx Tx, p Program, member Member, i
 	if !value.IsPositive() {
 		return Redemption{}, invalid("RedeemRequest.Points", "%d points are worth nothing in %s", req.Points, p.Currency)
 	}
-	code, err := freeCouponCode(ctx, tx, secret, rules.CouponPrefix, id)
+	code, err := freeCouponCode(ctx, tx, codes, rules.CouponPrefix, id)
 	if err != nil {
 		return Redemption{}, err
 	}
@@ -160,9 +160,9 @@ func (e *Engine) reserve(ctx context.Context, tx Tx, p Program, member Member, i
 
 // freeCouponCode derives the redemption's coupon code, moving to the next attempt while a code
 // is taken (one chance in 2^40 per existing coupon).
-func freeCouponCode(ctx context.Context, tx ReadTx, secret []byte, prefix, id string) (string, error) {
+func freeCouponCode(ctx context.Context, tx ReadTx, codes *codeKey, prefix, id string) (string, error) {
 	for attempt := range 16 {
-		code := CouponCode(secret, prefix, id, attempt)
+		code := codes.couponCode(prefix, id, attempt)
 		if _, err := tx.RedemptionByCode(ctx, code); isNotFound(err) {
 			return code, nil
 		} else if err != nil {
