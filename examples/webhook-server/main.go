@@ -24,7 +24,8 @@
 // are reconciled from the last reconciled point kept in the database (so an outage of any
 // length is caught up on restart; -max-lookback bounds how far back, with a warning naming the
 // orders' time range left out); interrupted redemptions are finished, and those too young to
-// touch are retried as soon as they reach the recover age; the webhook's status in the store is
+// touch are retried as soon as they reach the recover age; receipts and activity older than
+// -retention are pruned daily; the webhook's status in the store is
 // checked, and a webhook WooCommerce disabled during an outage is re-activated at start-up
 // (a warning otherwise). The program's refusal to start when -currency differs from the
 // existing card's currency avoids skipping every order silently.
@@ -77,6 +78,7 @@ type config struct {
 	CAFile         string
 	Reconcile      time.Duration
 	MaxLookback    time.Duration
+	Retention      time.Duration
 	InsecureHTTP   bool
 	// ClientOptions are passed to the WooCommerce client (tests use them to reach a fake).
 	ClientOptions []woocommerce.Option
@@ -113,6 +115,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&c.CAFile, "ca-file", "", "PEM file of extra CA certificates to trust for the store (a private CA)")
 	fs.DurationVar(&c.Reconcile, "reconcile", 15*time.Minute, "how often to reconcile orders, recover redemptions and check the webhook (0: at start-up only)")
 	fs.DurationVar(&c.MaxLookback, "max-lookback", 7*24*time.Hour, "how far back a reconciliation may go after downtime (0: no bound)")
+	fs.DurationVar(&c.Retention, "retention", loyalty.DefaultRetention, "how long delivery receipts and the activity log are kept (pruned daily)")
 	fs.BoolVar(&c.InsecureHTTP, "insecure-http", false, "allow an http:// store URL (OAuth 1.0a; development only)")
 	if err := fs.Parse(args); err != nil {
 		return c, err

@@ -361,3 +361,54 @@ func TestServer_CAFile(t *testing.T) {
 	require.NoError(t, os.WriteFile(cfg.CAFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}), 0o600))
 	require.NoError(t, r.serve(cfg).start(t.Context()))
 }
+
+// A redemption interrupted just before a restart (points reserved, no coupon) is too young for
+// Recover at start-up; the server runs Recover again as soon as it reaches the recover age,
+// not a whole reconcile interval later (issue 12.7).
+func TestServer_RetriesYoungReservationsAtTheRecoverAge(t *testing.T) {
+	t.Parallel()
+	clk := &fakeClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	r := newRig(t, woocommercetest.WithClock(clk.Now), woocommercetest.WithTLS())
+	waits := make(chan time.Duration, 10)
+	ticks := make(chan time.Time)
+	passes := make(chan struct{})
+	cfg := r.cfg
+	cfg.Reconcile = 15 * time.Minute
+	cfg.Clock = clk
+	cfg.ClientOptions = append(cfg.ClientOptions, woocommerce.WithHTTPClient(r.shop.Client()),
+		woocommerce.WithRetry(0, time.Millisecond, time.Millisecond))
+	cfg.After = func(d time.Duration) <-chan time.Time { waits <- d; return ticks }
+	cfg.upkept = func() { passes <- struct{}{} }
+
+	a := r.serve(cfg)
+	require.NoError(t, a.start(t.Context()))
+	r.flush()
+	r.order("ada@example.com", "1000.00")
+	r.shop.Faults().Add(woocommercetest.FaultRule{Path: "/wp-json/wc/v3/coupons", Status: 503,
+		Body: `{"code":"down","message":"down","data":{"status":503}}`})
+	_, err := a.woo.Engine().Redeem(t.Context(), loyalty.RedeemRequest{ProgramID: "shop-card",
+		Member: loyalty.MemberRef{Email: "ada@example.com"}, Points: 1000, IdempotencyKey: "k"})
+	require.ErrorIs(t, err, loyalty.ErrRedemptionPending)
+	r.shop.Faults().Reset() // the store is back; the server restarts at once
+	a.close()
+
+	clk.Advance(10 * time.Second)
+	b := r.serve(cfg)
+	require.NoError(t, b.start(t.Context()))
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { b.maintain(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	coupons, _, err := r.owner.Coupons.List(t.Context(), nil)
+	require.NoError(t, err)
+	require.Empty(t, coupons, "too young at start-up")
+	wait := <-waits
+	assert.Less(t, wait, time.Minute, "Recover runs again when the reservation is a minute old, not in 15 minutes")
+	clk.Advance(wait)
+	ticks <- clk.Now()
+	<-passes
+	coupons, _, err = r.owner.Coupons.List(t.Context(), nil)
+	require.NoError(t, err)
+	assert.Len(t, coupons, 1, "issued at the recover age")
+}

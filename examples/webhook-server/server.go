@@ -31,6 +31,8 @@ type app struct {
 
 	mu     sync.RWMutex
 	connID string // set once connected; read by /overview meanwhile
+
+	recoverAt time.Time // when Recover should run again for a waiting reservation (zero: none)
 }
 
 type systemClock struct{}

@@ -7,9 +7,12 @@ import (
 	"github.com/loyalsync/loyalsync/loyalty/wooconnect"
 )
 
+// pruneEvery is how often receipts and activity older than -retention are deleted.
+const pruneEvery = 24 * time.Hour
+
 // start connects, then catches up on what happened while the server was down: it repairs a
-// webhook WooCommerce disabled meanwhile, reconciles from the last reconciled point and
-// finishes interrupted redemptions.
+// webhook WooCommerce disabled meanwhile, reconciles from the last reconciled point, finishes
+// interrupted redemptions and prunes old receipts.
 func (a *app) start(ctx context.Context) error {
 	if err := a.connect(ctx); err != nil {
 		return err
@@ -17,23 +20,45 @@ func (a *app) start(ctx context.Context) error {
 	a.checkWebhook(ctx, true)
 	a.reconcile(ctx)
 	a.recover(ctx)
+	a.prune(ctx)
 	return nil
 }
 
-// maintain runs the upkeep every cfg.Reconcile until ctx ends.
+// maintain runs the upkeep until ctx ends: every cfg.Reconcile (reconcile, recover, check
+// the webhook), Recover again as soon as a waiting reservation reaches the recover age, and
+// a prune every day.
 func (a *app) maintain(ctx context.Context) {
-	if a.cfg.Reconcile <= 0 {
-		return
+	now := a.cfg.Clock.Now()
+	var nextPass time.Time
+	if a.cfg.Reconcile > 0 {
+		nextPass = now.Add(a.cfg.Reconcile)
 	}
+	nextPrune := now.Add(pruneEvery)
 	for {
+		next := nextPrune
+		for _, t := range []time.Time{nextPass, a.recoverAt} {
+			if !t.IsZero() && t.Before(next) {
+				next = t
+			}
+		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-a.cfg.After(a.cfg.Reconcile):
+		case <-a.cfg.After(max(next.Sub(now), 0)):
 		}
-		a.reconcile(ctx)
-		a.recover(ctx)
-		a.checkWebhook(ctx, false)
+		now = a.cfg.Clock.Now()
+		if !nextPass.IsZero() && !now.Before(nextPass) {
+			a.reconcile(ctx)
+			a.recover(ctx)
+			a.checkWebhook(ctx, false)
+			nextPass = now.Add(a.cfg.Reconcile)
+		} else if !a.recoverAt.IsZero() && !now.Before(a.recoverAt) {
+			a.recover(ctx)
+		}
+		if !now.Before(nextPrune) {
+			a.prune(ctx)
+			nextPrune = now.Add(pruneEvery)
+		}
 		if a.cfg.upkept != nil {
 			a.cfg.upkept()
 		}
@@ -58,15 +83,30 @@ func (a *app) reconcile(ctx context.Context) {
 		"unchanged", rep.Unchanged, "outcomes", rep.ByOutcome)
 }
 
-// recover finishes interrupted redemptions.
+// recover finishes interrupted redemptions and remembers when the first reservation too young
+// to touch reaches the recover age (Recover runs again then).
 func (a *app) recover(ctx context.Context) {
 	rec, err := a.woo.Engine().Recover(ctx)
+	a.recoverAt = rec.NextAt
 	if err != nil {
 		a.log.WarnContext(ctx, "recover redemptions", "err", err)
 		return
 	}
-	if rec.Issued+rec.Released+rec.Pending > 0 {
-		a.log.InfoContext(ctx, "recovered redemptions", "issued", rec.Issued, "released", rec.Released, "pending", rec.Pending)
+	if rec.Issued+rec.Released+rec.Pending+len(rec.Waiting) > 0 {
+		a.log.InfoContext(ctx, "recovered redemptions", "issued", rec.Issued, "released", rec.Released, "pending", rec.Pending,
+			"waiting", len(rec.Waiting), "next_at", rec.NextAt)
+	}
+}
+
+// prune deletes receipts and activity older than -retention.
+func (a *app) prune(ctx context.Context) {
+	rep, err := a.woo.Engine().Prune(ctx, a.cfg.Retention)
+	if err != nil {
+		a.log.WarnContext(ctx, "prune", "err", err)
+		return
+	}
+	if rep.Receipts+rep.Activity > 0 {
+		a.log.InfoContext(ctx, "pruned", "before", rep.Before.Format(time.RFC3339), "receipts", rep.Receipts, "activity", rep.Activity)
 	}
 }
 
