@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"time"
 
 	"github.com/loyalsync/loyalsync/sitoo"
@@ -203,14 +204,22 @@ func (j *job) checkRate(def stepDef) error {
 		return err
 	}
 	start := j.clock()
-	rl, err := j.probeRate()
-	if err != nil {
-		return err
+	rl, known := j.sc.RateLimit() // the headers of the client's latest response
+	if !known {
+		var err error
+		if rl, err = j.probeRate(); err != nil {
+			return err
+		}
 	}
-	if rl.Limit > 0 && need > rl.Limit {
-		need = rl.Limit
+	if rl.Remaining < 0 { // no X-Rate-Limit-Remaining: nothing to check
+		return nil
 	}
-	for rl.Remaining < need {
+	// A step longer than the window starts with a full window (less the probe a re-check costs)
+	// and relies on the client's pacing for the rest.
+	if rl.Limit > 1 && need > rl.Limit-1 {
+		need = rl.Limit - 1
+	}
+	for round := 0; rl.Remaining < need && round < maxRateRounds; round++ {
 		// Wait for the window to reset; if the budget then grew by less than needed (a token
 		// bucket refills gradually), wait for the rest at the observed refill rate.
 		wait := time.Until(rl.Reset)
@@ -248,15 +257,18 @@ func (j *job) checkRate(def stepDef) error {
 	return nil
 }
 
-// probeRate makes one cheap request (the stock warehouse, or the site's first warehouse) to read
-// the current X-Rate-Limit-* headers. Without such headers the budget is taken as unlimited.
+// maxRateRounds bounds the waits of one check; after them the step starts anyway.
+const maxRateRounds = 10
+
+// probeRate makes one cheap request (the site's first warehouse) to read the current
+// X-Rate-Limit-* headers. Without such headers the budget is taken as unlimited.
 func (j *job) probeRate() (sitoo.RateLimit, error) {
 	if _, _, err := j.site.Warehouses.List(j.ctx, &sitoo.ListOptions{Num: 1}); err != nil {
 		return sitoo.RateLimit{}, fmt.Errorf("woosync: check rate limit: %w", err)
 	}
 	rl, ok := j.sc.RateLimit()
-	if !ok {
-		return sitoo.RateLimit{Remaining: int(^uint(0) >> 1)}, nil
+	if !ok || rl.Remaining < 0 {
+		return sitoo.RateLimit{Remaining: math.MaxInt}, nil
 	}
 	return rl, nil
 }
