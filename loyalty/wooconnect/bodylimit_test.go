@@ -5,8 +5,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -78,4 +80,27 @@ func TestHandler_InFlightBodiesAreBounded(t *testing.T) {
 	_, err := wooconnect.New(newLoyaltyStore(t, ""), wooconnect.NewMemoryConnectionStore(), wooconnect.WithEncryptionKey(testKey),
 		wooconnect.WithWebhookURL("https://x.example/hooks"), wooconnect.WithMaxWebhookMemory(limit-1))
 	require.ErrorContains(t, err, "WithMaxWebhookMemory")
+}
+
+// A flood of forged deliveries leaves one aggregated receipt and one warning per minute, not
+// one of each per request (issue 12.10).
+func TestHandler_ForgedDeliveriesAreAggregated(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.connect()
+	h, path := e.conn.Handler(), "/"+c.ID
+	for range 200 {
+		rr := post(t, h, path, []byte(`{"id":1}`), "forged", nil)
+		require.Equal(t, http.StatusUnauthorized, rr.Code)
+	}
+	failed := e.receiptsOutcome("failed")
+	require.Len(t, failed, 1)
+	assert.Equal(t, 200, failed[0].Count)
+	assert.Equal(t, 1, strings.Count(e.logs.String(), "delivery failed"), "one warning per connection per minute")
+
+	e.clock.Advance(time.Minute)
+	post(t, h, path, []byte(`{"id":1}`), "forged", nil)
+	logs := e.logs.String()
+	assert.Equal(t, 2, strings.Count(logs, "delivery failed"))
+	assert.Contains(t, logs, `"similar_warnings_held_back":199`)
 }
