@@ -52,12 +52,22 @@
 // Engine.Redeem reserves the points, asks the CouponIssuer for a coupon with a code derived
 // from the redemption id ("POINTS-AB12CD34"), and confirms. A crash or failure between the
 // steps leaves a reservation that a retry or Engine.Recover completes or releases, so the
-// coupon and the deduction exist both or neither.
+// coupon and the deduction exist both or neither; Recover reports the reservations too young
+// to touch and when each becomes due. An idempotency key is bound to the member and points it
+// was first used with (an *IdempotencyError otherwise), and ids and codes are derived under a
+// per-installation secret (WithCodeSecret, or one kept in the Store), so two installations
+// never derive the same code.
+//
+// Partial refunds take no points back by default and say so in the result; with
+// PartialRefundsProportional they take back the refunded share, never for refunds made before
+// the policy was switched on.
 //
 // # Read side
 //
 // Engine.Wallet, Engine.History, Engine.Members, Engine.Activity, Engine.Receipts and
-// Engine.DeliveryStats answer the member's and the merchant's questions; Program.PreviewLine,
+// Engine.DeliveryStats answer the member's and the merchant's questions (failed deliveries an
+// adapter reports are aggregated per store, reason and minute; Engine.Prune deletes receipts
+// and activity older than a retention, 90 days by default); Program.PreviewLine,
 // Program.BalanceLine and Program.ProgressLine format the lines the card page and the emails
 // show, per currency.
 package loyalty
