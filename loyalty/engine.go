@@ -242,4 +242,3 @@ func code8(b []byte) string {
 	}
 	return string(out)
 }
-
