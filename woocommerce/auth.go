@@ -10,6 +10,7 @@ import (
 	"github.com/dghubble/oauth1"
 
 	"github.com/loyalsync/loyalsync/internal/rest"
+	"github.com/loyalsync/loyalsync/internal/wp"
 )
 
 // authMethod is how requests are authenticated; it also tailors the hint of a 401.
@@ -45,20 +46,11 @@ func configureAuth(rc *rest.Config, cfg *config, scheme, key, secret string, out
 	}
 	if cfg.queryStringAuth {
 		*out = authQueryString
-		rc.Authenticate = func(r *http.Request) error {
-			q := r.URL.Query()
-			q.Set("consumer_key", key)
-			q.Set("consumer_secret", secret)
-			r.URL.RawQuery = rest.EncodeValues(q)
-			return nil
-		}
+		rc.Authenticate = wp.QueryAuth(key, secret, rest.EncodeValues)
 		return nil
 	}
 	*out = authBasic
-	rc.Authenticate = func(r *http.Request) error {
-		r.SetBasicAuth(key, secret)
-		return nil
-	}
+	rc.Authenticate = wp.BasicAuth(key, secret)
 	return nil
 }
 

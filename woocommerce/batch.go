@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+
+	"github.com/loyalsync/loyalsync/internal/wp"
 )
 
 // MaxBatchItems is WooCommerce's default limit of create + update + delete items in one batch
@@ -59,7 +61,7 @@ type BatchResult[T any] struct {
 // batchItem is one item of a batch response: the object, or {"id":N,"error":{...}}.
 type batchItem[T any] struct {
 	obj T
-	err *wireError
+	err *wp.RESTError
 	id  int64
 }
 
@@ -71,8 +73,7 @@ func (b *batchItem[T]) UnmarshalJSON(data []byte) error {
 			Error json.RawMessage `json:"error"`
 		}
 		if err := json.Unmarshal(data, &probe); err == nil && len(probe.Error) > 0 && probe.Error[0] == '{' {
-			var w wireError
-			if err := json.Unmarshal(probe.Error, &w); err == nil && w.Code != "" {
+			if w, ok := wp.ParseError(0, probe.Error); ok && w.Code != "" {
 				b.err, b.id = &w, int64(probe.ID)
 				return nil
 			}

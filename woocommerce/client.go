@@ -2,6 +2,7 @@ package woocommerce
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -77,25 +78,17 @@ func NewClient(storeURL, consumerKey, consumerSecret string, opts ...Option) (*C
 		return nil, fmt.Errorf("woocommerce: store URL %q must not carry a query, fragment or user info", storeURL)
 	}
 	var cfg config
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(&cfg); err != nil {
-			return nil, err
-		}
+	if err := rest.ApplyOptions(&cfg, opts); err != nil {
+		return nil, fmt.Errorf("woocommerce: %w", err)
 	}
 	base := strings.TrimSuffix(u.String(), "/") + "/" + APIPath
 	c := &Client{methodOverride: cfg.methodOverride, priceDecimals: DefaultPriceDecimals}
 	if cfg.priceDecimals != nil {
 		c.priceDecimals = *cfg.priceDecimals
 	}
-	rc := rest.Config{BaseURL: base, API: "woocommerce"}
+	rc := rest.Config{BaseURL: base, API: "woocommerce", ErrTransport: ErrTransport, ErrDecode: ErrDecode}
 	if err := rc.Apply(cfg.rest...); err != nil {
 		return nil, fmt.Errorf("woocommerce: %w", err)
-	}
-	if cfg.httpClient != nil {
-		rc.HTTPClient = cfg.httpClient
 	}
 	if err := configureAuth(&rc, &cfg, u.Scheme, consumerKey, consumerSecret, &c.auth); err != nil {
 		return nil, err
@@ -145,6 +138,9 @@ func (c *Client) do(ctx context.Context, op string, cl call, out any) (*Response
 	if cl.body != nil {
 		b, err := encodeRequestBody(cl.body, c.priceDecimals)
 		if err != nil {
+			if !errors.Is(err, ErrInvalidArgument) {
+				err = &ParamError{Param: "request body", Reason: err.Error()}
+			}
 			return nil, fmt.Errorf("woocommerce: %s: encode request: %w", op, err)
 		}
 		req.Body = b

@@ -1,9 +1,6 @@
 package woocommerce
 
-import (
-	"errors"
-	"time"
-)
+import "time"
 
 // CouponExpiry is the date_expires a CouponRequest sends. Build it with ExpiresAt or NeverExpires.
 //
@@ -27,7 +24,7 @@ func NeverExpires() *CouponExpiry { return &CouponExpiry{never: true} }
 // Time returns the instant, or false for NeverExpires.
 func (e CouponExpiry) Time() (time.Time, bool) { return e.at, !e.never }
 
-var errZeroExpiry = errors.New("woocommerce: coupon expiry: zero time (use NeverExpires to remove an expiry)")
+var errZeroExpiry = &ParamError{Param: "date_expires", Reason: "zero time (use NeverExpires to remove an expiry)"}
 
 // MarshalJSON encodes "2006-01-02T15:04:05Z", or "" for NeverExpires.
 func (e CouponExpiry) MarshalJSON() ([]byte, error) {
@@ -39,7 +36,7 @@ func (e CouponExpiry) MarshalJSON() ([]byte, error) {
 	}
 	t := e.at.UTC().Truncate(time.Second)
 	if t.Year() < 1 || t.Year() > 9999 {
-		return nil, errors.New("woocommerce: coupon expiry: year out of range 1-9999")
+		return nil, &ParamError{Param: "date_expires", Value: t.String(), Reason: "year out of range 1-9999"}
 	}
 	return t.AppendFormat([]byte{'"'}, `2006-01-02T15:04:05Z"`), nil
 }

@@ -119,7 +119,7 @@ func (s *CouponsService) Get(ctx context.Context, id int64) (*Coupon, *Response,
 func (s *CouponsService) GetByCode(ctx context.Context, code string) (*Coupon, *Response, error) {
 	code = strings.TrimSpace(code)
 	if code == "" {
-		return nil, nil, &ParamError{Param: "code", Value: code, Reason: "must not be empty"}
+		return nil, nil, invalid("get coupon by code", &ParamError{Param: "code", Value: code, Reason: "must not be empty"})
 	}
 	coupons, resp, err := s.List(ctx, &CouponListOptions{Code: code, ListOptions: ListOptions{PerPage: 10}})
 	if err != nil {
@@ -140,7 +140,7 @@ func (s *CouponsService) GetByCode(ctx context.Context, code string) (*Coupon, *
 // idempotent.
 func (s *CouponsService) Create(ctx context.Context, req *CouponRequest) (*Coupon, *Response, error) {
 	if req == nil || req.Code == nil || strings.TrimSpace(*req.Code) == "" {
-		return nil, nil, &ParamError{Param: "code", Reason: "is required to create a coupon"}
+		return nil, nil, invalid("create coupon", &ParamError{Param: "code", Reason: "is required to create a coupon"})
 	}
 	return write[Coupon](ctx, s.client, "create coupon", call{method: http.MethodPost, path: "coupons", body: req, retrySafe: true})
 }

@@ -128,7 +128,7 @@ func (s *CustomersService) Get(ctx context.Context, id int64) (*Customer, *Respo
 func (s *CustomersService) GetByEmail(ctx context.Context, email string) (*Customer, *Response, error) {
 	email = strings.TrimSpace(email)
 	if email == "" || !strings.Contains(email, "@") {
-		return nil, nil, &ParamError{Param: "email", Value: email, Reason: "is not an email address"}
+		return nil, nil, invalid("get customer by email", &ParamError{Param: "email", Value: email, Reason: "is not an email address"})
 	}
 	customers, resp, err := s.List(ctx, &CustomerListOptions{Email: email, Role: "all", ListOptions: ListOptions{PerPage: 10}})
 	if err != nil {
@@ -148,7 +148,7 @@ func (s *CustomersService) GetByEmail(ctx context.Context, email string) (*Custo
 // customer.
 func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*Customer, *Response, error) {
 	if req == nil || req.Email == nil || strings.TrimSpace(*req.Email) == "" {
-		return nil, nil, &ParamError{Param: "email", Reason: "is required to create a customer"}
+		return nil, nil, invalid("create customer", &ParamError{Param: "email", Reason: "is required to create a customer"})
 	}
 	return write[Customer](ctx, s.client, "create customer", call{method: http.MethodPost, path: "customers", body: req, retrySafe: true})
 }

@@ -29,7 +29,7 @@
 // X-WP-Total, X-WP-TotalPages and the Link header (WooCommerce only sends rel="next" and
 // rel="prev"). All returns an iter.Seq2 that fetches pages lazily until there is no next page;
 // when the headers are missing the collection is taken to be a single page. PerPage above 100 is
-// rejected before sending (ErrInvalidParam). Date filters (DateFilter) are sent in UTC with
+// rejected before sending (ErrInvalidArgument). Date filters (DateFilter) are sent in UTC with
 // dates_are_gmt=true, truncated to the second, and are exclusive.
 //
 // # Walking a changing collection
@@ -64,7 +64,7 @@
 // # Errors
 //
 // A non-2xx response is an *APIError (status, code, message, data.params, raw body); errors.Is
-// matches it against ErrNotFound, ErrUnauthorized, ErrKeyPermission, ErrForbidden, ErrRateLimited, ErrInvalidParam,
+// matches it against ErrNotFound, ErrUnauthorized, ErrKeyPermission, ErrForbidden, ErrRateLimited, ErrBadRequest,
 // ErrAlreadyExists and the other sentinels. Batch methods split work into requests of at most 100
 // items and report the items WooCommerce refused (while answering 200) as a *BatchError next to
 // the successful ones.

@@ -10,11 +10,22 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/loyalsync/loyalsync/internal/rest"
+	"github.com/loyalsync/loyalsync/internal/wp"
 )
 
 // Sentinel errors, matched with errors.Is against an *APIError (from the server), a *ParamError
-// (rejected before sending) or a *BatchError (any failed item).
+// (rejected before sending), a *TransportError, a *DecodeError or a *BatchError (any failed
+// item). The first nine have the same names and meanings in every loyalsync client.
 var (
+	// ErrInvalidArgument: refused client-side, nothing was sent (a *ParamError: per_page > 100,
+	// a coupon without a code, an expiry at the zero time, ...).
+	ErrInvalidArgument = errors.New("woocommerce: invalid argument")
+	// ErrBadRequest: the server answered 400, e.g. rest_invalid_param or
+	// rest_missing_callback_param (data.params names the parameters). Some 400s also match a
+	// more specific sentinel: ErrAlreadyExists, or ErrNotFound for an unknown id on PUT.
+	ErrBadRequest = errors.New("woocommerce: bad request")
 	// ErrNotFound: 404, or a "…_invalid_id" code (WooCommerce answers 400 for an unknown id on PUT).
 	ErrNotFound = errors.New("woocommerce: not found")
 	// ErrUnauthorized: 401, credentials missing, unseen or wrong, or a key without the
@@ -31,9 +42,6 @@ var (
 	ErrForbidden = errors.New("woocommerce: forbidden")
 	// ErrRateLimited: 429 (after the client's own retries gave up).
 	ErrRateLimited = errors.New("woocommerce: rate limited")
-	// ErrInvalidParam: 400 rest_invalid_param / rest_missing_callback_param, or a parameter the
-	// client rejected before sending (per_page > 100, ...).
-	ErrInvalidParam = errors.New("woocommerce: invalid parameter")
 	// ErrAlreadyExists: a unique value is taken (coupon code, customer email or username, SKU).
 	ErrAlreadyExists = errors.New("woocommerce: already exists")
 	// ErrBatchTooLarge: 413 woocommerce_rest_request_entity_too_large. The client splits batches
@@ -45,7 +53,19 @@ var (
 	ErrTrashNotSupported = errors.New("woocommerce: trash not supported")
 	// ErrServer: a 5xx response.
 	ErrServer = errors.New("woocommerce: server error")
+	// ErrTransport: no usable HTTP response (matches *TransportError).
+	ErrTransport = errors.New("woocommerce: transport error")
+	// ErrDecode: a 2xx body that could not be decoded (matches *DecodeError).
+	ErrDecode = errors.New("woocommerce: decode error")
 )
+
+// TransportError is a request that got no usable HTTP response; its Attempts and
+// MayHaveReachedServer tell whether a write may have been applied. It matches ErrTransport.
+type TransportError = rest.TransportError
+
+// DecodeError is a 2xx response whose body could not be decoded; it keeps the body. It matches
+// ErrDecode.
+type DecodeError = rest.DecodeError
 
 // APIError is a non-2xx response from WooCommerce (WordPress REST error format
 // {"code","message","data":{"status",...},"additional_errors":[...]}). Use errors.As to read it and
@@ -86,11 +106,9 @@ type ErrorDetail struct {
 	Data    ErrorData
 }
 
-// wireError is the JSON shape of a WordPress REST error.
-type wireError struct {
-	Code             string          `json:"code"`
-	Message          string          `json:"message"`
-	Data             json.RawMessage `json:"data"`
+// additionalErrors is the part of a WordPress REST error body that internal/wp does not read:
+// WP_Error's further errors.
+type additionalErrors struct {
 	AdditionalErrors []struct {
 		Code    string          `json:"code"`
 		Message string          `json:"message"`
@@ -138,50 +156,26 @@ func decodeErrorData(raw json.RawMessage) ErrorData {
 
 // newAPIError builds the APIError for a non-2xx response.
 func newAPIError(resp *http.Response, body []byte, auth authMethod) error {
-	e := &APIError{StatusCode: resp.StatusCode, Body: body}
-	var w wireError
-	if json.Unmarshal(body, &w) == nil {
-		e.Code, e.Message, e.Data = w.Code, w.Message, decodeErrorData(w.Data)
-		for _, a := range w.AdditionalErrors {
+	we, ok := wp.ParseError(resp.StatusCode, body)
+	e := &APIError{StatusCode: resp.StatusCode, Body: body, Code: we.Code, Message: we.Message, Data: decodeErrorData(we.Data)}
+	var more additionalErrors
+	if ok && json.Unmarshal(body, &more) == nil {
+		for _, a := range more.AdditionalErrors {
 			e.AdditionalErrors = append(e.AdditionalErrors, ErrorDetail{Code: a.Code, Message: a.Message, Data: decodeErrorData(a.Data)})
 		}
-	}
-	if e.Message == "" {
-		e.Message = http.StatusText(resp.StatusCode)
 	}
 	e.Hint = authHint(auth, e.StatusCode, e.Code, e.Message)
 	return e
 }
 
-// Error returns "<status> <code>: <message>", followed by the hint for authentication failures.
+// Error returns "<status> <code>: <message> (<invalid parameters>)", followed by the hint for
+// authentication failures.
 func (e *APIError) Error() string {
-	var b strings.Builder
-	b.WriteString(strconv.Itoa(e.StatusCode))
-	if e.Code != "" {
-		b.WriteByte(' ')
-		b.WriteString(e.Code)
+	var params []string
+	for _, k := range slices.Sorted(maps.Keys(e.Data.Params)) {
+		params = append(params, k+": "+e.Data.Params[k])
 	}
-	b.WriteString(": ")
-	b.WriteString(e.Message)
-	if len(e.Data.Params) > 0 {
-		b.WriteString(" (")
-		first := true
-		for _, k := range slices.Sorted(maps.Keys(e.Data.Params)) {
-			if !first {
-				b.WriteString("; ")
-			}
-			first = false
-			b.WriteString(k)
-			b.WriteString(": ")
-			b.WriteString(e.Data.Params[k])
-		}
-		b.WriteByte(')')
-	}
-	if e.Hint != "" {
-		b.WriteString(" — likely cause: ")
-		b.WriteString(e.Hint)
-	}
-	return b.String()
+	return wp.ErrorString(e.StatusCode, e.Code, e.Message, strings.Join(params, "; "), e.Hint)
 }
 
 // Is matches the sentinel errors by status and code (and, for ErrKeyPermission, the message).
@@ -208,8 +202,8 @@ func classify(status int, code string, target error) bool {
 		return status == http.StatusForbidden
 	case ErrRateLimited:
 		return status == http.StatusTooManyRequests
-	case ErrInvalidParam:
-		return code == "rest_invalid_param" || code == "rest_missing_callback_param"
+	case ErrBadRequest:
+		return status == http.StatusBadRequest || code == "rest_invalid_param" || code == "rest_missing_callback_param"
 	case ErrAlreadyExists:
 		return strings.HasSuffix(code, "_exists") || strings.HasSuffix(code, "_already_exists") ||
 			code == "product_invalid_sku" || code == "registration-error-email-exists" ||
@@ -226,8 +220,9 @@ func classify(status int, code string, target error) bool {
 	return false
 }
 
-// ParamError is an option or argument the client rejected before sending anything.
-// It matches ErrInvalidParam with errors.Is.
+// ParamError is an option or argument the client rejected before sending anything. It matches
+// ErrInvalidArgument with errors.Is; the error returned wraps it with the operation
+// ("woocommerce: list orders: invalid per_page \"500\": must be between 1 and 100").
 type ParamError struct {
 	Param  string // e.g. "per_page"
 	Value  string
@@ -236,11 +231,17 @@ type ParamError struct {
 
 // Error describes the rejected parameter.
 func (e *ParamError) Error() string {
-	return fmt.Sprintf("woocommerce: invalid %s %q: %s", e.Param, e.Value, e.Reason)
+	if e.Value == "" {
+		return fmt.Sprintf("invalid %s: %s", e.Param, e.Reason)
+	}
+	return fmt.Sprintf("invalid %s %q: %s", e.Param, e.Value, e.Reason)
 }
 
-// Is reports whether target is ErrInvalidParam.
-func (e *ParamError) Is(target error) bool { return target == ErrInvalidParam }
+// Is reports whether target is ErrInvalidArgument.
+func (e *ParamError) Is(target error) bool { return target == ErrInvalidArgument }
+
+// invalid names the operation of an argument refused before sending.
+func invalid(op string, err error) error { return fmt.Errorf("woocommerce: %s: %w", op, err) }
 
 // BatchOp names the part of a batch request an item belongs to.
 type BatchOp string

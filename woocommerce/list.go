@@ -98,7 +98,7 @@ var dateParams = [...]string{"after", "before", "modified_after", "modified_befo
 func encodeListQuery(opts any) (url.Values, error) {
 	v, err := rest.EncodeQuery(opts)
 	if err != nil {
-		return nil, err
+		return nil, &ParamError{Param: "list options", Reason: err.Error()}
 	}
 	gmt := false
 	for _, k := range dateParams {
@@ -126,14 +126,14 @@ func list[T any](ctx context.Context, c *Client, op, path string, opts pager) ([
 	if opts != nil {
 		lo := opts.listOptions()
 		if err := lo.validate(); err != nil {
-			return nil, nil, err
+			return nil, nil, invalid(op, err)
 		}
 		if lo.PerPage > 0 {
 			perPage = lo.PerPage
 		}
 		var err error
 		if q, err = encodeListQuery(opts); err != nil {
-			return nil, nil, err
+			return nil, nil, invalid(op, err)
 		}
 	}
 	// Sized for a full page: the decoder fills it in place instead of growing (and copying) a slice

@@ -132,15 +132,15 @@ func TestPerPageOver100RejectedBeforeSending(t *testing.T) {
 	t.Parallel()
 	c, seen := newTestStore(t, replyJSON(http.StatusOK, `[]`))
 	_, _, err := c.Products.List(t.Context(), &ProductListOptions{ListOptions: ListOptions{PerPage: 101}})
-	require.ErrorIs(t, err, ErrInvalidParam)
+	require.ErrorIs(t, err, ErrInvalidArgument)
 	var pe *ParamError
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, "per_page", pe.Param)
 	for _, err := range c.Customers.All(t.Context(), &CustomerListOptions{ListOptions: ListOptions{PerPage: 500}}) {
-		require.ErrorIs(t, err, ErrInvalidParam)
+		require.ErrorIs(t, err, ErrInvalidArgument)
 	}
 	_, _, err = c.Orders.List(t.Context(), &OrderListOptions{ListOptions: ListOptions{Order: "up"}})
-	require.ErrorIs(t, err, ErrInvalidParam)
+	require.ErrorIs(t, err, ErrInvalidArgument)
 	assert.Empty(t, seen.all(), "nothing was sent")
 }
 
@@ -172,8 +172,8 @@ func TestErrorsMatchSentinels(t *testing.T) {
 		{401, "woocommerce_rest_cannot_view", ErrUnauthorized},
 		{403, "woocommerce_rest_cannot_edit", ErrForbidden},
 		{429, "", ErrRateLimited},
-		{400, "rest_invalid_param", ErrInvalidParam},
-		{400, "rest_missing_callback_param", ErrInvalidParam},
+		{400, "rest_invalid_param", ErrBadRequest},
+		{400, "rest_missing_callback_param", ErrBadRequest},
 		{400, "woocommerce_rest_coupon_code_already_exists", ErrAlreadyExists},
 		{400, "registration-error-email-exists", ErrAlreadyExists},
 		{400, "product_invalid_sku", ErrAlreadyExists},
@@ -194,8 +194,13 @@ func TestErrorsMatchSentinels(t *testing.T) {
 			var apiErr *APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, tc.code, apiErr.Code)
-			for _, other := range []error{ErrNotFound, ErrUnauthorized, ErrKeyPermission, ErrForbidden, ErrRateLimited, ErrInvalidParam,
-				ErrAlreadyExists, ErrBatchTooLarge, ErrAlreadyTrashed, ErrTrashNotSupported, ErrServer} {
+			for _, other := range []error{ErrNotFound, ErrUnauthorized, ErrKeyPermission, ErrForbidden, ErrRateLimited, ErrBadRequest,
+				ErrAlreadyExists, ErrBatchTooLarge, ErrAlreadyTrashed, ErrTrashNotSupported, ErrServer, ErrInvalidArgument,
+				ErrTransport, ErrDecode} {
+				if other == ErrBadRequest && tc.status == http.StatusBadRequest {
+					assert.ErrorIs(t, err, other, "every 400 is a bad request")
+					continue
+				}
 				if other != tc.is {
 					assert.NotErrorIs(t, err, other)
 				}

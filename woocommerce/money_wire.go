@@ -87,4 +87,4 @@ func allDigits(s string) bool {
 	return true
 }
 
-var errPriceDecimals = errors.New("woocommerce: WithPriceDecimals: decimals must be between 0 and 8")
+var errPriceDecimals = errors.New("WithPriceDecimals: decimals must be between 0 and 8")

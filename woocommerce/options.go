@@ -4,74 +4,63 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/loyalsync/loyalsync/internal/rest"
 )
 
 // Option configures a Client. Options validate their arguments: NewClient returns the first
-// error an option reports.
+// error an option reports, prefixed with "woocommerce: ". A nil Option is ignored.
 type Option func(*config) error
 
 // config collects what the options set before NewClient builds the transport.
 type config struct {
 	rest            []rest.Option
-	httpClient      *http.Client
 	queryStringAuth bool
 	oauthMethod     OAuthSignatureMethod
 	methodOverride  bool
 	priceDecimals   *int
 }
 
-// WithHTTPClient sends requests through a copy of hc (its Transport, Timeout, Jar and redirect
-// policy are kept; hc itself is never modified). nil is an error.
-func WithHTTPClient(hc *http.Client) Option {
+// restOption wraps one of the core's common options.
+func restOption(r rest.Option) Option {
 	return func(c *config) error {
-		if hc == nil {
-			return errors.New("woocommerce: WithHTTPClient: nil *http.Client")
-		}
-		c.httpClient = hc
+		c.rest = append(c.rest, r)
 		return nil
 	}
 }
 
+// WithHTTPClient sends requests through a copy of hc (its Transport, Timeout, Jar and redirect
+// policy are kept; hc itself is never modified). nil is an error.
+func WithHTTPClient(hc *http.Client) Option { return restOption(rest.WithHTTPClient(hc)) }
+
 // WithLogger logs one debug record per HTTP attempt (method, path with credentials redacted,
-// status, duration, attempt number) to l. Default: nothing is logged.
-func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error {
-		c.rest = append(c.rest, rest.WithLogger(l))
-		return nil
-	}
-}
+// status, duration, attempt number) to l. Default: nothing is logged. nil is an error.
+func WithLogger(l *slog.Logger) Option { return restOption(rest.WithLogger(l)) }
 
 // WithUserAgent puts ua in front of the library's own User-Agent product token. Some hosts'
 // firewalls block unknown agents; naming your application helps their logs too.
-func WithUserAgent(ua string) Option {
-	return func(c *config) error {
-		c.rest = append(c.rest, rest.WithUserAgent(ua))
-		return nil
-	}
-}
+func WithUserAgent(ua string) Option { return restOption(rest.WithUserAgent(ua)) }
 
 // WithRetry sets how often a failed request is retried (0 disables retries) and the bounds of
 // the exponential back-off between attempts. Which requests are retried is described in the
 // package documentation under "Retries".
 func WithRetry(maxRetries int, waitMin, waitMax time.Duration) Option {
-	return func(c *config) error {
-		c.rest = append(c.rest, rest.WithRetry(maxRetries, waitMin, waitMax))
-		return nil
-	}
+	return restOption(rest.WithRetry(maxRetries, waitMin, waitMax))
 }
 
 // WithRateLimit paces requests client-side to perSecond on average, with bursts of up to burst.
 // perSecond 0 removes the limit (the default). Shared hosting often throttles or bans clients
 // that walk every page at full speed; a few requests per second is polite.
 func WithRateLimit(perSecond float64, burst int) Option {
-	return func(c *config) error {
-		c.rest = append(c.rest, rest.WithRateLimit(perSecond, burst))
-		return nil
-	}
+	return restOption(rest.WithRateLimit(perSecond, burst))
 }
+
+// WithMaxRetryAfter sets the longest server-requested wait (Retry-After) the client sleeps
+// through before retrying; a longer one ends the retries and returns the 429 or 503
+// (ErrRateLimited, ErrServer). Default 2 minutes.
+func WithMaxRetryAfter(d time.Duration) Option { return restOption(rest.WithMaxRetryAfter(d)) }
 
 // WithQueryStringAuth sends the credentials as consumer_key and consumer_secret query
 // parameters instead of an HTTP Basic Authorization header. Use it when the web server strips
@@ -103,7 +92,7 @@ func WithOAuthSignatureMethod(m OAuthSignatureMethod) Option {
 			c.oauthMethod = m
 			return nil
 		}
-		return errors.New("woocommerce: unsupported OAuth signature method " + string(m))
+		return errors.New("WithOAuthSignatureMethod: unsupported signature method " + strconv.Quote(string(m)))
 	}
 }
 
@@ -113,15 +102,6 @@ func WithOAuthSignatureMethod(m OAuthSignatureMethod) Option {
 func WithMethodOverride() Option {
 	return func(c *config) error {
 		c.methodOverride = true
-		return nil
-	}
-}
-
-// WithMaxRetryAfter sets the longest server-requested wait (Retry-After) the client sleeps
-// through before retrying; a longer request ends the retries and returns the error.
-func WithMaxRetryAfter(d time.Duration) Option {
-	return func(c *config) error {
-		c.rest = append(c.rest, rest.WithMaxRetryAfter(d))
 		return nil
 	}
 }

@@ -215,7 +215,7 @@ func TestErrorBodyDecodes(t *testing.T) {
 	require.Len(t, apiErr.AdditionalErrors, 1)
 	assert.Equal(t, "second", apiErr.AdditionalErrors[0].Message)
 	assert.Contains(t, string(apiErr.Data.Raw), "rest_out_of_bounds", "details stay available raw")
-	assert.ErrorIs(t, err, ErrInvalidParam)
+	assert.ErrorIs(t, err, ErrBadRequest)
 	assert.NotErrorIs(t, err, ErrNotFound)
 	assert.Contains(t, err.Error(), "per_page: per_page must be between")
 }

@@ -135,14 +135,14 @@ func TestLookups(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int64(3), cp.ID)
 	_, _, err = c.Coupons.GetByCode(t.Context(), "")
-	assert.ErrorIs(t, err, ErrInvalidParam)
+	assert.ErrorIs(t, err, ErrInvalidArgument)
 
 	_, _, err = c.Customers.GetByEmail(t.Context(), "Saskia@example.nl")
 	require.ErrorIs(t, err, ErrNotFound, "a list match on another email is not the customer")
 	_, _, err = c.Customers.GetByEmail(t.Context(), "nope")
-	assert.ErrorIs(t, err, ErrInvalidParam)
+	assert.ErrorIs(t, err, ErrInvalidArgument)
 	_, _, err = c.Coupons.Create(t.Context(), &CouponRequest{})
-	assert.ErrorIs(t, err, ErrInvalidParam)
+	assert.ErrorIs(t, err, ErrInvalidArgument)
 
 	reqs := seen.all()
 	require.Len(t, reqs, 2, "invalid lookups send nothing")

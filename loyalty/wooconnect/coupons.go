@@ -101,7 +101,7 @@ func rejected(err error) bool {
 		return false // the lookup decides
 	}
 	switch {
-	case errors.Is(err, woocommerce.ErrInvalidParam), errors.Is(err, woocommerce.ErrForbidden),
+	case errors.Is(err, woocommerce.ErrBadRequest), errors.Is(err, woocommerce.ErrInvalidArgument), errors.Is(err, woocommerce.ErrForbidden),
 		errors.Is(err, woocommerce.ErrUnauthorized):
 		return true
 	}

@@ -142,7 +142,7 @@ func TestOrderArgumentValidation(t *testing.T) {
 	assert.Equal(t, "Invalid parameter(s): status", ae.Message)
 	assert.Equal(t, "status is not one of pending, processing, on-hold, completed, cancelled, refunded, failed, checkout-draft, and shipped.",
 		ae.Data.Params["status"])
-	assert.ErrorIs(t, err, woocommerce.ErrInvalidParam)
+	assert.ErrorIs(t, err, woocommerce.ErrBadRequest)
 
 	// A plugin status registered with the store is accepted.
 	o, _, err = c.Orders.Update(ctx, o.ID, &woocommerce.OrderRequest{Status: woocommerce.Ptr(woocommerce.OrderStatus("shipped"))})
