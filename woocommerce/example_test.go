@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"time"
 
 	"github.com/loyalsync/loyalsync/woocommerce"
 )
@@ -33,6 +34,8 @@ func exampleStore() *httptest.Server {
 				w.Header().Set("Link", `<https://shop.example.com/wp-json/wc/v3/orders?page=`+next+`>; rel="next"`)
 			}
 			_, _ = io.WriteString(w, page[p])
+		case "/wp-json/wc/v3/reports/sales":
+			_, _ = io.WriteString(w, `[{"total_sales":"174.15","total_orders":5}]`)
 		case "/wp-json/wc/v3/coupons":
 			var c map[string]any
 			_ = json.NewDecoder(r.Body).Decode(&c)
@@ -50,6 +53,48 @@ func mustFloat(v any) float64 {
 	var f float64
 	_, _ = fmt.Sscan(fmt.Sprint(v), &f)
 	return f
+}
+
+// Create a client for a store. Over https:// it sends the key with HTTP Basic authentication
+// (WithQueryStringAuth when the server strips the Authorization header); over http:// it signs
+// every request with OAuth 1.0a.
+func ExampleNewClient() {
+	client, err := woocommerce.NewClient("https://shop.example.com", "ck_example", "cs_example",
+		woocommerce.WithRetry(3, 500*time.Millisecond, 10*time.Second),
+		woocommerce.WithRateLimit(5, 5),
+		woocommerce.WithUserAgent("my-app/1.2"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(client.BaseURL(), client.AuthMethod())
+	// Output:
+	// https://shop.example.com/wp-json/wc/v3/ basic
+}
+
+// Call an endpoint the client does not model with NewRequest and Do: same credentials, retries
+// and pacing as the modelled calls.
+func ExampleClient_Do() {
+	store := exampleStore()
+	defer store.Close()
+	client, err := woocommerce.NewClient(store.URL, "ck_example", "cs_example", woocommerce.WithHTTPClient(store.Client()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	req, err := client.NewRequest(http.MethodGet, "reports/sales?period=week", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var sales []struct {
+		TotalSales  woocommerce.Money `json:"total_sales"`
+		TotalOrders int               `json:"total_orders"`
+	}
+	resp, err := client.Do(context.Background(), req, &sales)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(resp.StatusCode, sales[0].TotalSales, sales[0].TotalOrders)
+	// Output:
+	// 200 174.15 5
 }
 
 // List every completed order, page after page, with All.
@@ -107,12 +152,15 @@ func ExampleCouponsService_Create() {
 
 // Receive webhook deliveries: the handler verifies the signature and hands over a decoded order.
 func ExampleNewWebhookHandler() {
-	handler := woocommerce.NewWebhookHandler("webhook-secret", func(ctx context.Context, d *woocommerce.Delivery) error {
+	handler, err := woocommerce.NewWebhookHandler("webhook-secret", func(ctx context.Context, d *woocommerce.Delivery) error {
 		if d.Order != nil {
 			fmt.Println(d.Topic, d.Order.ID, d.Order.Status, d.Order.Total)
 		}
 		return nil // record the delivery durably before returning nil
 	})
+	if err != nil {
+		log.Fatal(err)
+	}
 	mux := http.NewServeMux()
 	mux.Handle("POST /hooks/woocommerce", handler)
 
@@ -130,4 +178,27 @@ func ExampleNewWebhookHandler() {
 	// order.updated 5120 processing 76.17
 	// 200
 	// 401
+}
+
+// Verify and decode one delivery yourself, e.g. in a handler of your own framework or from a
+// queue that stored the raw request.
+func ExampleParseDelivery() {
+	body := []byte(`{"id":5120,"status":"completed","total":"76.17"}`)
+	header := http.Header{}
+	header.Set("X-WC-Webhook-Topic", "order.updated")
+	header.Set("X-WC-Webhook-Resource", "order")
+	header.Set("X-WC-Webhook-Event", "updated")
+	header.Set("X-WC-Webhook-Signature", woocommerce.Signature(body, "webhook-secret"))
+
+	d, err := woocommerce.ParseDelivery(header, body, "webhook-secret")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(d.Topic, d.Order.ID, d.Order.Status)
+
+	_, err = woocommerce.ParseDelivery(header, body, "another-secret")
+	fmt.Println(errors.Is(err, woocommerce.ErrInvalidSignature))
+	// Output:
+	// order.updated 5120 completed
+	// true
 }

@@ -3,33 +3,42 @@ package woocommerce
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+
+	"github.com/loyalsync/loyalsync/internal/rest"
 )
 
 // DefaultMaxWebhookBody is the largest delivery body NewWebhookHandler reads (an order with
 // hundreds of lines is well below it).
 const DefaultMaxWebhookBody = 8 << 20
 
-// WebhookHandlerOption configures NewWebhookHandler.
-type WebhookHandlerOption func(*webhookHandler)
+// WebhookHandlerOption configures NewWebhookHandler. Options validate their arguments:
+// NewWebhookHandler returns the first error an option reports. A nil option is ignored.
+type WebhookHandlerOption func(*webhookHandler) error
 
-// WithMaxBodyBytes sets the largest body the handler reads; larger requests get 413.
+// WithMaxBodyBytes sets the largest body the handler reads; larger requests get 413. n must be
+// positive.
 func WithMaxBodyBytes(n int64) WebhookHandlerOption {
-	return func(h *webhookHandler) {
-		if n > 0 {
-			h.maxBody = n
+	return func(h *webhookHandler) error {
+		if n <= 0 {
+			return fmt.Errorf("WithMaxBodyBytes: %d is not a positive size (%w)", n, ErrInvalidArgument)
 		}
+		h.maxBody = n
+		return nil
 	}
 }
 
-// WithWebhookLogger logs rejected deliveries and callback errors to l.
+// WithWebhookLogger logs rejected deliveries and callback errors to l. nil is an error.
 func WithWebhookLogger(l *slog.Logger) WebhookHandlerOption {
-	return func(h *webhookHandler) {
-		if l != nil {
-			h.log = l
+	return func(h *webhookHandler) error {
+		if l == nil {
+			return fmt.Errorf("WithWebhookLogger: nil *slog.Logger (%w)", ErrInvalidArgument)
 		}
+		h.log = l
+		return nil
 	}
 }
 
@@ -37,7 +46,7 @@ func WithWebhookLogger(l *slog.Logger) WebhookHandlerOption {
 // handler answers a ping with 200 itself (WooCommerce needs exactly 200 to mark the webhook as
 // delivered) without calling the callback.
 func WithPings() WebhookHandlerOption {
-	return func(h *webhookHandler) { h.pings = true }
+	return func(h *webhookHandler) error { h.pings = true; return nil }
 }
 
 type webhookHandler struct {
@@ -60,22 +69,21 @@ type webhookHandler struct {
 //     the webhook after repeated failures, so record the delivery durably before returning nil, and
 //     reconcile from the REST API (e.g. Orders.All with ModifiedAfter) for what was missed.
 //
-// secret must not be empty: NewWebhookHandler panics on an empty secret or a nil fn, a programming
-// error that would otherwise accept forged deliveries.
-func NewWebhookHandler(secret string, fn func(ctx context.Context, d *Delivery) error, opts ...WebhookHandlerOption) http.Handler {
+// An empty secret (which would accept forged deliveries) is an error matching ErrNoSecret and
+// ErrInvalidArgument; a nil fn, or an option given an invalid value, one matching
+// ErrInvalidArgument.
+func NewWebhookHandler(secret string, fn func(ctx context.Context, d *Delivery) error, opts ...WebhookHandlerOption) (http.Handler, error) {
 	if secret == "" {
-		panic(ErrNoSecret)
+		return nil, fmt.Errorf("woocommerce: new webhook handler: %w (%w)", ErrNoSecret, ErrInvalidArgument)
 	}
 	if fn == nil {
-		panic("woocommerce: NewWebhookHandler: nil callback")
+		return nil, fmt.Errorf("woocommerce: new webhook handler: nil callback (%w)", ErrInvalidArgument)
 	}
 	h := &webhookHandler{secret: secret, fn: fn, maxBody: DefaultMaxWebhookBody, log: slog.New(slog.DiscardHandler)}
-	for _, o := range opts {
-		if o != nil {
-			o(h)
-		}
+	if err := rest.ApplyOptions(h, opts); err != nil {
+		return nil, fmt.Errorf("woocommerce: new webhook handler: %w", err)
 	}
-	return h
+	return h, nil
 }
 
 func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -127,13 +127,14 @@ func TestParseDeliveryDeletedActionAndPing(t *testing.T) {
 func TestWebhookHandler(t *testing.T) {
 	t.Parallel()
 	var got []*Delivery
-	h := NewWebhookHandler(hookSecret, func(ctx context.Context, d *Delivery) error {
+	h, err := NewWebhookHandler(hookSecret, func(ctx context.Context, d *Delivery) error {
 		if d.ResourceID == 666 {
 			return errors.New("store unavailable")
 		}
 		got = append(got, d)
 		return nil
-	}, WithMaxBodyBytes(1<<16))
+	}, WithMaxBodyBytes(1<<16), nil)
+	require.NoError(t, err, "a nil option is ignored")
 	send := func(method string, header http.Header, body []byte) int {
 		r := httptest.NewRequest(method, "/hooks/wc", strings.NewReader(string(body)))
 		for k, v := range header {
@@ -163,18 +164,33 @@ func TestWebhookHandler(t *testing.T) {
 	assert.Equal(t, http.StatusInternalServerError, send("POST", delivery("order.deleted", failing, hookSecret), failing))
 	assert.Len(t, got, 1)
 
-	assert.Panics(t, func() { NewWebhookHandler("", func(context.Context, *Delivery) error { return nil }) })
-	assert.Panics(t, func() { NewWebhookHandler("s", nil) })
-
 	var pings int
-	hp := NewWebhookHandler("s", func(_ context.Context, d *Delivery) error {
+	hp, err := NewWebhookHandler("s", func(_ context.Context, d *Delivery) error {
 		if d.Kind == DeliveryPing {
 			pings++
 		}
 		return nil
 	}, WithPings())
+	require.NoError(t, err)
 	w := httptest.NewRecorder()
 	hp.ServeHTTP(w, httptest.NewRequest("POST", "/", strings.NewReader("webhook_id=3")))
 	assert.Equal(t, http.StatusOK, w.Code)
 	assert.Equal(t, 1, pings)
+}
+
+// Bad handler arguments are errors, not panics or silently ignored values.
+func TestWebhookHandlerArgumentsValidated(t *testing.T) {
+	t.Parallel()
+	ok := func(context.Context, *Delivery) error { return nil }
+	_, err := NewWebhookHandler("", ok)
+	assert.ErrorIs(t, err, ErrNoSecret)
+	assert.ErrorIs(t, err, ErrInvalidArgument)
+	_, err = NewWebhookHandler("s", nil)
+	assert.ErrorIs(t, err, ErrInvalidArgument)
+	for _, o := range []WebhookHandlerOption{WithMaxBodyBytes(0), WithMaxBodyBytes(-1), WithWebhookLogger(nil)} {
+		h, err := NewWebhookHandler("s", ok, o)
+		assert.Nil(t, h)
+		assert.ErrorIs(t, err, ErrInvalidArgument)
+		assert.ErrorContains(t, err, "woocommerce: new webhook handler: With")
+	}
 }

@@ -338,15 +338,16 @@ func TestWebhookHandlerReceivesDeliveries(t *testing.T) {
 	ctx := ctxT(t)
 	var mu sync.Mutex
 	var got []*woocommerce.Delivery
-	h := woocommerce.NewWebhookHandler("topsecret", func(_ context.Context, d *woocommerce.Delivery) error {
+	h, err := woocommerce.NewWebhookHandler("topsecret", func(_ context.Context, d *woocommerce.Delivery) error {
 		mu.Lock()
 		defer mu.Unlock()
 		got = append(got, d)
 		return nil
 	})
+	require.NoError(t, err)
 	rcv := httptest.NewServer(h)
 	t.Cleanup(rcv.Close)
-	_, _, err := c.Webhooks.Create(ctx, &woocommerce.WebhookRequest{Topic: woocommerce.Ptr("product.updated"),
+	_, _, err = c.Webhooks.Create(ctx, &woocommerce.WebhookRequest{Topic: woocommerce.Ptr("product.updated"),
 		DeliveryURL: woocommerce.Ptr(rcv.URL), Secret: woocommerce.Ptr("topsecret")})
 	require.NoError(t, err)
 	parent, _ := srv.AddProduct(woocommercetest.Product{Name: "Tee", Type: "variable"})
