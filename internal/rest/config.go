@@ -146,10 +146,11 @@ func WithRetry(maxRetries int, waitMin, waitMax time.Duration) Option {
 		if maxRetries < 0 || waitMin < 0 || waitMax < waitMin {
 			return fmt.Errorf("WithRetry: invalid retry settings: max %d, wait %s..%s", maxRetries, waitMin, waitMax)
 		}
-		if maxRetries == 0 {
-			maxRetries = -1
+		n := maxRetries // not the captured argument: an Option may be applied to several Configs
+		if n == 0 {
+			n = -1
 		}
-		c.RetryMax, c.RetryWaitMin, c.RetryWaitMax = maxRetries, waitMin, waitMax
+		c.RetryMax, c.RetryWaitMin, c.RetryWaitMax = n, waitMin, waitMax
 		return nil
 	}
 }
