@@ -2,6 +2,7 @@ package woosync
 
 import (
 	"fmt"
+	"net/url"
 	"path"
 	"regexp"
 	"strings"
@@ -12,11 +13,14 @@ import (
 // imageNameRule is the character set of image names sent to Sitoo (the seed's Fix Images rule).
 var imageNameRule = regexp.MustCompile(`[^a-zA-Z0-9_.\-]`)
 
-// SitooImageName returns the name an image gets in Sitoo: the file name of its src with every
+// SitooImageName returns the name an image gets in Sitoo: the (unescaped) file name of its src with every
 // character outside [a-zA-Z0-9_.-] replaced by "-" (and "image" when nothing is left).
 // WooCommerce cannot rename a media file over REST, so the name is fixed on the way to Sitoo.
 func SitooImageName(src string) string {
 	name := path.Base(strings.SplitN(strings.SplitN(src, "?", 2)[0], "#", 2)[0])
+	if u, err := url.PathUnescape(name); err == nil {
+		name = u
+	}
 	if name == "." || name == "/" {
 		name = ""
 	}

@@ -90,6 +90,10 @@ func (s *Syncer) FullSync(ctx context.Context, steps []Step, progress ProgressFu
 }
 
 func (s *Syncer) run(ctx context.Context, op string, list []Step, progress ProgressFunc) (*Report, error) {
+	return s.runWith(ctx, op, list, progress, steps)
+}
+
+func (s *Syncer) runWith(ctx context.Context, op string, list []Step, progress ProgressFunc, steps map[Step]stepDef) (*Report, error) {
 	for _, st := range list {
 		if _, ok := steps[st]; !ok {
 			return nil, fmt.Errorf("%w: %q", ErrUnknownStep, st)
