@@ -52,6 +52,8 @@ type CategoriesService service
 func categoryPath(id int64) string { return "products/categories/" + strconv.FormatInt(id, 10) }
 
 // List returns one page of categories.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-product-categories
 func (s *CategoriesService) List(ctx context.Context, opts *CategoryListOptions) ([]Category, *Response, error) {
 	return list[Category](ctx, s.client, "list categories", "products/categories", pagerOrNil(opts))
 }
@@ -59,11 +61,15 @@ func (s *CategoriesService) List(ctx context.Context, opts *CategoryListOptions)
 // All iterates over every category matching opts. opts is not modified.
 // Pages are fetched by number (offset paging): use StableOrder when the collection may change
 // during the walk (see "Walking a changing collection" in the package documentation).
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-product-categories
 func (s *CategoriesService) All(ctx context.Context, opts *CategoryListOptions) iter.Seq2[Category, error] {
 	return all[Category](ctx, s.client, "list categories", "products/categories", opts, func(x *Category) int64 { return x.ID })
 }
 
 // Get returns the category with this id.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#retrieve-a-product-category
 func (s *CategoriesService) Get(ctx context.Context, id int64) (*Category, *Response, error) {
 	return get[Category](ctx, s.client, "get category", categoryPath(id))
 }
@@ -71,22 +77,30 @@ func (s *CategoriesService) Get(ctx context.Context, id int64) (*Category, *Resp
 // Create creates a category. WordPress refuses a second term with the same name under the same
 // parent (term_exists, ErrAlreadyExists), so a repeat after a lost response cannot create a
 // duplicate and the request is retried.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#create-a-product-category
 func (s *CategoriesService) Create(ctx context.Context, req *CategoryRequest) (*Category, *Response, error) {
 	return write[Category](ctx, s.client, "create category", call{method: http.MethodPost, path: "products/categories", body: req, retrySafe: true})
 }
 
 // Update changes the fields set in req. Repeating it has the same effect, so it is retried.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#update-a-product-category
 func (s *CategoriesService) Update(ctx context.Context, id int64, req *CategoryRequest) (*Category, *Response, error) {
 	return write[Category](ctx, s.client, "update category", call{method: http.MethodPut, path: categoryPath(id), body: req, retrySafe: true})
 }
 
 // Delete deletes the category permanently (terms cannot be trashed, so force=true is sent).
 // Its products are not deleted.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#delete-a-product-category
 func (s *CategoriesService) Delete(ctx context.Context, id int64) (*Category, *Response, error) {
 	return del[Category](ctx, s.client, "delete category", categoryPath(id), true)
 }
 
 // Batch creates, updates and deletes categories, in requests of at most 100 items.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#batch-update-product-categories
 func (s *CategoriesService) Batch(ctx context.Context, b *Batch[CategoryRequest]) (*BatchResult[Category], error) {
 	return runBatch[Category](ctx, s.client, "batch categories", "products/categories/batch", b)
 }

@@ -98,6 +98,8 @@ type CouponsService service
 func couponPath(id int64) string { return "coupons/" + strconv.FormatInt(id, 10) }
 
 // List returns one page of coupons.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-coupons
 func (s *CouponsService) List(ctx context.Context, opts *CouponListOptions) ([]Coupon, *Response, error) {
 	return list[Coupon](ctx, s.client, "list coupons", "coupons", pagerOrNil(opts))
 }
@@ -105,17 +107,23 @@ func (s *CouponsService) List(ctx context.Context, opts *CouponListOptions) ([]C
 // All iterates over every coupon matching opts. opts is not modified.
 // Pages are fetched by number (offset paging): use StableOrder when the collection may change
 // during the walk (see "Walking a changing collection" in the package documentation).
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-coupons
 func (s *CouponsService) All(ctx context.Context, opts *CouponListOptions) iter.Seq2[Coupon, error] {
 	return all[Coupon](ctx, s.client, "list coupons", "coupons", opts, func(x *Coupon) int64 { return x.ID })
 }
 
 // Get returns the coupon with this id.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#retrieve-a-coupon
 func (s *CouponsService) Get(ctx context.Context, id int64) (*Coupon, *Response, error) {
 	return get[Coupon](ctx, s.client, "get coupon", couponPath(id))
 }
 
 // GetByCode returns the coupon with this code (compared case-insensitively, as WooCommerce stores
 // codes lowercased). It fails with ErrNotFound when there is none.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-coupons
 func (s *CouponsService) GetByCode(ctx context.Context, code string) (*Coupon, *Response, error) {
 	code = strings.TrimSpace(code)
 	if code == "" {
@@ -138,6 +146,8 @@ func (s *CouponsService) GetByCode(ctx context.Context, code string) (*Coupon, *
 // error or a 5xx: if the first attempt was applied, the repeat fails with ErrAlreadyExists and
 // GetByCode finds the coupon. Choosing a deterministic code therefore makes coupon creation
 // idempotent.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#create-a-coupon
 func (s *CouponsService) Create(ctx context.Context, req *CouponRequest) (*Coupon, *Response, error) {
 	if req == nil || req.Code == nil || strings.TrimSpace(*req.Code) == "" {
 		return nil, nil, invalid("create coupon", &ParamError{Param: "code", Reason: "is required to create a coupon"})
@@ -146,16 +156,22 @@ func (s *CouponsService) Create(ctx context.Context, req *CouponRequest) (*Coupo
 }
 
 // Update changes the fields set in req. Repeating it has the same effect, so it is retried.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#update-a-coupon
 func (s *CouponsService) Update(ctx context.Context, id int64, req *CouponRequest) (*Coupon, *Response, error) {
 	return write[Coupon](ctx, s.client, "update coupon", call{method: http.MethodPut, path: couponPath(id), body: req, retrySafe: true})
 }
 
 // Delete trashes the coupon, or deletes it permanently when force is true.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#delete-a-coupon
 func (s *CouponsService) Delete(ctx context.Context, id int64, force bool) (*Coupon, *Response, error) {
 	return del[Coupon](ctx, s.client, "delete coupon", couponPath(id), force)
 }
 
 // Batch creates, updates and deletes coupons, in requests of at most 100 items.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#batch-update-coupons
 func (s *CouponsService) Batch(ctx context.Context, b *Batch[CouponRequest]) (*BatchResult[Coupon], error) {
 	return runBatch[Coupon](ctx, s.client, "batch coupons", "coupons/batch", b)
 }

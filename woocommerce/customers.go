@@ -106,6 +106,8 @@ type CustomersService service
 func customerPath(id int64) string { return "customers/" + strconv.FormatInt(id, 10) }
 
 // List returns one page of customers.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-customers
 func (s *CustomersService) List(ctx context.Context, opts *CustomerListOptions) ([]Customer, *Response, error) {
 	return list[Customer](ctx, s.client, "list customers", "customers", pagerOrNil(opts))
 }
@@ -113,11 +115,15 @@ func (s *CustomersService) List(ctx context.Context, opts *CustomerListOptions) 
 // All iterates over every customer matching opts. opts is not modified.
 // Pages are fetched by number (offset paging): use StableOrder when the collection may change
 // during the walk (see "Walking a changing collection" in the package documentation).
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-customers
 func (s *CustomersService) All(ctx context.Context, opts *CustomerListOptions) iter.Seq2[Customer, error] {
 	return all[Customer](ctx, s.client, "list customers", "customers", opts, func(x *Customer) int64 { return x.ID })
 }
 
 // Get returns the customer with this id.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#retrieve-a-customer
 func (s *CustomersService) Get(ctx context.Context, id int64) (*Customer, *Response, error) {
 	return get[Customer](ctx, s.client, "get customer", customerPath(id))
 }
@@ -125,6 +131,8 @@ func (s *CustomersService) Get(ctx context.Context, id int64) (*Customer, *Respo
 // GetByEmail returns the registered customer with this email (any role), compared
 // case-insensitively. It fails with ErrNotFound when there is none; guest buyers are not
 // customers and are found through their orders instead.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-customers
 func (s *CustomersService) GetByEmail(ctx context.Context, email string) (*Customer, *Response, error) {
 	email = strings.TrimSpace(email)
 	if email == "" || !strings.Contains(email, "@") {
@@ -146,6 +154,8 @@ func (s *CustomersService) GetByEmail(ctx context.Context, email string) (*Custo
 // registration-error-email-exists), so the request is retried after a network error or a 5xx: if
 // the first attempt was applied, the repeat fails with ErrAlreadyExists and GetByEmail finds the
 // customer.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#create-a-customer
 func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*Customer, *Response, error) {
 	if req == nil || req.Email == nil || strings.TrimSpace(*req.Email) == "" {
 		return nil, nil, invalid("create customer", &ParamError{Param: "email", Reason: "is required to create a customer"})
@@ -154,12 +164,16 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest) (*C
 }
 
 // Update changes the fields set in req. Repeating it has the same effect, so it is retried.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#update-a-customer
 func (s *CustomersService) Update(ctx context.Context, id int64, req *CustomerRequest) (*Customer, *Response, error) {
 	return write[Customer](ctx, s.client, "update customer", call{method: http.MethodPut, path: customerPath(id), body: req, retrySafe: true})
 }
 
 // Delete deletes the customer permanently (customers cannot be trashed, so force=true is always
 // sent). Reassign, if not 0, receives the customer's posts.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#delete-a-customer
 func (s *CustomersService) Delete(ctx context.Context, id int64, reassign int64) (*Customer, *Response, error) {
 	q := url.Values{"force": {"true"}}
 	if reassign != 0 {
@@ -169,11 +183,15 @@ func (s *CustomersService) Delete(ctx context.Context, id int64, reassign int64)
 }
 
 // Batch creates, updates and deletes customers, in requests of at most 100 items.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#batch-update-customers
 func (s *CustomersService) Batch(ctx context.Context, b *Batch[CustomerRequest]) (*BatchResult[Customer], error) {
 	return runBatch[Customer](ctx, s.client, "batch customers", "customers/batch", b)
 }
 
 // Downloads lists the files the customer may download (not paginated).
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#retrieve-customer-downloads
 func (s *CustomersService) Downloads(ctx context.Context, id int64) ([]CustomerDownload, *Response, error) {
 	var out []CustomerDownload
 	resp, err := s.client.do(ctx, "list customer downloads", call{method: http.MethodGet, path: customerPath(id) + "/downloads"}, &out)

@@ -264,6 +264,8 @@ type OrdersService service
 func orderPath(id int64) string { return "orders/" + strconv.FormatInt(id, 10) }
 
 // List returns one page of orders.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-orders
 func (s *OrdersService) List(ctx context.Context, opts *OrderListOptions) ([]Order, *Response, error) {
 	return list[Order](ctx, s.client, "list orders", "orders", pagerOrNil(opts))
 }
@@ -271,17 +273,23 @@ func (s *OrdersService) List(ctx context.Context, opts *OrderListOptions) ([]Ord
 // All iterates over every order matching opts, fetching pages lazily. opts is not modified.
 // Pages are fetched by number (offset paging): use StableOrder when the collection may change
 // during the walk (see "Walking a changing collection" in the package documentation).
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-orders
 func (s *OrdersService) All(ctx context.Context, opts *OrderListOptions) iter.Seq2[Order, error] {
 	return all[Order](ctx, s.client, "list orders", "orders", opts, func(x *Order) int64 { return x.ID })
 }
 
 // Get returns the order with this id.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#retrieve-an-order
 func (s *OrdersService) Get(ctx context.Context, id int64) (*Order, *Response, error) {
 	return get[Order](ctx, s.client, "get order", orderPath(id))
 }
 
 // Create creates an order. It is not retried after a network error or a 5xx, because the order
 // may have been created even though the response was lost: check with List before trying again.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#create-an-order
 func (s *OrdersService) Create(ctx context.Context, req *OrderRequest) (*Order, *Response, error) {
 	return write[Order](ctx, s.client, "create order", call{method: http.MethodPost, path: "orders", body: req})
 }
@@ -289,18 +297,24 @@ func (s *OrdersService) Create(ctx context.Context, req *OrderRequest) (*Order, 
 // Update changes the fields set in req on the order with this id. Setting the same fields again
 // has the same effect, so it is retried like a read; but note that a repeated update that adds
 // line items (LineItemRequest without ID) adds them again.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#update-an-order
 func (s *OrdersService) Update(ctx context.Context, id int64, req *OrderRequest) (*Order, *Response, error) {
 	return write[Order](ctx, s.client, "update order", call{method: http.MethodPut, path: orderPath(id), body: req, retrySafe: retrySafeOrderUpdate(req)})
 }
 
 // Delete moves the order to the trash, or deletes it permanently when force is true, and returns
 // it as it was. Deleting is idempotent in effect (a repeat finds it gone), so it is retried.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#delete-an-order
 func (s *OrdersService) Delete(ctx context.Context, id int64, force bool) (*Order, *Response, error) {
 	return del[Order](ctx, s.client, "delete order", orderPath(id), force)
 }
 
 // Batch creates, updates and deletes orders, in requests of at most 100 items. Items WooCommerce
 // refused are reported in a *BatchError next to the successful ones.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#batch-update-orders
 func (s *OrdersService) Batch(ctx context.Context, b *Batch[OrderRequest]) (*BatchResult[Order], error) {
 	return runBatch[Order](ctx, s.client, "batch orders", "orders/batch", b)
 }

@@ -270,6 +270,8 @@ type ProductsService service
 func productPath(id int64) string { return "products/" + strconv.FormatInt(id, 10) }
 
 // List returns one page of products.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-products
 func (s *ProductsService) List(ctx context.Context, opts *ProductListOptions) ([]Product, *Response, error) {
 	return list[Product](ctx, s.client, "list products", "products", pagerOrNil(opts))
 }
@@ -277,11 +279,15 @@ func (s *ProductsService) List(ctx context.Context, opts *ProductListOptions) ([
 // All iterates over every product matching opts. opts is not modified.
 // Pages are fetched by number (offset paging): use StableOrder when the collection may change
 // during the walk (see "Walking a changing collection" in the package documentation).
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-products
 func (s *ProductsService) All(ctx context.Context, opts *ProductListOptions) iter.Seq2[Product, error] {
 	return all[Product](ctx, s.client, "list products", "products", opts, func(x *Product) int64 { return x.ID })
 }
 
 // Get returns the product with this id.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#retrieve-a-product
 func (s *ProductsService) Get(ctx context.Context, id int64) (*Product, *Response, error) {
 	return get[Product](ctx, s.client, "get product", productPath(id))
 }
@@ -291,22 +297,30 @@ func (s *ProductsService) Get(ctx context.Context, id int64) (*Product, *Respons
 // if the first attempt did create it, the repeat fails with ErrAlreadyExists and the product can
 // be found with List and ProductListOptions.SKU. Without a SKU a lost response could create the
 // product twice, so it is not retried.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#create-a-product
 func (s *ProductsService) Create(ctx context.Context, req *ProductRequest) (*Product, *Response, error) {
 	safe := req != nil && req.SKU != nil && *req.SKU != ""
 	return write[Product](ctx, s.client, "create product", call{method: http.MethodPost, path: "products", body: req, retrySafe: safe})
 }
 
 // Update changes the fields set in req. Repeating it has the same effect, so it is retried.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#update-a-product
 func (s *ProductsService) Update(ctx context.Context, id int64, req *ProductRequest) (*Product, *Response, error) {
 	return write[Product](ctx, s.client, "update product", call{method: http.MethodPut, path: productPath(id), body: req, retrySafe: true})
 }
 
 // Delete trashes the product, or deletes it permanently when force is true.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#delete-a-product
 func (s *ProductsService) Delete(ctx context.Context, id int64, force bool) (*Product, *Response, error) {
 	return del[Product](ctx, s.client, "delete product", productPath(id), force)
 }
 
 // Batch creates, updates and deletes products, in requests of at most 100 items.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#batch-update-products
 func (s *ProductsService) Batch(ctx context.Context, b *Batch[ProductRequest]) (*BatchResult[Product], error) {
 	return runBatch[Product](ctx, s.client, "batch products", "products/batch", b)
 }

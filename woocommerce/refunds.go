@@ -75,6 +75,8 @@ type RefundsService service
 func refundsPath(orderID int64) string { return orderPath(orderID) + "/refunds" }
 
 // List returns one page of the order's refunds.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-refunds
 func (s *RefundsService) List(ctx context.Context, orderID int64, opts *RefundListOptions) ([]Refund, *Response, error) {
 	return list[Refund](ctx, s.client, "list refunds", refundsPath(orderID), pagerOrNil(opts))
 }
@@ -82,11 +84,15 @@ func (s *RefundsService) List(ctx context.Context, orderID int64, opts *RefundLi
 // All iterates over every refund of the order. opts is not modified.
 // Pages are fetched by number (offset paging): use StableOrder when the collection may change
 // during the walk (see "Walking a changing collection" in the package documentation).
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-refunds
 func (s *RefundsService) All(ctx context.Context, orderID int64, opts *RefundListOptions) iter.Seq2[Refund, error] {
 	return all[Refund](ctx, s.client, "list refunds", refundsPath(orderID), opts, func(x *Refund) int64 { return x.ID })
 }
 
 // Get returns one refund of the order.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#retrieve-a-refund
 func (s *RefundsService) Get(ctx context.Context, orderID, refundID int64) (*Refund, *Response, error) {
 	return get[Refund](ctx, s.client, "get refund", refundsPath(orderID)+"/"+strconv.FormatInt(refundID, 10))
 }
@@ -94,12 +100,16 @@ func (s *RefundsService) Get(ctx context.Context, orderID, refundID int64) (*Ref
 // Create refunds (part of) the order. It is never retried after a network error or a 5xx: a lost
 // response may hide a refund that was made, and with APIRefund a second one would move money
 // twice. List the refunds before trying again.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#create-a-refund
 func (s *RefundsService) Create(ctx context.Context, orderID int64, req *RefundRequest) (*Refund, *Response, error) {
 	return write[Refund](ctx, s.client, "create refund", call{method: http.MethodPost, path: refundsPath(orderID), body: req})
 }
 
 // Delete deletes a refund record (force=true is always sent: refunds cannot be trashed). It does
 // not return money to the customer's card or take it back.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#delete-a-refund
 func (s *RefundsService) Delete(ctx context.Context, orderID, refundID int64) (*Refund, *Response, error) {
 	return write[Refund](ctx, s.client, "delete refund", call{
 		method: http.MethodDelete, path: refundsPath(orderID) + "/" + strconv.FormatInt(refundID, 10),

@@ -128,6 +128,8 @@ type StatusPage struct {
 type SystemStatusService service
 
 // Get returns the system status report.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-system-status-items
 func (s *SystemStatusService) Get(ctx context.Context) (*SystemStatus, *Response, error) {
 	return get[SystemStatus](ctx, s.client, "get system status", "system_status")
 }

@@ -108,6 +108,8 @@ func variationPath(productID, id int64) string {
 }
 
 // List returns one page of the product's variations.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-product-variations
 func (s *VariationsService) List(ctx context.Context, productID int64, opts *VariationListOptions) ([]Variation, *Response, error) {
 	return list[Variation](ctx, s.client, "list variations", variationsPath(productID), pagerOrNil(opts))
 }
@@ -115,33 +117,45 @@ func (s *VariationsService) List(ctx context.Context, productID int64, opts *Var
 // All iterates over every variation of the product. opts is not modified.
 // Pages are fetched by number (offset paging): use StableOrder when the collection may change
 // during the walk (see "Walking a changing collection" in the package documentation).
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-product-variations
 func (s *VariationsService) All(ctx context.Context, productID int64, opts *VariationListOptions) iter.Seq2[Variation, error] {
 	return all[Variation](ctx, s.client, "list variations", variationsPath(productID), opts, func(x *Variation) int64 { return x.ID })
 }
 
 // Get returns one variation.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#retrieve-a-product-variation
 func (s *VariationsService) Get(ctx context.Context, productID, id int64) (*Variation, *Response, error) {
 	return get[Variation](ctx, s.client, "get variation", variationPath(productID, id))
 }
 
 // Create creates a variation. Like Products.Create it is retried only when req has a SKU, which
 // WooCommerce keeps unique.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#create-a-product-variation
 func (s *VariationsService) Create(ctx context.Context, productID int64, req *VariationRequest) (*Variation, *Response, error) {
 	safe := req != nil && req.SKU != nil && *req.SKU != ""
 	return write[Variation](ctx, s.client, "create variation", call{method: http.MethodPost, path: variationsPath(productID), body: req, retrySafe: safe})
 }
 
 // Update changes the fields set in req. Repeating it has the same effect, so it is retried.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#update-a-product-variation
 func (s *VariationsService) Update(ctx context.Context, productID, id int64, req *VariationRequest) (*Variation, *Response, error) {
 	return write[Variation](ctx, s.client, "update variation", call{method: http.MethodPut, path: variationPath(productID, id), body: req, retrySafe: true})
 }
 
 // Delete deletes the variation (variations cannot be trashed; force is sent when true).
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#delete-a-product-variation
 func (s *VariationsService) Delete(ctx context.Context, productID, id int64, force bool) (*Variation, *Response, error) {
 	return del[Variation](ctx, s.client, "delete variation", variationPath(productID, id), force)
 }
 
 // Batch creates, updates and deletes variations of the product, in requests of at most 100 items.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#batch-update-product-variations
 func (s *VariationsService) Batch(ctx context.Context, productID int64, b *Batch[VariationRequest]) (*BatchResult[Variation], error) {
 	return runBatch[Variation](ctx, s.client, "batch variations", variationsPath(productID)+"/batch", b)
 }

@@ -63,6 +63,8 @@ type WebhooksService service
 func webhookPath(id int64) string { return "webhooks/" + strconv.FormatInt(id, 10) }
 
 // List returns one page of webhooks.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-webhooks
 func (s *WebhooksService) List(ctx context.Context, opts *WebhookListOptions) ([]Webhook, *Response, error) {
 	return list[Webhook](ctx, s.client, "list webhooks", "webhooks", pagerOrNil(opts))
 }
@@ -70,11 +72,15 @@ func (s *WebhooksService) List(ctx context.Context, opts *WebhookListOptions) ([
 // All iterates over every webhook matching opts. opts is not modified.
 // Pages are fetched by number (offset paging): use StableOrder when the collection may change
 // during the walk (see "Walking a changing collection" in the package documentation).
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-webhooks
 func (s *WebhooksService) All(ctx context.Context, opts *WebhookListOptions) iter.Seq2[Webhook, error] {
 	return all[Webhook](ctx, s.client, "list webhooks", "webhooks", opts, func(x *Webhook) int64 { return x.ID })
 }
 
 // Get returns the webhook with this id.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#retrieve-a-webhook
 func (s *WebhooksService) Get(ctx context.Context, id int64) (*Webhook, *Response, error) {
 	return get[Webhook](ctx, s.client, "get webhook", webhookPath(id))
 }
@@ -82,21 +88,29 @@ func (s *WebhooksService) Get(ctx context.Context, id int64) (*Webhook, *Respons
 // Create subscribes a delivery URL to a topic. WooCommerce pings the URL once (an unsigned
 // webhook_id=N form post, see DeliveryPing). Not retried after a network error or a 5xx, as a lost
 // response could create two subscriptions, each delivering every event.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#create-a-webhook
 func (s *WebhooksService) Create(ctx context.Context, req *WebhookRequest) (*Webhook, *Response, error) {
 	return write[Webhook](ctx, s.client, "create webhook", call{method: http.MethodPost, path: "webhooks", body: req})
 }
 
 // Update changes the fields set in req. Repeating it has the same effect, so it is retried.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#update-a-webhook
 func (s *WebhooksService) Update(ctx context.Context, id int64, req *WebhookRequest) (*Webhook, *Response, error) {
 	return write[Webhook](ctx, s.client, "update webhook", call{method: http.MethodPut, path: webhookPath(id), body: req, retrySafe: true})
 }
 
 // Delete deletes the webhook permanently (webhooks cannot be trashed, so force=true is sent).
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#delete-a-webhook
 func (s *WebhooksService) Delete(ctx context.Context, id int64) (*Webhook, *Response, error) {
 	return del[Webhook](ctx, s.client, "delete webhook", webhookPath(id), true)
 }
 
 // Batch creates, updates and deletes webhooks, in requests of at most 100 items.
+//
+// WooCommerce REST API: https://woocommerce.github.io/woocommerce-rest-api-docs/#batch-update-webhooks
 func (s *WebhooksService) Batch(ctx context.Context, b *Batch[WebhookRequest]) (*BatchResult[Webhook], error) {
 	return runBatch[Webhook](ctx, s.client, "batch webhooks", "webhooks/batch", b)
 }
