@@ -34,12 +34,13 @@ var testKey = bytes.Repeat([]byte{7}, woosync.EncryptionKeySize)
 type envOption struct {
 	sitoo  []sitootest.Option
 	syncer []woosync.Option
+	woo    []woocommercetest.Option
 }
 
 func newEnv(t *testing.T, o envOption) *env {
 	t.Helper()
 	e := &env{t: t, ctx: context.Background()}
-	e.woo = woocommercetest.NewServer(woocommercetest.WithoutPing())
+	e.woo = woocommercetest.NewServer(append([]woocommercetest.Option{woocommercetest.WithoutPing()}, o.woo...)...)
 	t.Cleanup(e.woo.Close)
 	e.sitoo = sitootest.NewServer(o.sitoo...)
 	t.Cleanup(e.sitoo.Close)

@@ -112,6 +112,9 @@ type Settings struct {
 	// CheckRateLimit makes a full sync compare Sitoo's X-Rate-Limit-Remaining with the requests
 	// the next step needs and wait for the window to reset instead of failing halfway.
 	CheckRateLimit bool `json:"check_rate_limit"`
+
+	// OrderSettings are the order, click & collect, voucher and autosync options (part 2).
+	OrderSettings
 }
 
 // Active returns the credentials of the current mode.
@@ -157,7 +160,7 @@ func (s *Settings) Validate() error {
 	if s.ForceInstantStock && s.WarehouseID == 0 {
 		return &SettingsError{Field: "ForceInstantStock", Reason: "needs a WarehouseID"}
 	}
-	return nil
+	return s.validateOrders()
 }
 
 // virtual reports whether stock is set absolutely (Virtual warehouse).
