@@ -49,10 +49,8 @@ func NewClient(from string, remote Remote, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{from: from, remote: remote, now: cfg.now}
-	rc := rest.Config{BaseURL: remote.URL, API: "pointsync"}
-	if err := rc.Apply(cfg.rest...); err != nil {
-		return nil, fmt.Errorf("pointsync: NewClient: %w", err)
-	}
+	rc := cfg.restConfig
+	rc.BaseURL, rc.API, rc.ErrTransport, rc.ErrDecode = remote.URL, "pointsync", ErrTransport, ErrDecode
 	rc.Authenticate = c.authenticate
 	rc.DecodeError = func(resp *http.Response, body []byte) error { return newAPIError(resp, body) }
 	rcl, err := rest.New(rc)
@@ -119,14 +117,37 @@ func (c *Client) Send(ctx context.Context, b *Batch) (*Result, *Response, error)
 
 func (c *Client) do(ctx context.Context, what, op string, body, out any) (*Response, error) {
 	rr, err := c.rest.Do(ctx, &rest.Request{Method: http.MethodPost, Path: op, Body: body, RetrySafe: true}, out)
-	var resp *Response
-	if rr != nil {
-		resp = &Response{Response: rr.Response, Body: rr.Body, Attempts: rr.Attempts}
-	}
 	if err != nil {
-		return resp, fmt.Errorf("pointsync: %s %s: %w", what, c.remote.URL, classify(err))
+		err = fmt.Errorf("pointsync: %s %s: %w", what, c.remote.URL, classify(err))
 	}
-	return resp, nil
+	return newResponse(rr), err
+}
+
+// NewRequest builds a request for an endpoint the client does not model; path is relative to the
+// remote's URL and may carry a query. It is signed when sent with Do.
+func (c *Client) NewRequest(method, path string, body any) (*http.Request, error) {
+	req, err := c.rest.NewRequest(method, path, body)
+	if err != nil {
+		return nil, fmt.Errorf("pointsync: new request: %w", err)
+	}
+	return req, nil
+}
+
+// Do sends req signed as the protocol requires (the operation signed is the last segment of its
+// path), with the client's retries and pacing, and decodes a 2xx JSON body into out.
+func (c *Client) Do(ctx context.Context, req *http.Request, out any) (*Response, error) {
+	rr, err := c.rest.DoHTTP(ctx, req, out)
+	if err != nil {
+		err = fmt.Errorf("pointsync: %s: %w", rest.RequestOp(req), classify(err))
+	}
+	return newResponse(rr), err
+}
+
+func newResponse(rr *rest.Response) *Response {
+	if rr == nil {
+		return nil
+	}
+	return &Response{Response: rr.Response, Body: rr.Body, Attempts: rr.Attempts}
 }
 
 // Deliverer delivers batches to one kind of remote site. The Sender uses the protocol client for

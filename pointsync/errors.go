@@ -195,32 +195,17 @@ func invalid(field, format string, args ...any) *ValidationError {
 	return &ValidationError{Field: field, Problem: fmt.Sprintf(format, args...)}
 }
 
-// classify adds the package sentinels that rest errors cannot carry themselves.
+// classify makes a transport error also match ErrUnreachable.
 func classify(err error) error {
-	var te *TransportError
-	if errors.As(err, &te) {
-		return &wrapped{err: err, sentinels: []error{ErrTransport, ErrUnreachable}}
-	}
-	var de *DecodeError
-	if errors.As(err, &de) {
-		return &wrapped{err: err, sentinels: []error{ErrDecode}}
+	if errors.As(err, new(*TransportError)) {
+		return &unreachable{err}
 	}
 	return err
 }
 
-// wrapped makes an error from the core also match this package's sentinels.
-type wrapped struct {
-	err       error
-	sentinels []error
-}
+// unreachable is a transport error seen from the protocol: the remote could not be reached.
+type unreachable struct{ err error }
 
-func (w *wrapped) Error() string { return w.err.Error() }
-func (w *wrapped) Unwrap() error { return w.err }
-func (w *wrapped) Is(target error) bool {
-	for _, s := range w.sentinels {
-		if s == target {
-			return true
-		}
-	}
-	return false
-}
+func (u *unreachable) Error() string        { return u.err.Error() }
+func (u *unreachable) Unwrap() error        { return u.err }
+func (u *unreachable) Is(target error) bool { return target == ErrUnreachable }

@@ -15,17 +15,18 @@ import (
 type Option func(*config) error
 
 type config struct {
-	rest      []rest.Option
-	now       func() time.Time
-	logger    *slog.Logger
-	window    time.Duration
-	replay    ReplayGuard
-	batchSize int
-	leaseTTL  time.Duration
-	maxWait   time.Duration
-	poll      time.Duration
-	probe     time.Duration
-	deliver   map[RemoteKind]Deliverer
+	rest       []rest.Option
+	restConfig rest.Config // rest applied
+	now        func() time.Time
+	logger     *slog.Logger
+	window     time.Duration
+	replay     ReplayGuard
+	batchSize  int
+	leaseTTL   time.Duration
+	maxWait    time.Duration
+	poll       time.Duration
+	probe      time.Duration
+	deliver    map[RemoteKind]Deliverer
 }
 
 func newConfig(op string, opts []Option) (*config, error) {
@@ -39,13 +40,12 @@ func newConfig(op string, opts []Option) (*config, error) {
 		probe:     5 * time.Minute,
 		deliver:   map[RemoteKind]Deliverer{},
 	}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(c); err != nil {
-			return nil, fmt.Errorf("pointsync: %s: %w", op, err)
-		}
+	if err := rest.ApplyOptions(c, opts); err != nil {
+		return nil, fmt.Errorf("pointsync: %s: %w", op, err)
+	}
+	// The HTTP options are applied (and checked) here, whichever constructor gets them.
+	if err := c.restConfig.Apply(c.rest...); err != nil {
+		return nil, fmt.Errorf("pointsync: %s: %w", op, err)
 	}
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
@@ -65,6 +65,7 @@ func WithClock(now func() time.Time) Option {
 			return errors.New("WithClock: nil clock")
 		}
 		c.now = now
+		c.rest = append(c.rest, rest.WithClock(now))
 		return nil
 	}
 }
@@ -85,21 +86,12 @@ func WithLogger(l *slog.Logger) Option {
 // WithHTTPClient sends the client's requests through a copy of hc. nil is an error. Client and
 // Sender.
 func WithHTTPClient(hc *http.Client) Option {
-	return func(c *config) error {
-		if hc == nil {
-			return errors.New("WithHTTPClient: nil *http.Client")
-		}
-		c.rest = append(c.rest, rest.WithHTTPClient(hc))
-		return nil
-	}
+	return restOption(func() rest.Option { return rest.WithHTTPClient(hc) })
 }
 
 // WithUserAgent puts ua in front of the library's User-Agent. Client and Sender.
 func WithUserAgent(ua string) Option {
-	return func(c *config) error {
-		c.rest = append(c.rest, rest.WithUserAgent(ua))
-		return nil
-	}
+	return restOption(func() rest.Option { return rest.WithUserAgent(ua) })
 }
 
 // WithRetry sets how often one request is retried inside one delivery attempt (on network
@@ -107,25 +99,26 @@ func WithUserAgent(ua string) Option {
 // these retries; the Sender's own attempts (Advanced.MaxAttempts, Delay) come on top. Client and
 // Sender.
 func WithRetry(maxRetries int, waitMin, waitMax time.Duration) Option {
-	return func(c *config) error {
-		c.rest = append(c.rest, rest.WithRetry(maxRetries, waitMin, waitMax))
-		return nil
-	}
+	return restOption(func() rest.Option { return rest.WithRetry(maxRetries, waitMin, waitMax) })
 }
 
 // WithRateLimit paces requests to each remote to perSecond on average with bursts of burst.
 // Client and Sender.
 func WithRateLimit(perSecond float64, burst int) Option {
-	return func(c *config) error {
-		c.rest = append(c.rest, rest.WithRateLimit(perSecond, burst))
-		return nil
-	}
+	return restOption(func() rest.Option { return rest.WithRateLimit(perSecond, burst) })
 }
 
 // WithMaxRetryAfter sets the longest Retry-After a request sleeps through. Client and Sender.
 func WithMaxRetryAfter(d time.Duration) Option {
+	return restOption(func() rest.Option { return rest.WithMaxRetryAfter(d) })
+}
+
+// restOption makes a fresh rest.Option each time the Option is applied: the Sender applies the
+// same options to a client per remote, and a rest.Option may not be applied twice (rest.WithRetry
+// changes its captured argument).
+func restOption(mk func() rest.Option) Option {
 	return func(c *config) error {
-		c.rest = append(c.rest, rest.WithMaxRetryAfter(d))
+		c.rest = append(c.rest, mk())
 		return nil
 	}
 }
