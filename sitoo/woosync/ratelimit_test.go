@@ -75,7 +75,9 @@ func TestFullSync_CheckRateLimitRefusesBeforeStarting(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, envOption{
 		sitoo:  []sitootest.Option{sitootest.WithRateLimit(0.5, 5)},
-		syncer: []woosync.Option{woosync.WithMaxRateWait(time.Millisecond)},
+		// Every reading of the clock is an hour later, so any wait exceeds the maximum: the
+		// refusal does not depend on how fast the fake's bucket refills meanwhile.
+		syncer: []woosync.Option{woosync.WithMaxRateWait(time.Minute), woosync.WithClock(hourly())},
 	})
 	e.connect(func(s *woosync.Settings) { s.CheckRateLimit = true })
 	for i := range 10 {
@@ -92,4 +94,16 @@ func TestFullSync_CheckRateLimitRefusesBeforeStarting(t *testing.T) {
 	assert.Equal(t, before, e.sitoo.Stats().Requests, "nothing sent")
 	runs, _ := e.syncer.Runs(e.ctx, 1)
 	assert.Contains(t, runs[0].Err, "rate limit")
+}
+
+// hourly is a clock that moves one hour on every reading.
+func hourly() func() time.Time {
+	var mu sync.Mutex
+	t := time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)
+	return func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		t = t.Add(time.Hour)
+		return t
+	}
 }
