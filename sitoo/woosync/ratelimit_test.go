@@ -74,7 +74,7 @@ func TestFullSync_CheckRateLimitWaitsBeforeTheStep(t *testing.T) {
 func TestFullSync_CheckRateLimitRefusesBeforeStarting(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, envOption{
-		sitoo:  []sitootest.Option{sitootest.WithRateLimit(0.5, 5)},
+		sitoo: []sitootest.Option{sitootest.WithRateLimit(0.5, 5)},
 		// Every reading of the clock is an hour later, so any wait exceeds the maximum: the
 		// refusal does not depend on how fast the fake's bucket refills meanwhile.
 		syncer: []woosync.Option{woosync.WithMaxRateWait(time.Minute), woosync.WithClock(hourly())},
