@@ -277,3 +277,38 @@ func TestCounter_OnSQLite(t *testing.T) {
 	require.Len(t, found, 1)
 	assert.Equal(t, true, found[0]["bonus_checks"].([]any)[0].(map[string]any)["redeemed"])
 }
+
+func TestRunOnce_AppliesEventsAndPolls(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	cu := e.member("ana@example.org")
+	e.sale(cu, row("10.00"))
+	e.pos.DropNext(1)
+	e.sale(cu, row("5.00"))
+	require.NoError(t, e.pos.Deliver(e.ctx))
+
+	require.NoError(t, e.con.RunOnce(e.ctx))
+
+	assert.EqualValues(t, 15, e.wallet(cu.CustomerID).Balance)
+}
+
+func TestProcessPending_GivesUpAfterMaxAttempts(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	require.NoError(t, e.conns.EnqueueOrder(e.ctx, sitooconnect.PendingOrder{ConnectionID: e.rec.ID, EventID: "e1",
+		EshopID: 1, OrderID: 404404}))
+
+	for i := range sitooconnect.MaxPendingAttempts {
+		rep, err := e.con.ProcessPending(e.ctx, e.rec.ID)
+		require.NoError(t, err)
+		require.Equal(t, 1, rep.Failed, "attempt %d", i+1)
+	}
+
+	ps, err := e.conns.PendingOrders(e.ctx, e.rec.ID, 10)
+	require.NoError(t, err)
+	assert.Empty(t, ps)
+	rs, _, err := e.eng.Receipts(e.ctx, "card", loyalty.OutcomeFailed, loyalty.PageOptions{})
+	require.NoError(t, err)
+	require.Len(t, rs, 1)
+	assert.Contains(t, rs[0].Reason, "given up after 20 attempts")
+}

@@ -124,18 +124,21 @@ func (c *Connector) serveCRM(ctx context.Context, op Operation, req crmRequest, 
 		if keyType == "" || key == "" {
 			return 400, nil, errors.New("key_type and key are required")
 		}
-		m, found, known, err := c.search(ctx, req, keyType, key)
+		ref, known, err := c.search(ctx, req, keyType, key)
 		switch {
 		case err != nil:
 			return 503, nil, err
 		case !known:
 			c.log.InfoContext(ctx, "sitooconnect: unknown search key type", "key_type", keyType)
 			return UnknownKeyTypeStatus, []Customer{}, nil
-		case !found:
+		case ref.IsZero():
 			return 200, []Customer{}, nil
 		}
-		cu, err := c.customer(ctx, req, m)
-		if err != nil {
+		cu, err := c.customer(ctx, req, ref)
+		switch {
+		case errors.Is(err, loyalty.ErrMemberNotFound) || errors.Is(err, loyalty.ErrNotMember) || errors.Is(err, loyalty.ErrInvalid):
+			return 200, []Customer{}, nil
+		case err != nil:
 			return 503, nil, err
 		}
 		return 200, []Customer{cu}, nil
@@ -150,7 +153,7 @@ func (c *Connector) serveCRM(ctx context.Context, op Operation, req crmRequest, 
 	}
 	switch op {
 	case OpGetCustomer:
-		cu, err := c.customer(ctx, req, m)
+		cu, err := c.customer(ctx, req, loyalty.MemberRef{ID: m.ID})
 		return statusOr(err), cu, err
 	case OpUpdateCustomer:
 		return c.updateCustomer(ctx, req, m, body)
@@ -162,16 +165,20 @@ func (c *Connector) serveCRM(ctx context.Context, op Operation, req crmRequest, 
 	return 404, nil, errors.New("unknown operation")
 }
 
+// statusOr is the status of a card read: 200, 404 when the member is not in the program, 503.
 func statusOr(err error) int {
-	if err != nil {
-		return 503
+	switch {
+	case err == nil:
+		return 200
+	case errors.Is(err, loyalty.ErrMemberNotFound) || errors.Is(err, loyalty.ErrNotMember):
+		return 404
 	}
-	return 200
+	return 503
 }
 
-// search finds the member a key names; known is false for an unknown key type.
-func (c *Connector) search(ctx context.Context, req crmRequest, keyType, key string) (m loyalty.Member, found, known bool, err error) {
-	var ref loyalty.MemberRef
+// search turns a key into a member reference (zero when nobody can match); known is false for
+// an unknown key type.
+func (c *Connector) search(ctx context.Context, req crmRequest, keyType, key string) (ref loyalty.MemberRef, known bool, err error) {
 	switch keyType {
 	case KeyMemberNumber:
 		if n, err := strconv.ParseInt(key, 10, 64); err == nil && n > 0 {
@@ -191,19 +198,15 @@ func (c *Connector) search(ctx context.Context, req crmRequest, keyType, key str
 			p, err = c.conns.ProfileByPersonalID(ctx, req.rec.ProgramID, strings.TrimSpace(key))
 		}
 		if errors.Is(err, ErrProfileNotFound) {
-			return m, false, true, nil
+			return ref, true, nil
 		} else if err != nil {
-			return m, false, true, err
+			return ref, true, err
 		}
 		ref.ID = p.MemberID
 	default:
-		return m, false, false, nil
+		return ref, false, nil
 	}
-	m, err = c.eng.FindMember(ctx, ref)
-	if errors.Is(err, loyalty.ErrMemberNotFound) || errors.Is(err, loyalty.ErrInvalid) {
-		return m, false, true, nil
-	}
-	return m, err == nil, true, err
+	return ref, true, nil
 }
 
 // normalizeMobile keeps a leading + and the digits.
@@ -217,10 +220,16 @@ func normalizeMobile(s string) string {
 	return b.String()
 }
 
-// customer builds the card: profile, balance, value and tier in sections and status, bonus
-// checks.
-func (c *Connector) customer(ctx context.Context, req crmRequest, m loyalty.Member) (Customer, error) {
+// customer builds the card of the member ref names (one read of the ledger: member, balance,
+// tier, channels), with the profile, sections, status and bonus checks. The error wraps
+// loyalty.ErrMemberNotFound or loyalty.ErrNotMember when there is no such member in the program.
+func (c *Connector) customer(ctx context.Context, req crmRequest, ref loyalty.MemberRef) (Customer, error) {
 	p := req.program
+	wal, err := c.eng.Wallet(ctx, p.ID, ref)
+	if err != nil {
+		return Customer{}, err
+	}
+	m := wal.Member
 	cu := Customer{CustomerID: m.ID, MemberNumber: strconv.FormatInt(m.Number, 10), Email: m.Email,
 		AcceptsCommunication: []string{}, Consents: []string{}, AdditionalOptions: []AdditionalOpt{},
 		Promotions: []Promotion{}, BonusChecks: []BonusCheckWire{}, VoucherPasswords: []string{}, Sections: []Section{}}
@@ -240,12 +249,6 @@ func (c *Connector) customer(ctx context.Context, req crmRequest, m loyalty.Memb
 		cu.AcceptsCommunication = append(cu.AcceptsCommunication, prof.AcceptsCommunication...)
 		cu.Consents = append(cu.Consents, prof.Consents...)
 	case !errors.Is(err, ErrProfileNotFound):
-		return cu, err
-	}
-	wal, err := c.eng.Wallet(ctx, p.ID, loyalty.MemberRef{ID: m.ID})
-	if errors.Is(err, loyalty.ErrNotMember) {
-		wal = loyalty.Wallet{Value: p.PointsValue(0)}
-	} else if err != nil {
 		return cu, err
 	}
 	cu.Status = Status{Color: ColorActive, Text: "Member"}
@@ -312,7 +315,7 @@ func (c *Connector) addCustomer(ctx context.Context, req crmRequest, body []byte
 			orDash(req.StaffID))}); err != nil {
 		return 503, nil, err
 	}
-	cu, err := c.customer(ctx, req, m)
+	cu, err := c.customer(ctx, req, loyalty.MemberRef{ID: m.ID})
 	return statusOr(err), cu, err
 }
 
@@ -364,7 +367,7 @@ func (c *Connector) updateCustomer(ctx context.Context, req crmRequest, m loyalt
 	if _, err := c.putProfile(ctx, req, m, in, false); err != nil {
 		return 503, nil, err
 	}
-	cu, err := c.customer(ctx, req, m)
+	cu, err := c.customer(ctx, req, loyalty.MemberRef{ID: m.ID})
 	return statusOr(err), cu, err
 }
 

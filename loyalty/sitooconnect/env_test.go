@@ -25,7 +25,7 @@ var start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 // env is a Sitoo account (fake) with a POS, a connector serving the CRM and Events SPIs on
 // 127.0.0.1, and program "card" in EUR linked to the account.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	clock *storetest.Clock
 	sitoo *sitootest.Server
@@ -37,13 +37,13 @@ type env struct {
 	srv   *httptest.Server
 }
 
-func newEnv(t *testing.T, edit func(p *loyalty.Program)) *env {
+func newEnv(t testing.TB, edit func(p *loyalty.Program)) *env {
 	t.Helper()
 	return newEnvOn(t, memstore.New(), sitooconnect.NewMemoryConnectionStore(), edit)
 }
 
 // newEnvOn is newEnv over the given loyalty and connection stores.
-func newEnvOn(t *testing.T, store loyalty.Store, conns sitooconnect.ConnectionStore, edit func(p *loyalty.Program)) *env {
+func newEnvOn(t testing.TB, store loyalty.Store, conns sitooconnect.ConnectionStore, edit func(p *loyalty.Program)) *env {
 	t.Helper()
 	e := &env{t: t, ctx: t.Context(), clock: storetest.NewClock(start), conns: conns}
 	e.sitoo = sitootest.NewServer(sitootest.WithClock(e.clock.Now))

@@ -40,6 +40,10 @@ func (c *Connector) receiveEvent(ctx context.Context, connID string, ev sitoo.Ev
 		OrderID: d.OrderID, StateChanged: d.OrderStateChanged, ReceivedAt: c.now()})
 }
 
+// MaxPendingAttempts is how many times ProcessPending tries one order event before it records
+// a failed receipt and drops it.
+const MaxPendingAttempts = 20
+
 // ProcessReport says what ProcessPending or Reconcile did.
 type ProcessReport struct {
 	// Applied counts orders handed to the engine (whatever the outcome); Failed those left for
@@ -72,6 +76,19 @@ func (c *Connector) ProcessPending(ctx context.Context, connectionID string) (Pr
 			rep.LastError = err
 			p.Attempts++
 			p.LastError = err.Error()
+			if p.Attempts >= MaxPendingAttempts {
+				// Given up: a failed receipt says so, and the poll has already moved past it or
+				// will try the order once more.
+				if err := c.eng.RecordDeliveryFailure(ctx, rec.ProgramID, loyalty.DeliveryFailure{
+					Store: storeKey(rec.AccountID), OrderID: strconv.FormatInt(p.OrderID, 10), Status: "sitoo order event",
+					Reason: fmt.Sprintf("given up after %d attempts: %s", p.Attempts, p.LastError)}); err != nil {
+					return rep, err
+				}
+				if err := c.conns.DeletePending(ctx, rec.ID, p.EventID); err != nil {
+					return rep, err
+				}
+				continue
+			}
 			if err := c.conns.UpdatePending(ctx, p); err != nil {
 				return rep, err
 			}
