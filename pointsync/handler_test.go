@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -188,4 +189,38 @@ func TestHandlerBatchInProgress(t *testing.T) {
 	assert.Contains(t, second.Body.String(), pointsync.CodeInProgress)
 	close(bl.release)
 	assert.Equal(t, http.StatusOK, (<-done).Code)
+}
+
+func TestMemReplayGuardForgetsExpiredIDs(t *testing.T) {
+	ctx := t.Context()
+	clock := pointsynctest.NewClock(pointsynctest.Start)
+	g := pointsync.NewMemReplayGuard(clock.Now)
+	until := clock.Now().Add(10 * time.Minute)
+	c, err := g.Begin(ctx, "o", "b1", until)
+	require.NoError(t, err)
+	assert.Equal(t, pointsync.ClaimNew, c)
+	c, err = g.Begin(ctx, "o", "b1", until)
+	require.NoError(t, err)
+	assert.Equal(t, pointsync.ClaimInProgress, c)
+	require.NoError(t, g.Finish(ctx, "o", "b1", true))
+	c, err = g.Begin(ctx, "o", "b1", until)
+	require.NoError(t, err)
+	assert.Equal(t, pointsync.ClaimDone, c)
+	c, err = g.Begin(ctx, "other", "b1", until)
+	require.NoError(t, err)
+	assert.Equal(t, pointsync.ClaimNew, c, "ids are per origin")
+
+	for i := 0; i < 5000; i++ {
+		_, err := g.Begin(ctx, "o", fmt.Sprint("x", i), until)
+		require.NoError(t, err)
+	}
+	clock.Advance(10 * time.Minute)
+	for i := 0; i < 3500; i++ { // the guard prunes when its size doubles
+		_, err := g.Begin(ctx, "o", fmt.Sprint("y", i), clock.Now().Add(10*time.Minute))
+		require.NoError(t, err)
+	}
+	assert.Less(t, g.Len(), 5000, "expired ids are pruned")
+	c, err = g.Begin(ctx, "o", "b1", clock.Now().Add(time.Minute))
+	require.NoError(t, err)
+	assert.Equal(t, pointsync.ClaimNew, c, "an expired id is forgotten")
 }

@@ -243,3 +243,58 @@ func TestRunOnceAtATime(t *testing.T) {
 	cancel()
 	require.ErrorIs(t, <-done, context.Canceled)
 }
+
+// recordingDeliverer stands for the adapter's WooRewards deliverer.
+type recordingDeliverer struct {
+	mu      sync.Mutex
+	batches []*pointsync.Batch
+	err     error
+}
+
+func (d *recordingDeliverer) Ping(context.Context, pointsync.LocalSite, pointsync.Remote) error { return nil }
+
+func (d *recordingDeliverer) Deliver(_ context.Context, _ pointsync.LocalSite, _ pointsync.Remote, b *pointsync.Batch) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.batches = append(d.batches, b)
+	return d.err
+}
+
+func TestSenderUsesTheDelivererOfTheRemoteKind(t *testing.T) {
+	ctx := t.Context()
+	d := &recordingDeliverer{}
+	clock := pointsynctest.NewClock(pointsynctest.Start)
+	a := pointsynctest.NewSite(t, "a", pointsynctest.SiteConfig{Now: clock.Now,
+		SenderOptions: []pointsync.Option{pointsync.WithDeliverer(pointsync.KindWooRewards, d), pointsync.WithBatchSize(2)}})
+	wr := pointsync.Remote{SharingKey: "wp-shop", Kind: pointsync.KindWooRewards, TargetReserve: "default", ObservedReserve: a.Reserve,
+		URL: "https://wp.example", Auth: "api", Pass: "app-pass"}
+	pingErr, err := a.Sender.SaveRemote(ctx, wr)
+	require.NoError(t, err)
+	require.NoError(t, pingErr)
+	record(t, a, 3)
+	n, err := a.Sender.Flush(ctx, "wp-shop")
+	require.NoError(t, err)
+	assert.Equal(t, 3, n)
+	require.Len(t, d.batches, 2)
+	assert.Equal(t, "default", d.batches[0].Reserve)
+	assert.Equal(t, a.Local.SharingKey, d.batches[0].Origin)
+
+	// A deliverer answering ErrReplayed means the batch had been applied: it is acknowledged.
+	d.err = fmt.Errorf("wrapped: %w", pointsync.ErrReplayed)
+	record(t, a, 1)
+	n, err = a.Sender.Flush(ctx, "wp-shop")
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	d.err = errors.New("boom")
+	record(t, a, 1)
+	_, err = a.Sender.Flush(ctx, "wp-shop")
+	require.ErrorContains(t, err, "boom")
+	assert.Equal(t, 1, state(t, a, "wp-shop").Pending)
+
+	rp := wr
+	rp.SharingKey, rp.Kind = "rp-shop", pointsync.KindRewardPoints
+	require.NoError(t, a.Store.PutRemote(ctx, rp))
+	record(t, a, 1)
+	_, err = a.Sender.DeliverOnce(ctx, "rp-shop")
+	require.ErrorContains(t, err, "no deliverer")
+}

@@ -206,6 +206,8 @@ func (m *Movement) validate(field string) error {
 	}
 	if m.Time.IsZero() {
 		errs = append(errs, invalid(field+".time", "is required"))
+	} else if y := m.Time.UTC().Year(); y < 1970 || y > 9999 {
+		errs = append(errs, invalid(field+".time", "year %d is out of range (1970..9999, UTC)", y))
 	}
 	return errors.Join(errs...)
 }
