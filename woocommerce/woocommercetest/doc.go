@@ -31,8 +31,8 @@
 // refunded by hand creates the refund), products and variations (sharing one id space, with
 // manage_stock "parent"), categories, coupons (code lowercased and unique, email restrictions, usage
 // limits, expiry, usage count), customers, webhooks (secret write-only) and system_status. Lists
-// paginate with X-WP-Total, X-WP-TotalPages and Link headers carrying only prev and next, one header
-// line each, rebuilt from the request's own query (OAuth parameters included, as WordPress does, so
+// paginate with X-WP-Total, X-WP-TotalPages and one Link header carrying only prev and next joined
+// with ", " (other responses carry WordPress's API root link), rebuilt from the request's own query (OAuth parameters included, as WordPress does, so
 // a client must not follow them verbatim). Batches accept at most 100 items (413 beyond) and
 // report failed items in place inside a 200. Dates are site-local "date_*" without a zone next to
 // "*_gmt" in UTC (WithTimezone).

@@ -251,7 +251,8 @@ func sortItems[T any](q *listQuery, items []T, key func(T) sortKey) {
 }
 
 // page cuts one page out of the filtered, sorted items and sets X-WP-Total, X-WP-TotalPages and
-// the Link header (prev and next only, built from the request's own query parameters).
+// the Link header: prev and next only, built from the request's own query parameters, in one
+// header joined with ", " as WP_HTTP_Response::header does for repeated link_header calls.
 func page[T any](c *call, items []T) []T {
 	q := c.list
 	total := len(items)
@@ -263,12 +264,16 @@ func page[T any](c *call, items []T) []T {
 	c.header.Set("X-WP-Total", strconv.Itoa(total))
 	c.header.Set("X-WP-TotalPages", strconv.Itoa(pages))
 	base := c.s.restURL(c.tls, c.routePath())
+	var links []string
 	if q.page > 1 {
 		prev := min(q.page-1, pages)
-		c.header.Add("Link", fmt.Sprintf("<%s>; rel=\"prev\"", c.pageURL(base, prev)))
+		links = append(links, fmt.Sprintf("<%s>; rel=\"prev\"", c.pageURL(base, prev)))
 	}
 	if pages > q.page {
-		c.header.Add("Link", fmt.Sprintf("<%s>; rel=\"next\"", c.pageURL(base, q.page+1)))
+		links = append(links, fmt.Sprintf("<%s>; rel=\"next\"", c.pageURL(base, q.page+1)))
+	}
+	if len(links) > 0 {
+		c.header.Set("Link", strings.Join(links, ", "))
 	}
 	if start >= total {
 		return []T{}

@@ -42,12 +42,20 @@ func TestPagination(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 3, resp.NextPage)
 	assert.Equal(t, 1, resp.PrevPage)
-	links := resp.Header.Values("Link")
-	require.Len(t, links, 2, "prev and next come as two Link header lines")
+	require.Len(t, resp.Header.Values("Link"), 1, "prev and next come in one Link header, as WordPress sends them")
+	links := strings.Split(resp.Header.Get("Link"), ", ")
+	require.Len(t, links, 2)
 	assert.True(t, strings.HasSuffix(links[0], `; rel="prev"`), links[0])
 	assert.True(t, strings.HasSuffix(links[1], `; rel="next"`), links[1])
 	assert.Contains(t, links[1], "per_page=10")
 	assert.Contains(t, links[1], "page=3")
+
+	// A response that is not paginated carries only WordPress's API root link.
+	_, resp, err = c.Customers.Get(ctx, page1[0].ID)
+	require.NoError(t, err)
+	assert.Equal(t, "<"+srv.HomeURL()+`/wp-json/>; rel="https://api.w.org/"`, resp.Header.Get("Link"))
+	assert.Zero(t, resp.NextPage)
+	assert.Zero(t, resp.PrevPage)
 	for _, l := range links {
 		assert.NotContains(t, l, "first")
 		assert.NotContains(t, l, "last")

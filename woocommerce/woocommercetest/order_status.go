@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 func (o *order) needsPayment() bool {
@@ -32,8 +33,10 @@ func (s *Server) setStatus(o *order, to string, ev *events) {
 		return
 	}
 	o.status, o.modified = to, s.now()
-	s.addNote(o, fmt.Sprintf("Order status changed from %s to %s.", orderStatusLabel(from), orderStatusLabel(to)), false, "WooCommerce")
+	// WC_Order::status_transition runs the woocommerce_order_status_<to> hooks (stock changes and
+	// their notes) before it adds the transition note.
 	s.enterStatus(o, from, to, ev)
+	s.addNote(o, fmt.Sprintf("Order status changed from %s to %s.", orderStatusLabel(from), orderStatusLabel(to)), false, "WooCommerce")
 	ev.add("order", "updated", o.id)
 }
 
@@ -125,9 +128,7 @@ func (s *Server) reduceStock(o *order, ev *events) {
 		return
 	}
 	o.stockReduced = true
-	for _, l := range o.lines {
-		s.changeStock(l, -l.qty, ev)
-	}
+	s.stockNote(o, "Stock levels reduced:", -1, ev)
 }
 
 func (s *Server) restoreStock(o *order, ev *events) {
@@ -135,13 +136,31 @@ func (s *Server) restoreStock(o *order, ev *events) {
 		return
 	}
 	o.stockReduced = false
+	s.stockNote(o, "Stock levels increased:", 1, ev)
+}
+
+// stockNote changes the stock of every line by sign·quantity and, when any stock changed, adds
+// the order note wc_trigger_stock_change_notifications writes: "Stock levels reduced: Tee
+// (TEE-S) 10&rarr;9, Mug (#12) 4&rarr;3", with the HTML entity as WooCommerce stores it.
+func (s *Server) stockNote(o *order, prefix string, sign int64, ev *events) {
+	var changes []string
 	for _, l := range o.lines {
-		s.changeStock(l, l.qty, ev)
+		if p, from, to, ok := s.changeStock(l, sign*l.qty, ev); ok {
+			id := p.sku
+			if id == "" {
+				id = "#" + strconv.FormatInt(p.id, 10)
+			}
+			changes = append(changes, fmt.Sprintf("%s (%s) %d&rarr;%d", s.productName(p), id, from, to))
+		}
+	}
+	if len(changes) > 0 {
+		s.addNote(o, prefix+" "+strings.Join(changes, ", "), false, "WooCommerce")
 	}
 }
 
-// changeStock adjusts the stock of the product (or variation) that manages it.
-func (s *Server) changeStock(l *lineItem, delta int64, ev *events) {
+// changeStock adjusts the stock of the product (or variation) that manages it and reports the
+// product and the stock before and after.
+func (s *Server) changeStock(l *lineItem, delta int64, ev *events) (*product, int64, int64, bool) {
 	id := l.productID
 	if l.variationID != 0 {
 		id = l.variationID
@@ -151,15 +170,17 @@ func (s *Server) changeStock(l *lineItem, delta int64, ev *events) {
 		p = s.st.products[p.parentID] // manage_stock "parent"
 	}
 	if p == nil || !p.manageStock {
-		return
+		return nil, 0, 0, false
 	}
 	q := int64(0)
 	if p.stockQty != nil {
 		q = *p.stockQty
 	}
+	from := q
 	q += delta
 	p.stockQty = &q
 	p.updateStockStatus()
 	p.modified = s.now()
 	ev.add("product", "updated", p.id)
+	return p, from, q, true
 }

@@ -81,10 +81,14 @@ func TestOrderLifecycle(t *testing.T) {
 	for _, n := range notes {
 		texts = append(texts, n.Note)
 	}
+	// Newest first; the stock notes (wc_trigger_stock_change_notifications, with the HTML entity
+	// WooCommerce stores) come from the status hooks, before the transition note.
 	assert.Equal(t, []string{
 		"Order status changed from Completed to Cancelled.",
+		"Stock levels increased: Mug (MUG-1) 8&rarr;10",
 		"Order status changed from Processing to Completed.",
 		"Order status changed from Pending payment to Processing.",
+		"Stock levels reduced: Mug (MUG-1) 10&rarr;8",
 	}, texts)
 }
 

@@ -189,6 +189,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		post = parseStr(string(raw))
 	}
 	c := &call{s: s, method: r.Method, tls: r.TLS != nil, query: get, header: w.Header()}
+	// WP_REST_Server::serve_request announces the API root on every response; a paginated
+	// response replaces it with its prev/next links.
+	w.Header().Set("Link", "<"+s.homeFor(c.tls)+"/wp-json/>; rel=\"https://api.w.org/\"")
 	// WP_REST_Server honours ?_method= and X-HTTP-Method-Override on any request; the signature
 	// still covers the real method.
 	if m, ok := get.str("_method"); ok && m != "" {
