@@ -70,6 +70,7 @@ type job struct {
 	index, n int
 	total    int
 	handled  int
+	vouchers map[string]int64 // Sitoo voucher ids by lowercased code, read once (vouchers_sync.go)
 }
 
 // Run runs one step alone; see FullSync.

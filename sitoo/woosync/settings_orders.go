@@ -2,6 +2,7 @@ package woosync
 
 import (
 	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/loyalsync/loyalsync/woocommerce"
@@ -96,4 +97,22 @@ func (s *Settings) orderStatus(store2door bool) woocommerce.OrderStatus {
 		return cmp.Or(s.Store2DoorOrderStatus, DefaultStore2DoorOrderStatus)
 	}
 	return cmp.Or(s.RegularOrderStatus, DefaultRegularOrderStatus)
+}
+// isCAC reports whether a WooCommerce order is a Click and Collect one.
+func (s *Settings) isCAC(o *woocommerce.Order) bool {
+	if s.CACMethodID == "" {
+		return false
+	}
+	return slices.ContainsFunc(o.ShippingLines, func(l woocommerce.ShippingLine) bool { return l.MethodID == s.CACMethodID })
+}
+
+// fifoThroughOrders reports whether WooCommerce stock reaches Sitoo through orders: stock
+// changes are sent, to a non-virtual warehouse, without ForceInstantStock.
+func (s *Settings) fifoThroughOrders() bool {
+	return s.SendStockChanges && s.WarehouseID != 0 && !s.virtual() && !s.ForceInstantStock
+}
+
+// shippingRows reports whether non-CAC shipping is sent as order rows.
+func (s *Settings) shippingRows() bool {
+	return s.ShippingAsRows && s.WarehouseID != 0 && !s.virtual() && !s.ForceInstantStock
 }
