@@ -98,6 +98,7 @@ func (s *Settings) orderStatus(store2door bool) woocommerce.OrderStatus {
 	}
 	return cmp.Or(s.RegularOrderStatus, DefaultRegularOrderStatus)
 }
+
 // isCAC reports whether a WooCommerce order is a Click and Collect one.
 func (s *Settings) isCAC(o *woocommerce.Order) bool {
 	if s.CACMethodID == "" {
