@@ -12,12 +12,17 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/loyalsync/loyalsync/loyalty"
 )
 
 // maxCRMBody caps a CRM request body.
 const maxCRMBody = 64 << 10
+
+// CRMTimeout bounds the work of one CRM request: the POS expects an answer within about a
+// second (it gives up after 10); a request that runs out of time gets 503.
+const CRMTimeout = 800 * time.Millisecond
 
 // Handler serves every connection's SPIs below one prefix (mount it with http.StripPrefix):
 //
@@ -77,11 +82,17 @@ func equalSecret(got, want string) int {
 
 func (c *Connector) crm(op Operation) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
+		ctx, cancel := context.WithTimeout(r.Context(), CRMTimeout)
+		defer cancel()
 		rec, err := c.conns.Connection(ctx, r.PathValue("conn"))
 		var o opened
 		if err == nil {
 			o, err = c.open(rec)
+		}
+		if err != nil && !errors.Is(err, ErrConnectionNotFound) && !errors.Is(err, ErrDisconnected) {
+			c.log.WarnContext(ctx, "sitooconnect: CRM connection unavailable", "err", err)
+			writeError(w, http.StatusServiceUnavailable, "other", "temporarily unavailable")
+			return
 		}
 		user, pass, ok := r.BasicAuth()
 		if err != nil || !ok || equalSecret(user, o.creds.CRMUsername)&equalSecret(pass, o.creds.CRMPassword) != 1 {

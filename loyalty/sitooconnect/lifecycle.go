@@ -248,12 +248,12 @@ func (c *Connector) Overview(ctx context.Context, connectionID string) (Overview
 	}
 	ov.Pending = len(ps)
 	store := storeKey(rec.AccountID)
-	for r, err := range pagesOf(func(o loyalty.PageOptions) ([]loyalty.Receipt, int64, error) {
-		return c.eng.Receipts(ctx, rec.ProgramID, "", o)
-	}) {
-		if err != nil {
-			return Overview{}, err
-		}
+	// The newest 1,000 receipts of the program (both channels) are plenty for a day's counts.
+	rs, _, err := c.eng.Receipts(ctx, rec.ProgramID, "", loyalty.PageOptions{Limit: 1000})
+	if err != nil {
+		return Overview{}, err
+	}
+	for _, r := range rs {
 		if r.ReceivedAt.Before(ov.Since) {
 			break
 		}
@@ -274,28 +274,4 @@ func (c *Connector) Overview(ctx context.Context, connectionID string) (Overview
 	}
 	ov.Activity, _, err = c.eng.Activity(ctx, rec.ProgramID, loyalty.PageOptions{Limit: 50})
 	return ov, err
-}
-
-// pagesOf iterates over a paged list.
-func pagesOf[T any](list func(loyalty.PageOptions) ([]T, int64, error)) func(func(T, error) bool) {
-	return func(yield func(T, error) bool) {
-		opts := loyalty.PageOptions{Limit: 200}
-		for {
-			items, next, err := list(opts)
-			if err != nil {
-				var zero T
-				yield(zero, err)
-				return
-			}
-			for _, it := range items {
-				if !yield(it, nil) {
-					return
-				}
-			}
-			if next == 0 {
-				return
-			}
-			opts.Cursor = next
-		}
-	}
 }
