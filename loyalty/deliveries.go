@@ -78,8 +78,9 @@ type PruneReport struct {
 }
 
 // Prune deletes the delivery receipts and activity entries of every program older than
-// retention (DefaultRetention when retention is zero or negative), one program per
-// transaction. Run it daily. The ledger, members, order states and redemptions are kept.
+// retention (DefaultRetention when retention is zero or negative), in transactions of at
+// most 5,000 rows of each, so that a first prune of a large store does not hold the
+// writer for long. Run it daily. The ledger, members, order states and redemptions are kept.
 func (e *Engine) Prune(ctx context.Context, retention time.Duration) (PruneReport, error) {
 	if retention <= 0 {
 		retention = DefaultRetention
@@ -93,16 +94,21 @@ func (e *Engine) Prune(ctx context.Context, retention time.Duration) (PruneRepor
 		return rep, fmt.Errorf("loyalty: prune: %w", err)
 	}
 	for _, p := range programs {
-		var c PruneCounts
-		err := e.update(ctx, func(tx Tx) (err error) {
-			c, err = tx.Prune(ctx, p.ID, rep.Before)
-			return err
-		})
-		if err != nil {
-			return rep, fmt.Errorf("loyalty: prune program %q: %w", p.ID, err)
+		for {
+			var c PruneCounts
+			err := e.update(ctx, func(tx Tx) (err error) {
+				c, err = tx.Prune(ctx, p.ID, rep.Before, e.pruneBatch)
+				return err
+			})
+			if err != nil {
+				return rep, fmt.Errorf("loyalty: prune program %q: %w", p.ID, err)
+			}
+			rep.Receipts += c.Receipts
+			rep.Activity += c.Activity
+			if c.Receipts < e.pruneBatch && c.Activity < e.pruneBatch {
+				break
+			}
 		}
-		rep.Receipts += c.Receipts
-		rep.Activity += c.Activity
 	}
 	return rep, nil
 }

@@ -68,3 +68,21 @@ func TestPrune_DeletesReceiptsAndActivityOlderThanTheRetention(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, rep.Receipts)
 }
+
+// A prune of many rows runs in bounded transactions and deletes them all.
+func TestPrune_InBatches(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	loyalty.SetPruneBatch(h.eng, 2)
+	for range 7 {
+		require.NoError(t, h.eng.RecordDeliveryFailure(h.ctx, "card", loyalty.DeliveryFailure{Store: shop, Reason: "forged"}))
+		h.clock.Advance(time.Minute) // one receipt each
+	}
+	h.clock.Advance(24 * time.Hour)
+	rep, err := h.eng.Prune(h.ctx, time.Hour)
+	require.NoError(t, err)
+	assert.Equal(t, 7, rep.Receipts)
+	rs, _, err := h.eng.Receipts(h.ctx, "card", "", loyalty.PageOptions{})
+	require.NoError(t, err)
+	assert.Empty(t, rs)
+}

@@ -40,6 +40,7 @@ type Engine struct {
 	salt       []byte
 	maxRetries int
 	recoverAge time.Duration
+	pruneBatch int // rows of each kind Prune deletes per transaction
 
 	randMu sync.Mutex
 	rand   io.Reader
@@ -160,6 +161,7 @@ func New(store Store, opts ...Option) (*Engine, error) {
 		logger:     slog.New(slog.DiscardHandler),
 		maxRetries: 20,
 		recoverAge: time.Minute,
+		pruneBatch: 5000,
 		rand:       rand.Reader,
 	}
 	for _, opt := range opts {

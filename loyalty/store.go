@@ -147,8 +147,9 @@ type Tx interface {
 	AppendReceipt(ctx context.Context, r Receipt) error
 	AddReceiptCount(ctx context.Context, seq int64, n int, at time.Time) error
 	// Prune deletes the program's receipts received, and activity entries dated, before
-	// before, and says how many of each it deleted.
-	Prune(ctx context.Context, programID string, before time.Time) (PruneCounts, error)
+	// before, the oldest first and at most limit of each, and says how many of each it
+	// deleted.
+	Prune(ctx context.Context, programID string, before time.Time, limit int) (PruneCounts, error)
 
 	// CreateSetting stores an installation setting once; ErrDuplicateKey when name is set.
 	CreateSetting(ctx context.Context, name string, value []byte) error

@@ -630,20 +630,28 @@ func (t *tx) AddReceiptCount(_ context.Context, seq int64, n int, at time.Time) 
 	return notFound("receipt %d", seq)
 }
 
-func (t *tx) Prune(_ context.Context, programID string, before time.Time) (loyalty.PruneCounts, error) {
+func (t *tx) Prune(_ context.Context, programID string, before time.Time, limit int) (loyalty.PruneCounts, error) {
 	if err := t.check(); err != nil {
 		return loyalty.PruneCounts{}, err
 	}
 	var c loyalty.PruneCounts
-	c.Receipts = pruneUndoable(t, t.s.receipts, programID, func(r loyalty.Receipt) bool { return r.ReceivedAt.Before(before) })
-	c.Activity = pruneUndoable(t, t.s.activity, programID, func(a loyalty.ActivityEntry) bool { return a.At.Before(before) })
+	c.Receipts = pruneUndoable(t, t.s.receipts, programID, limit, func(r loyalty.Receipt) bool { return r.ReceivedAt.Before(before) })
+	c.Activity = pruneUndoable(t, t.s.activity, programID, limit, func(a loyalty.ActivityEntry) bool { return a.At.Before(before) })
 	return c, nil
 }
 
-// pruneUndoable deletes the entries of m[key] that old reports, and says how many.
-func pruneUndoable[T any](t *tx, m map[string][]T, key string, old func(T) bool) int {
+// pruneUndoable deletes the first limit entries of m[key] that old reports, and says how
+// many.
+func pruneUndoable[T any](t *tx, m map[string][]T, key string, limit int, old func(T) bool) int {
 	prev := m[key]
-	kept := slices.DeleteFunc(slices.Clone(prev), old)
+	n := 0
+	kept := slices.DeleteFunc(slices.Clone(prev), func(v T) bool {
+		if n < limit && old(v) {
+			n++
+			return true
+		}
+		return false
+	})
 	if len(kept) == len(prev) {
 		return 0
 	}

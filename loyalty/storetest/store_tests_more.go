@@ -117,10 +117,22 @@ func testReceiptCountsAndPrune(t *testing.T, s loyalty.Store) {
 
 	var pruned loyalty.PruneCounts
 	update(t, s, func(tx loyalty.Tx) (err error) {
-		pruned, err = tx.Prune(ctx, "card", epoch.Add(2*time.Hour))
+		pruned, err = tx.Prune(ctx, "card", epoch.Add(2*time.Hour), 1)
 		return err
 	})
-	assert.Equal(t, loyalty.PruneCounts{Receipts: 2, Activity: 2}, pruned)
+	assert.Equal(t, loyalty.PruneCounts{Receipts: 1, Activity: 1}, pruned, "at most the limit, oldest first")
+	view(t, s, func(tx loyalty.ReadTx) error {
+		rs, err := tx.Receipts(ctx, "card", "", loyalty.Page{Limit: 10})
+		require.NoError(t, err)
+		require.Len(t, rs, 4)
+		assert.Equal(t, epoch.Add(time.Hour), rs[3].ReceivedAt, "the oldest went first")
+		return nil
+	})
+	update(t, s, func(tx loyalty.Tx) (err error) {
+		pruned, err = tx.Prune(ctx, "card", epoch.Add(2*time.Hour), 100)
+		return err
+	})
+	assert.Equal(t, loyalty.PruneCounts{Receipts: 1, Activity: 1}, pruned)
 	view(t, s, func(tx loyalty.ReadTx) error {
 		rs, err := tx.Receipts(ctx, "card", "", loyalty.Page{Limit: 10})
 		require.NoError(t, err)

@@ -86,7 +86,7 @@ type Queries struct {
 	// LatestReceipt (program, store, outcome) → ReceiptColumns; AddReceiptCount (seq, n,
 	// last_at).
 	LatestReceipt, AddReceiptCount string
-	// PruneReceipts and PruneActivity (program, before) delete the older rows.
+	// PruneReceipts and PruneActivity (program, before, limit) delete the oldest older rows.
 	PruneReceipts, PruneActivity string
 
 	// Setting (name) → value; CreateSetting (name, value), nothing when it exists.
@@ -158,8 +158,10 @@ func CommonQueries() *Queries {
 			"GROUP BY outcome",
 		LatestReceipt:   receipt + "store = $2 AND outcome = $3 ORDER BY seq DESC LIMIT 1",
 		AddReceiptCount: "UPDATE loyalty_receipt SET occurrences = occurrences + $2, last_at = $3 WHERE seq = $1",
-		PruneReceipts:   "DELETE FROM loyalty_receipt WHERE program_id = $1 AND received_at < $2",
-		PruneActivity:   "DELETE FROM loyalty_activity WHERE program_id = $1 AND at < $2",
+		PruneReceipts: "DELETE FROM loyalty_receipt WHERE seq IN " +
+			"(SELECT seq FROM loyalty_receipt WHERE program_id = $1 AND received_at < $2 ORDER BY seq LIMIT $3)",
+		PruneActivity: "DELETE FROM loyalty_activity WHERE seq IN " +
+			"(SELECT seq FROM loyalty_activity WHERE program_id = $1 AND at < $2 ORDER BY seq LIMIT $3)",
 
 		Setting:       "SELECT value FROM loyalty_setting WHERE name = $1",
 		CreateSetting: "INSERT INTO loyalty_setting (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING",

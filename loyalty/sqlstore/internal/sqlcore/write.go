@@ -248,7 +248,7 @@ func (t *tx) AddReceiptCount(ctx context.Context, seq int64, n int, at time.Time
 	return err
 }
 
-func (t *tx) Prune(ctx context.Context, programID string, before time.Time) (loyalty.PruneCounts, error) {
+func (t *tx) Prune(ctx context.Context, programID string, before time.Time, limit int) (loyalty.PruneCounts, error) {
 	var c loyalty.PruneCounts
 	for _, step := range []struct {
 		q string
@@ -257,7 +257,7 @@ func (t *tx) Prune(ctx context.Context, programID string, before time.Time) (loy
 		if t.done {
 			return c, ErrTxDone
 		}
-		res, err := t.c.Exec(ctx, step.q, programID, t.s.timeArg(before))
+		res, err := t.c.Exec(ctx, step.q, programID, t.s.timeArg(before), int64(limit))
 		if err != nil {
 			return c, t.s.wrap("prune", err)
 		}
