@@ -251,7 +251,9 @@ type recordingDeliverer struct {
 	err     error
 }
 
-func (d *recordingDeliverer) Ping(context.Context, pointsync.LocalSite, pointsync.Remote) error { return nil }
+func (d *recordingDeliverer) Ping(context.Context, pointsync.LocalSite, pointsync.Remote) error {
+	return nil
+}
 
 func (d *recordingDeliverer) Deliver(_ context.Context, _ pointsync.LocalSite, _ pointsync.Remote, b *pointsync.Batch) error {
 	d.mu.Lock()
