@@ -131,14 +131,16 @@ type TaxLine struct {
 
 // ShippingLine is a shipping charge of an order.
 type ShippingLine struct {
-	ID          int64      `json:"id"`
-	MethodTitle string     `json:"method_title"`
-	MethodID    string     `json:"method_id"`
-	InstanceID  string     `json:"instance_id,omitempty"`
-	Total       Money      `json:"total"`
-	TotalTax    Money      `json:"total_tax"`
-	Taxes       []ItemTax  `json:"taxes"`
-	MetaData    []MetaData `json:"meta_data"`
+	ID          int64  `json:"id"`
+	MethodTitle string `json:"method_title"`
+	MethodID    string `json:"method_id"`
+	InstanceID  string `json:"instance_id,omitempty"`
+	// TaxStatus is "taxable" or "none" (WooCommerce 9.7+).
+	TaxStatus string     `json:"tax_status,omitempty"`
+	Total     Money      `json:"total"`
+	TotalTax  Money      `json:"total_tax"`
+	Taxes     []ItemTax  `json:"taxes"`
+	MetaData  []MetaData `json:"meta_data"`
 }
 
 // FeeLine is a fee of an order.

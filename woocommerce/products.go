@@ -70,66 +70,71 @@ const (
 // Prices are as WooCommerce stores them: Price is the active price, RegularPrice and SalePrice may
 // be unset ("" on the wire, Valid == false here).
 type Product struct {
-	ID                int64              `json:"id"`
-	Name              string             `json:"name"`
-	Slug              string             `json:"slug"`
-	Permalink         string             `json:"permalink"`
-	DateCreated       LocalTime          `json:"date_created"`
-	DateCreatedGMT    UTCTime            `json:"date_created_gmt"`
-	DateModified      LocalTime          `json:"date_modified"`
-	DateModifiedGMT   UTCTime            `json:"date_modified_gmt"`
-	Type              ProductType        `json:"type"`
-	Status            ProductStatus      `json:"status"`
-	Featured          bool               `json:"featured"`
-	CatalogVisibility string             `json:"catalog_visibility"`
-	Description       string             `json:"description"`
-	ShortDescription  string             `json:"short_description"`
-	SKU               string             `json:"sku"`
-	GlobalUniqueID    string             `json:"global_unique_id,omitempty"`
-	Price             NullMoney          `json:"price"`
-	RegularPrice      NullMoney          `json:"regular_price"`
-	SalePrice         NullMoney          `json:"sale_price"`
-	DateOnSaleFrom    LocalTime          `json:"date_on_sale_from"`
-	DateOnSaleFromGMT UTCTime            `json:"date_on_sale_from_gmt"`
-	DateOnSaleTo      LocalTime          `json:"date_on_sale_to"`
-	DateOnSaleToGMT   UTCTime            `json:"date_on_sale_to_gmt"`
-	PriceHTML         string             `json:"price_html"`
-	OnSale            bool               `json:"on_sale"`
-	Purchasable       bool               `json:"purchasable"`
-	TotalSales        FlexInt            `json:"total_sales"`
-	Virtual           bool               `json:"virtual"`
-	Downloadable      bool               `json:"downloadable"`
-	Downloads         []Download         `json:"downloads"`
-	DownloadLimit     int64              `json:"download_limit"`  // -1 = unlimited
-	DownloadExpiry    int64              `json:"download_expiry"` // days; -1 = never
-	ExternalURL       string             `json:"external_url"`
-	ButtonText        string             `json:"button_text"`
-	TaxStatus         string             `json:"tax_status"`
-	TaxClass          string             `json:"tax_class"`
-	ManageStock       ManageStock        `json:"manage_stock"`
-	StockQuantity     NullInt            `json:"stock_quantity"`
-	StockStatus       StockStatus        `json:"stock_status"`
-	Backorders        string             `json:"backorders"`
-	BackordersAllowed bool               `json:"backorders_allowed"`
-	Backordered       bool               `json:"backordered"`
-	LowStockAmount    NullInt            `json:"low_stock_amount"`
-	SoldIndividually  bool               `json:"sold_individually"`
-	Weight            string             `json:"weight"`
-	Dimensions        Dimensions         `json:"dimensions"`
-	ShippingRequired  bool               `json:"shipping_required"`
-	ShippingTaxable   bool               `json:"shipping_taxable"`
-	ShippingClass     string             `json:"shipping_class"`
-	ShippingClassID   int64              `json:"shipping_class_id"`
-	ReviewsAllowed    bool               `json:"reviews_allowed"`
-	AverageRating     string             `json:"average_rating"`
-	RatingCount       int64              `json:"rating_count"`
-	RelatedIDs        []int64            `json:"related_ids"`
-	UpsellIDs         []int64            `json:"upsell_ids"`
-	CrossSellIDs      []int64            `json:"cross_sell_ids"`
-	ParentID          int64              `json:"parent_id"`
-	PurchaseNote      string             `json:"purchase_note"`
-	Categories        []TermRef          `json:"categories"`
-	Tags              []TermRef          `json:"tags"`
+	ID                int64         `json:"id"`
+	Name              string        `json:"name"`
+	Slug              string        `json:"slug"`
+	Permalink         string        `json:"permalink"`
+	DateCreated       LocalTime     `json:"date_created"`
+	DateCreatedGMT    UTCTime       `json:"date_created_gmt"`
+	DateModified      LocalTime     `json:"date_modified"`
+	DateModifiedGMT   UTCTime       `json:"date_modified_gmt"`
+	Type              ProductType   `json:"type"`
+	Status            ProductStatus `json:"status"`
+	Featured          bool          `json:"featured"`
+	CatalogVisibility string        `json:"catalog_visibility"`
+	Description       string        `json:"description"`
+	ShortDescription  string        `json:"short_description"`
+	SKU               string        `json:"sku"`
+	GlobalUniqueID    string        `json:"global_unique_id,omitempty"`
+	Price             NullMoney     `json:"price"`
+	RegularPrice      NullMoney     `json:"regular_price"`
+	SalePrice         NullMoney     `json:"sale_price"`
+	DateOnSaleFrom    LocalTime     `json:"date_on_sale_from"`
+	DateOnSaleFromGMT UTCTime       `json:"date_on_sale_from_gmt"`
+	DateOnSaleTo      LocalTime     `json:"date_on_sale_to"`
+	DateOnSaleToGMT   UTCTime       `json:"date_on_sale_to_gmt"`
+	PriceHTML         string        `json:"price_html"`
+	OnSale            bool          `json:"on_sale"`
+	Purchasable       bool          `json:"purchasable"`
+	TotalSales        FlexInt       `json:"total_sales"`
+	Virtual           bool          `json:"virtual"`
+	Downloadable      bool          `json:"downloadable"`
+	Downloads         []Download    `json:"downloads"`
+	DownloadLimit     int64         `json:"download_limit"`  // -1 = unlimited
+	DownloadExpiry    int64         `json:"download_expiry"` // days; -1 = never
+	ExternalURL       string        `json:"external_url"`
+	ButtonText        string        `json:"button_text"`
+	TaxStatus         string        `json:"tax_status"`
+	TaxClass          string        `json:"tax_class"`
+	ManageStock       ManageStock   `json:"manage_stock"`
+	StockQuantity     NullInt       `json:"stock_quantity"`
+	StockStatus       StockStatus   `json:"stock_status"`
+	Backorders        string        `json:"backorders"`
+	BackordersAllowed bool          `json:"backorders_allowed"`
+	Backordered       bool          `json:"backordered"`
+	LowStockAmount    NullInt       `json:"low_stock_amount"`
+	SoldIndividually  bool          `json:"sold_individually"`
+	Weight            string        `json:"weight"`
+	Dimensions        Dimensions    `json:"dimensions"`
+	ShippingRequired  bool          `json:"shipping_required"`
+	ShippingTaxable   bool          `json:"shipping_taxable"`
+	ShippingClass     string        `json:"shipping_class"`
+	ShippingClassID   int64         `json:"shipping_class_id"`
+	ReviewsAllowed    bool          `json:"reviews_allowed"`
+	AverageRating     string        `json:"average_rating"`
+	RatingCount       int64         `json:"rating_count"`
+	RelatedIDs        []int64       `json:"related_ids"`
+	UpsellIDs         []int64       `json:"upsell_ids"`
+	CrossSellIDs      []int64       `json:"cross_sell_ids"`
+	ParentID          int64         `json:"parent_id"`
+	PurchaseNote      string        `json:"purchase_note"`
+	Categories        []TermRef     `json:"categories"`
+	Tags              []TermRef     `json:"tags"`
+	// Brands are the product's brands (WooCommerce 9.6+).
+	Brands []TermRef `json:"brands,omitempty"`
+	// HasOptions is true when the product must be configured before it is added to the cart
+	// (variable products, and products a plugin gives required options).
+	HasOptions        bool               `json:"has_options"`
 	Images            []Image            `json:"images"`
 	Attributes        []ProductAttribute `json:"attributes"`
 	DefaultAttributes []VariationAttr    `json:"default_attributes"`
@@ -187,8 +192,10 @@ type ProductAttribute struct {
 
 // VariationAttr is the chosen option of an attribute: on a variation, or a product's default.
 type VariationAttr struct {
-	ID     int64  `json:"id"`
-	Name   string `json:"name"`
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+	// Slug is the attribute's slug ("pa_size" for a global attribute); read-only.
+	Slug   string `json:"slug,omitempty"`
 	Option string `json:"option"`
 }
 

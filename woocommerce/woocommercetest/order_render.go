@@ -83,6 +83,7 @@ type shippingJSON struct {
 	MethodTitle string `json:"method_title"`
 	MethodID    string `json:"method_id"`
 	InstanceID  string `json:"instance_id"`
+	TaxStatus   string `json:"tax_status"`
 	Total       string `json:"total"`
 	TotalTax    string `json:"total_tax"`
 	Taxes       []any  `json:"taxes"`
@@ -157,7 +158,7 @@ func (s *Server) renderOrder(tls bool, o *order, dp int) orderJSON {
 			sku := l.sku
 			lj.SKU = &sku
 		}
-		lj.Image.ID = ""
+		lj.Image.ID = 0 // a number, as WooCommerce 10 sends it (0 without an image)
 		if l.variationID != 0 {
 			if p := s.st.products[l.productID]; p != nil {
 				name := p.name
@@ -168,15 +169,16 @@ func (s *Server) renderOrder(tls bool, o *order, dp int) orderJSON {
 	}
 	for _, sl := range o.shippingLines {
 		j.ShippingLines = append(j.ShippingLines, shippingJSON{ID: sl.id, MethodTitle: sl.methodTitle, MethodID: sl.methodID,
-			Total: moneyDP(sl.total, dp), TotalTax: zero, Taxes: []any{}, MetaData: metaOut(sl.meta)})
+			TaxStatus: "taxable", Total: moneyDP(sl.total, dp), TotalTax: zero, Taxes: []any{}, MetaData: metaOut(sl.meta)})
 	}
 	for _, fl := range o.feeLines {
 		j.FeeLines = append(j.FeeLines, feeJSON{ID: fl.id, Name: fl.name, TaxStatus: "taxable", Amount: fl.total.String(),
 			Total: moneyDP(fl.total, dp), TotalTax: zero, Taxes: []any{}, MetaData: metaOut(fl.meta)})
 	}
 	for _, cl := range o.couponLines {
-		j.CouponLines = append(j.CouponLines, couponLineJSON{ID: cl.id, Code: cl.code, Discount: moneyDP(cl.discount, dp),
-			DiscountTax: zero, MetaData: []meta{}, DiscountType: cl.discountType, NominalAmount: cl.nominal.InexactFloat64(),
+		// The coupon line's discount as stored, unrounded; its tax "0" (both not formatted with dp).
+		j.CouponLines = append(j.CouponLines, couponLineJSON{ID: cl.id, Code: cl.code, Discount: cl.discount.String(),
+			DiscountTax: "0", MetaData: []meta{}, DiscountType: cl.discountType, NominalAmount: cl.nominal.InexactFloat64(),
 			FreeShipping: cl.freeShipping})
 	}
 	for i := len(o.refunds) - 1; i >= 0; i-- { // newest first, like get_refunds()

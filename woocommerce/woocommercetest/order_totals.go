@@ -64,17 +64,18 @@ func (s *Server) calculateTotals(o *order, codes []string, validate bool) *wpErr
 	return nil
 }
 
-// applyCouponDiscount lowers the line totals by the coupon and returns the discount given.
+// applyCouponDiscount lowers the line totals by the coupon and returns the discount given, as the
+// coupon line stores it: unrounded (WC_Discounts works with extra precision), so 15% of 19.99 is
+// 2.9985 although the line loses 3.00.
 func (s *Server) applyCouponDiscount(o *order, cp *coupon) decimal.Decimal {
 	dp := int32(s.cfg.decimals)
 	total := decimal.Zero
 	switch cp.discountType {
 	case "percent":
 		for _, l := range o.lines {
-			d := l.total.Mul(cp.amount).Div(decimal.NewFromInt(100)).Round(dp)
-			d = decimal.Min(d, l.total)
-			l.total = l.total.Sub(d)
-			total = total.Add(d)
+			exact := decimal.Min(l.total.Mul(cp.amount).Div(decimal.NewFromInt(100)), l.total)
+			l.total = l.total.Sub(decimal.Min(exact.Round(dp), l.total))
+			total = total.Add(exact)
 		}
 	case "fixed_product":
 		for _, l := range o.lines {

@@ -63,6 +63,7 @@ type productJSON struct {
 	PurchaseNote      string            `json:"purchase_note"`
 	Categories        []termRef         `json:"categories"`
 	Tags              []termRef         `json:"tags"`
+	Brands            []termRef         `json:"brands"` // product_brand terms (WooCommerce 9.6+)
 	Images            []json.RawMessage `json:"images"`
 	Attributes        []json.RawMessage `json:"attributes"`
 	DefaultAttributes []any             `json:"default_attributes"`
@@ -115,7 +116,7 @@ func (s *Server) renderProduct(tls bool, p *product) productJSON {
 		BackordersAllowed: p.backorders != "no", LowStockAmount: p.lowStock, Weight: p.weight, Dimensions: p.dims,
 		ShippingRequired: !p.virtual, ShippingTaxable: !p.virtual, ReviewsAllowed: true, AverageRating: "0.00",
 		UpsellIDs: []int64{}, CrossSellIDs: []int64{}, ParentID: p.parentID, PurchaseNote: p.purchaseNote,
-		Categories: []termRef{}, Tags: []termRef{}, Images: slices.Clone(p.images), Attributes: slices.Clone(p.attributes),
+		Categories: []termRef{}, Tags: []termRef{}, Brands: []termRef{}, Images: slices.Clone(p.images), Attributes: slices.Clone(p.attributes),
 		DefaultAttributes: []any{}, Variations: []int64{}, GroupedProducts: []int64{}, MenuOrder: p.menuOrder,
 		RelatedIDs: []int64{}, MetaData: metaOut(p.meta), StockStatus: p.stockStatus, GlobalUniqueID: "",
 		Links: s.links(tls, "products/"+id, "products"),

@@ -208,7 +208,8 @@ func (s *Server) createWebhook(c *call) (int, any, *wpError) {
 	var in webhookInput
 	_ = decodeInto(c.in, &in)
 	now := s.now()
-	w := &webhook{id: s.st.nextWebhook, status: "active", created: now, modified: now, pendingDelivery: true,
+	// A new webhook has never been modified: WooCommerce answers date_modified null.
+	w := &webhook{id: s.st.nextWebhook, status: "active", created: now, pendingDelivery: true,
 		name: "Webhook created on " + now.In(s.cfg.loc).Format("Jan 02, 2006 @ 03:04 PM"), secret: wpGeneratePassword(50)}
 	if err := s.applyWebhook(w, &in, true); err != nil {
 		return 0, nil, err
