@@ -90,9 +90,23 @@ func (s *Syncer) FullSync(ctx context.Context, steps []Step, progress ProgressFu
 	return s.run(ctx, "full sync", steps, progress)
 }
 
-func (s *Syncer) run(ctx context.Context, op string, list []Step, progress ProgressFunc) (*Report, error) {
+func (s *Syncer) run(ctx context.Context, op string, list []Step, progress ProgressFunc, opts ...runOption) (*Report, error) {
+	for _, o := range opts {
+		ctx = o(ctx)
+	}
 	return s.runWith(ctx, op, list, progress, steps)
 }
+
+type exclusiveKey struct{}
+
+// concurrent lets a run go alongside others (a trigger must not wait for a full sync: WooCommerce
+// gives a delivery 60 seconds).
+func concurrent(ctx context.Context) context.Context {
+	return context.WithValue(ctx, exclusiveKey{}, false)
+}
+
+// runOption adds what a run needs to its context (the delivery of a trigger).
+type runOption func(context.Context) context.Context
 
 func (s *Syncer) runWith(ctx context.Context, op string, list []Step, progress ProgressFunc, steps map[Step]stepDef) (*Report, error) {
 	for _, st := range list {
@@ -111,8 +125,10 @@ func (s *Syncer) runWith(ctx context.Context, op string, list []Step, progress P
 	if err != nil {
 		return nil, err
 	}
-	s.runMu.Lock()
-	defer s.runMu.Unlock()
+	if ctx.Value(exclusiveKey{}) == nil {
+		s.runMu.Lock()
+		defer s.runMu.Unlock()
+	}
 
 	rep := &Report{}
 	log := Run{Operation: op, Started: s.clock()}
