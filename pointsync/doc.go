@@ -59,6 +59,30 @@
 // harmless. Several instances of one site may run a Sender on one shared Queue: leases hand each
 // batch to one of them.
 //
+// # Serving
+//
+// Mount the Handler at the local URL; it answers POST <url>/batches and POST <url>/ping and looks
+// only at the last path segment, so any prefix works:
+//
+//	h, err := pointsync.NewHandler(store, ledger)
+//	mux.Handle("/pointsync/", h) // local URL https://shop.example/pointsync/
+//	sender, err := pointsync.NewSender(store, queue)
+//	go sender.Run(ctx)
+//
+// # For the loyalty adapter
+//
+// The engine binding implements, over its own stores:
+//
+//   - Ledger: ApplyRemote (idempotent by origin and movement id, no echo, no email, members found
+//     or created by identity) and HasReserve;
+//   - Queue and SettingsStore in SQLite and PostgreSQL, passing pointsynctest.RunQueue and
+//     RunSettingsStore; Enqueue runs in the ledger's transaction (EnqueueForRemotes) and Lease
+//     skips rows leased by other instances (FOR UPDATE SKIP LOCKED);
+//   - a shared ReplayGuard (passing pointsynctest.RunReplayGuard) when several instances serve
+//     one site, given to NewHandler with WithReplayGuard;
+//   - Deliverers for KindWooRewards and KindRewardPoints remotes, given to NewSender with
+//     WithDeliverer.
+//
 // # Security
 //
 // Every request carries the sender's and the receiver's sharing keys (HeaderFrom, HeaderTo), the

@@ -21,8 +21,11 @@ type Ledger interface {
 	// or nothing; if it cannot, idempotency still makes the sender's retry safe. Movements applied
 	// here came from synchronisation: they must never be queued for other remotes (no echo) and
 	// must never send the member an email. A member unknown locally is found or created by
-	// Movement.Member (normalised email, then member code). ErrUnknownReserve for a reserve that
-	// does not exist.
+	// Movement.Member (normalised email, then member code). Points are applied as sent, even when
+	// they take a balance below zero (the same points spent on two sites at once): such a double
+	// spend is recorded and reported, never hidden by a floor that would make sites disagree.
+	// ErrUnknownReserve for a reserve that does not exist; an error matching ErrInvalidArgument
+	// for a movement the ledger refuses (answered 400).
 	ApplyRemote(ctx context.Context, in Incoming) (Applied, error)
 	// HasReserve reports whether reserve names a local point reserve that accepts movements.
 	HasReserve(ctx context.Context, reserve string) (bool, error)

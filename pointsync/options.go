@@ -195,7 +195,8 @@ func WithProbeInterval(d time.Duration) Option {
 }
 
 // WithLeaseTTL sets how long a leased batch is held for one delivery before other instances may
-// take it (default 2 minutes); it must exceed the time one delivery can take. Sender.
+// take it (default 2 minutes); a delivery still running at 90 % of it is cut off and counts as
+// failed. Sender.
 func WithLeaseTTL(d time.Duration) Option {
 	return func(c *config) error {
 		if d < time.Second {

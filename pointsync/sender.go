@@ -87,7 +87,10 @@ func (s *Sender) DeliverOnce(ctx context.Context, remote string) (int, error) {
 	for i, it := range lease.Items {
 		b.Movements[i] = it.Movement
 	}
-	err = d.Deliver(ctx, local, r, b)
+	// A delivery must end before its lease does, or another instance could send the batch too.
+	dctx, cancel := context.WithTimeout(ctx, s.leaseTTL*9/10)
+	err = d.Deliver(dctx, local, r, b)
+	cancel()
 	bg := context.WithoutCancel(ctx) // the outcome is recorded even when ctx ends now
 	if delivered(err) {
 		if err := s.queue.Ack(bg, remote, lease.ID); err != nil && !errors.Is(err, ErrLeaseLost) {
@@ -263,8 +266,14 @@ func (s *Sender) Run(ctx context.Context) error {
 	}()
 	for {
 		remotes, err := s.settings.Remotes(ctx)
-		if err != nil && ctx.Err() == nil {
-			s.log.ErrorContext(ctx, "pointsync: list remotes", "error", err)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.ErrorContext(ctx, "pointsync: list remotes", "error", err)
+			}
+			if !s.wait(ctx, s.poll, wake) {
+				return ctx.Err()
+			}
+			continue // keep the workers running until the remotes can be read again
 		}
 		live := map[string]bool{}
 		for _, r := range remotes {

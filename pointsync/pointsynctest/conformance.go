@@ -354,3 +354,68 @@ func RunQueue(t *testing.T, newQueue func(t *testing.T, now func() time.Time) po
 		require.True(t, errors.Is(err, context.Canceled), "got %v", err)
 	})
 }
+
+// RunReplayGuard runs the conformance suite of pointsync.ReplayGuard. newGuard returns an empty
+// guard for each subtest, reading the time from now.
+func RunReplayGuard(t *testing.T, newGuard func(t *testing.T, now func() time.Time) pointsync.ReplayGuard) {
+	ctx := context.Background()
+	t.Run("claim, finish, replay", func(t *testing.T) {
+		c := NewClock(Start)
+		g := newGuard(t, c.Now)
+		until := Start.Add(10 * time.Minute)
+		claim := func(origin, id string) pointsync.Claim {
+			t.Helper()
+			cl, err := g.Begin(ctx, origin, id, until)
+			require.NoError(t, err)
+			return cl
+		}
+		assert.Equal(t, pointsync.ClaimNew, claim("o1", "b1"))
+		assert.Equal(t, pointsync.ClaimInProgress, claim("o1", "b1"))
+		assert.Equal(t, pointsync.ClaimNew, claim("o2", "b1"), "ids are per origin")
+		require.NoError(t, g.Finish(ctx, "o1", "b1", true))
+		assert.Equal(t, pointsync.ClaimDone, claim("o1", "b1"))
+		require.NoError(t, g.Finish(ctx, "o2", "b1", false))
+		assert.Equal(t, pointsync.ClaimNew, claim("o2", "b1"), "a failed batch may be sent again")
+		require.NoError(t, g.Finish(ctx, "o3", "never-claimed", true), "finishing an unknown claim is harmless")
+	})
+	t.Run("ids are forgotten after their time", func(t *testing.T) {
+		c := NewClock(Start)
+		g := newGuard(t, c.Now)
+		_, err := g.Begin(ctx, "o", "b", Start.Add(time.Minute))
+		require.NoError(t, err)
+		require.NoError(t, g.Finish(ctx, "o", "b", true))
+		c.Advance(time.Minute - time.Second)
+		cl, err := g.Begin(ctx, "o", "b", c.Now().Add(time.Minute))
+		require.NoError(t, err)
+		assert.Equal(t, pointsync.ClaimDone, cl)
+		c.Advance(time.Second)
+		cl, err = g.Begin(ctx, "o", "b", c.Now().Add(time.Minute))
+		require.NoError(t, err)
+		assert.Equal(t, pointsync.ClaimNew, cl)
+	})
+	t.Run("concurrent claims: one wins", func(t *testing.T) {
+		c := NewClock(Start)
+		g := newGuard(t, c.Now)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		won := 0
+		for i := 0; i < 16; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				cl, err := g.Begin(ctx, "o", "race", Start.Add(time.Minute))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if cl == pointsync.ClaimNew {
+					mu.Lock()
+					won++
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		assert.Equal(t, 1, won)
+	})
+}
