@@ -275,10 +275,7 @@ func TestServer_CatchesUpAfterAnOutageLongerThanTheInterval(t *testing.T) {
 	cfg.StoreURL, cfg.ConsumerKey, cfg.ConsumerSecret = "", "", "" // a keyless restart
 	b := r.serve(cfg)
 	require.NoError(t, b.start(t.Context()))
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan struct{})
-	go func() { b.maintain(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	maintainInBackground(t, b)
 
 	wh, _, err = r.owner.Webhooks.Get(t.Context(), mustConn(t, b).WebhookID)
 	require.NoError(t, err)
@@ -306,6 +303,14 @@ func TestServer_CatchesUpAfterAnOutageLongerThanTheInterval(t *testing.T) {
 		assert.Equal(t, 1, n, "order %s awarded once", id)
 	}
 	assert.Equal(t, int64(10+4*11+4*12+13), earned)
+}
+
+// maintainInBackground runs the server's upkeep loop until the test ends.
+func maintainInBackground(t *testing.T, a *app) {
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { a.maintain(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
 }
 
 func mustConn(t *testing.T, a *app) wooconnect.Connection {
@@ -395,10 +400,7 @@ func TestServer_RetriesYoungReservationsAtTheRecoverAge(t *testing.T) {
 	clk.Advance(10 * time.Second)
 	b := r.serve(cfg)
 	require.NoError(t, b.start(t.Context()))
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan struct{})
-	go func() { b.maintain(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	maintainInBackground(t, b)
 
 	coupons, _, err := r.owner.Coupons.List(t.Context(), nil)
 	require.NoError(t, err)

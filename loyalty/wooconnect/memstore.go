@@ -100,29 +100,24 @@ func (s *MemoryConnectionStore) UpdateConnection(_ context.Context, rec Connecti
 
 // RecordDelivery implements ConnectionStore.
 func (s *MemoryConnectionStore) RecordDelivery(_ context.Context, id string, at time.Time) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, ok := s.conns[id]
-	if !ok {
-		return fmt.Errorf("%w: %q", ErrConnectionNotFound, id)
-	}
-	if at.After(r.LastDeliveryAt) {
-		r.LastDeliveryAt = at.UTC()
-		s.conns[id] = r
-	}
-	return nil
+	return s.moveForward(id, at, func(r *ConnectionRecord) *time.Time { return &r.LastDeliveryAt })
 }
 
 // RecordReconciled implements ConnectionStore.
 func (s *MemoryConnectionStore) RecordReconciled(_ context.Context, id string, through time.Time) error {
+	return s.moveForward(id, through, func(r *ConnectionRecord) *time.Time { return &r.ReconciledThrough })
+}
+
+// moveForward sets a time of a connection to at unless it is later already.
+func (s *MemoryConnectionStore) moveForward(id string, at time.Time, field func(*ConnectionRecord) *time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, ok := s.conns[id]
 	if !ok {
 		return fmt.Errorf("%w: %q", ErrConnectionNotFound, id)
 	}
-	if through.After(r.ReconciledThrough) {
-		r.ReconciledThrough = through.UTC()
+	if f := field(&r); at.After(*f) {
+		*f = at.UTC()
 		s.conns[id] = r
 	}
 	return nil

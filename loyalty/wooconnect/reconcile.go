@@ -93,17 +93,7 @@ func (c *Connector) Reconcile(ctx context.Context, connectionID string, since ti
 // walk's start when the walk joined the previous point or advance is set.
 func (c *Connector) reconcile(ctx context.Context, connectionID string, since time.Time, advance bool) (ReconcileReport, error) {
 	rep := ReconcileReport{ByOutcome: map[loyalty.Outcome]int{}}
-	rec, err := c.conns.Connection(ctx, connectionID)
-	if err != nil {
-		return rep, err
-	}
-	switch rec.State() {
-	case StateDisconnected:
-		return rep, fmt.Errorf("%w: %s", ErrDisconnected, rec.StoreURL)
-	case StatePaused:
-		return rep, fmt.Errorf("%w: %s", ErrPaused, rec.StoreURL)
-	}
-	client, _, err := c.open(rec)
+	rec, client, _, err := c.openActive(ctx, connectionID)
 	if err != nil {
 		return rep, err
 	}
@@ -184,4 +174,21 @@ func (c *Connector) unchanged(ctx context.Context, programID string, ev loyalty.
 // order modified at or after since.
 func modifiedAfter(since time.Time) time.Time {
 	return since.UTC().Truncate(time.Second).Add(-time.Second)
+}
+
+// openActive returns an active connection with a client for its store; a paused or
+// disconnected one is refused.
+func (c *Connector) openActive(ctx context.Context, connectionID string) (ConnectionRecord, *woocommerce.Client, credentials, error) {
+	rec, err := c.conns.Connection(ctx, connectionID)
+	if err != nil {
+		return rec, nil, credentials{}, err
+	}
+	switch rec.State() {
+	case StateDisconnected:
+		return rec, nil, credentials{}, fmt.Errorf("%w: %s", ErrDisconnected, rec.StoreURL)
+	case StatePaused:
+		return rec, nil, credentials{}, fmt.Errorf("%w: %s", ErrPaused, rec.StoreURL)
+	}
+	client, cr, err := c.open(rec)
+	return rec, client, cr, err
 }

@@ -188,17 +188,7 @@ func (c *Connector) RepairWebhook(ctx context.Context, connectionID, actor strin
 func (c *Connector) repairRegistration(ctx context.Context, connectionID string, res *RepairResult) (ConnectionRecord, error) {
 	c.connectMu.Lock()
 	defer c.connectMu.Unlock()
-	rec, err := c.conns.Connection(ctx, connectionID)
-	if err != nil {
-		return rec, err
-	}
-	switch rec.State() {
-	case StateDisconnected:
-		return rec, fmt.Errorf("%w: %s", ErrDisconnected, rec.StoreURL)
-	case StatePaused:
-		return rec, fmt.Errorf("%w: %s", ErrPaused, rec.StoreURL)
-	}
-	client, cr, err := c.open(rec)
+	rec, client, cr, err := c.openActive(ctx, connectionID)
 	if err != nil {
 		return rec, err
 	}
