@@ -89,3 +89,38 @@ func BenchmarkDeliverUnderLoad(b *testing.B) {
 	b.ReportMetric(float64(r.Batches())/float64(b.N), "requests/movement")
 	b.ReportMetric(float64(r.Batches())/float64((b.N+size-1)/size), "requests/minimum")
 }
+
+// BenchmarkDownRemoteAttempt measures one failed delivery attempt to a remote that is down, with
+// 10^3 or 10^5 movements queued for it: the Sender leases one batch, so an attempt costs the same
+// memory whatever the backlog (the rows themselves are the store's).
+func BenchmarkDownRemoteAttempt(b *testing.B) {
+	for _, queued := range []int{1_000, 100_000} {
+		b.Run(fmt.Sprint("queued=", queued), func(b *testing.B) {
+			ctx := context.Background()
+			a := pointsynctest.NewSite(b, "a", pointsynctest.SiteConfig{})
+			r := pointsynctest.NewSite(b, "b", pointsynctest.SiteConfig{})
+			pointsynctest.Link(b, a, r)
+			key := r.Local.SharingKey
+			ms := make([]pointsync.Movement, queued)
+			for i := range ms {
+				ms[i] = pointsynctest.Movement(fmt.Sprint("m", i), "ann@example.com", 1)
+			}
+			if err := a.Store.Enqueue(ctx, key, ms); err != nil {
+				b.Fatal(err)
+			}
+			r.SetDown(true)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := a.Sender.DeliverOnce(ctx, key); err == nil {
+					b.Fatal("delivered to a remote that is down")
+				}
+			}
+			b.StopTimer()
+			st, err := a.Store.State(ctx, key)
+			if err != nil || st.Pending != queued {
+				b.Fatalf("pending %d of %d: %v", st.Pending, queued, err)
+			}
+		})
+	}
+}
