@@ -121,14 +121,6 @@ func channelTotals(ctx context.Context, tx ReadTx, programID, memberID string) (
 	return out, err
 }
 
-// purchaseAmount is the money amount a movement records for the amount-spent measure.
-func purchaseAmount(m Movement) decimal.Decimal {
-	if m.Kind == KindEarn || m.Kind == KindRefund {
-		return m.Amount
-	}
-	return decimal.Zero
-}
-
 // purchasePoints returns what an order earns and the history line: the card's points for the
 // total, times the member's tier multiplier (as it stood before this order) for counter
 // purchases only.

@@ -338,3 +338,34 @@ func TestCounterRefund_Validation(t *testing.T) {
 	_, err := h.eng.ProcessOrder(h.ctx, h.prog.ID, loyalty.OrderEvent{Store: counter, OrderID: "1", Channel: "phone"})
 	assert.ErrorIs(t, err, loyalty.ErrInvalid)
 }
+
+func TestTiers_RefundCountsAgainstItsPurchaseOnly(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(p *loyalty.Program) {
+		tiered(loyalty.PeriodLifetime)(p)
+		p.Earning.WelcomeBonus = 50
+	})
+	h.process(sale("5001", "100", "ana@example.org")) // 100 points and the 50 welcome bonus
+	h.process(sale("5002", "60", "ana@example.org"))  // 60 × Silver 1.5 = 90
+	require.Equal(t, "190", h.wallet("ana@example.org").Tier.Measure.String())
+
+	h.refund(loyalty.CounterRefund{OrderID: "5001"}) // takes back 150 points, welcome bonus included
+
+	w := h.wallet("ana@example.org")
+	assert.Equal(t, "90", w.Tier.Measure.String(), "the welcome bonus taken back is not a purchase's points")
+	assert.Empty(t, w.Tier.Tier.Name)
+}
+
+func TestTiers_RefundNextYearLowersTheYearOfThePurchase(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, tiered(loyalty.PeriodCalendarYear))
+	h.process(sale("5001", "120", "ana@example.org")) // Silver for 2026, held through 2027
+	h.clock.Advance(time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC).Sub(h.clock.Now()))
+	require.Equal(t, "Silver", h.wallet("ana@example.org").Tier.Tier.Name)
+
+	h.refund(loyalty.CounterRefund{OrderID: "5001", RefundOrderID: "5002", Amount: dec("60")})
+
+	w := h.wallet("ana@example.org")
+	assert.Empty(t, w.Tier.Tier.Name, "2026 now qualifies with 60 points only")
+	assert.True(t, w.Tier.Measure.IsZero(), "2027's own measure is untouched")
+}

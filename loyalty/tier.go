@@ -15,10 +15,13 @@ type TierMeasure string
 // Tier measures.
 const (
 	// MeasurePointsEarned counts the points purchases earned (online and counter, multipliers
-	// included, welcome bonuses and adjustments excluded) less the points refunds took back.
+	// included, welcome bonuses and adjustments excluded), each less its refunded share.
 	MeasurePointsEarned TierMeasure = "points_earned"
 	// MeasureAmountSpent counts the purchase totals that earned points less the amounts
 	// refunded, in the program currency.
+	//
+	// Under either measure a refund counts against the purchase it returns, in that purchase's
+	// period, and never takes more than the purchase added.
 	MeasureAmountSpent TierMeasure = "amount_spent"
 )
 
@@ -204,24 +207,58 @@ func standing(ctx context.Context, tx ReadTx, p Program, memberID string, now ti
 		s.PeriodStart = now.AddDate(-1, 0, 0)
 		since = s.PeriodStart
 	}
-	var cur, prev decimal.Decimal
+	// Refunds count against the purchase they return, in the period of that purchase: a
+	// refund never takes more from the measure than its purchase added.
+	type purchase struct {
+		earned, refundedPoints int64
+		amount, refunded       decimal.Decimal
+		at                     time.Time
+		seen                   bool
+	}
+	orders := map[[2]string]*purchase{}
+	var keys [][2]string
 	err := walkMovements(ctx, tx, p.ID, memberID, since, func(m Movement) bool {
-		if skip[m.Seq] || (m.Kind != KindEarn && m.Kind != KindRefund) {
+		if skip[m.Seq] || (m.Kind != KindEarn && m.Kind != KindRefund) || m.CreatedAt.After(now) {
 			return true
 		}
-		v := decimal.NewFromInt(m.Requested)
-		if rules.Measure == MeasureAmountSpent {
-			v = purchaseAmount(m)
+		k := [2]string{m.Store, m.OrderID}
+		o := orders[k]
+		if o == nil {
+			o = &purchase{}
+			orders[k] = o
+			keys = append(keys, k)
 		}
-		if rules.Period == PeriodCalendarYear && m.CreatedAt.Before(s.PeriodStart) {
-			prev = prev.Add(v)
-		} else if !m.CreatedAt.After(now) {
-			cur = cur.Add(v)
+		if m.Kind == KindEarn {
+			o.earned, o.amount, o.at, o.seen = m.Requested, m.Amount, m.CreatedAt, true
+		} else {
+			o.refundedPoints += m.Requested
+			o.refunded = o.refunded.Add(m.Amount)
 		}
 		return true
 	})
 	if err != nil {
 		return s, err
+	}
+	var cur, prev decimal.Decimal
+	for _, k := range keys {
+		o := orders[k]
+		if !o.seen {
+			continue // the purchase is older than the periods counted
+		}
+		left := decimal.Max(o.amount.Add(o.refunded), decimal.Zero)
+		v := left
+		if rules.Measure == MeasurePointsEarned {
+			if o.amount.IsPositive() {
+				v = decimal.NewFromInt(o.earned).Mul(decimal.Min(left, o.amount)).Div(o.amount).Floor()
+			} else {
+				v = decimal.NewFromInt(max(o.earned+o.refundedPoints, 0))
+			}
+		}
+		if rules.Period == PeriodCalendarYear && o.at.Before(s.PeriodStart) {
+			prev = prev.Add(v)
+		} else {
+			cur = cur.Add(v)
+		}
 	}
 	s.Measure = decimal.Max(cur, decimal.Zero)
 	idx := rules.tierFor(s.Measure)
