@@ -300,3 +300,52 @@ func TestSenderUsesTheDelivererOfTheRemoteKind(t *testing.T) {
 	_, err = a.Sender.DeliverOnce(ctx, "rp-shop")
 	require.ErrorContains(t, err, "no deliverer")
 }
+
+// TestCrashedSenderLeaseExpires: an instance that leased a batch and died before acknowledging
+// it loses nothing; once the lease expires, another instance delivers the batch.
+func TestCrashedSenderLeaseExpires(t *testing.T) {
+	ctx := t.Context()
+	clock := pointsynctest.NewClock(pointsynctest.Start)
+	a, b := pair(t, clock)
+	key := b.Local.SharingKey
+	record(t, a, 4)
+	lease, err := a.Store.Lease(ctx, key, 10, 2*time.Minute) // the instance that crashes
+	require.NoError(t, err)
+	require.Len(t, lease.Items, 4)
+	n, err := a.Sender.Flush(ctx, key)
+	require.NoError(t, err)
+	assert.Zero(t, n, "the batch is still leased")
+	clock.Advance(2 * time.Minute)
+	n, err = a.Sender.Flush(ctx, key)
+	require.NoError(t, err)
+	assert.Equal(t, 4, n)
+	assert.Len(t, b.Ledger.Entries(), 4)
+	require.ErrorIs(t, a.Store.Ack(ctx, key, lease.ID), pointsync.ErrLeaseLost)
+}
+
+// TestInstancesShareOneQueue: two Senders on one Queue (two instances of a site) send each batch
+// once between them.
+func TestInstancesShareOneQueue(t *testing.T) {
+	ctx := t.Context()
+	clock := pointsynctest.NewClock(pointsynctest.Start)
+	a, b := pair(t, clock, pointsync.WithBatchSize(10))
+	key := b.Local.SharingKey
+	other, err := pointsync.NewSender(a.Store, a.Store, pointsync.WithBatchSize(10), pointsync.WithClock(clock.Now))
+	require.NoError(t, err)
+	record(t, a, 500)
+	var wg sync.WaitGroup
+	counts := make([]int, 2)
+	for i, s := range []*pointsync.Sender{a.Sender, other} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, err := s.Flush(ctx, key)
+			assert.NoError(t, err)
+			counts[i] = n
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, 500, counts[0]+counts[1])
+	assert.Equal(t, int64(50), b.Batches(), "each batch sent once")
+	require.NoError(t, pointsynctest.CheckConverged(a, b))
+}
