@@ -20,15 +20,20 @@
 // with "Authorization: Bearer <admin token>"; GET /healthz answers 200. Use -ca-file for a store
 // whose certificate a private CA signed.
 //
-// Upkeep, at start-up and every -reconcile interval: the orders WooCommerce failed to deliver
-// are reconciled from the last reconciled point kept in the database (so an outage of any
-// length is caught up on restart; -max-lookback bounds how far back, with a warning naming the
-// orders' time range left out); interrupted redemptions are finished, and those too young to
-// touch are retried as soon as they reach the recover age; receipts and activity older than
-// -retention are pruned daily; the webhook's status in the store is
-// checked, and a webhook WooCommerce disabled during an outage is re-activated at start-up
-// (a warning otherwise). The program's refusal to start when -currency differs from the
-// existing card's currency avoids skipping every order silently.
+// Upkeep, at start-up and every -reconcile interval:
+//
+//   - the orders WooCommerce failed to deliver are reconciled from the last reconciled point
+//     kept in the database, so an outage of any length is caught up on restart; -max-lookback
+//     bounds how far back, and a warning names the time range left out;
+//   - interrupted redemptions are finished, and those too young to touch are retried as soon as
+//     they reach the recover age;
+//   - the webhook's status in the store is checked: a webhook WooCommerce disabled during an
+//     outage (or that was deleted) is re-activated at start-up, and a warning says what to do
+//     otherwise;
+//   - receipts and activity older than -retention are pruned, once a day.
+//
+// The server refuses to start when -currency differs from the existing program's currency:
+// orders in another currency than the program's earn nothing, so it would skip every order.
 //
 // Subcommands: serve (the default) runs the server; status prints the connection and its
 // webhook's status as JSON; disconnect deletes the webhook and the stored keys.
