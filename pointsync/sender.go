@@ -367,10 +367,10 @@ func (s *Sender) wait(ctx context.Context, d time.Duration, wake <-chan struct{}
 }
 
 // EnqueueForRemotes queues local movements of the reserve for every remote that observes it. The
-// loyalty adapter calls it in the transaction that appends the movements to the ledger, with a
-// Queue bound to that transaction, for every local movement except expirations and movements
+// loyalty adapter calls it in the transaction that appends the movements to the ledger, with an
+// Enqueuer bound to that transaction, for every local movement except expirations and movements
 // that came from synchronisation (no echo).
-func EnqueueForRemotes(ctx context.Context, q Queue, remotes []Remote, reserve string, ms []Movement) error {
+func EnqueueForRemotes(ctx context.Context, q Enqueuer, remotes []Remote, reserve string, ms []Movement) error {
 	if len(ms) == 0 {
 		return nil
 	}

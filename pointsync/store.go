@@ -55,6 +55,14 @@ type Lease struct {
 	Expires time.Time
 }
 
+// Enqueuer is the part of a Queue that takes new movements; the loyalty adapter implements it on
+// its ledger transaction, so that a movement and its queue entries commit together.
+type Enqueuer interface {
+	// Enqueue queues movements for the remote with this sharing key. A movement whose ID is
+	// already queued for that remote is skipped, so enqueueing is idempotent.
+	Enqueue(ctx context.Context, remote string, ms []Movement) error
+}
+
 // RemoteState is the delivery record of one remote: its backlog and its recent outcomes.
 type RemoteState struct {
 	// Pending counts the queued items (leased or not).
@@ -79,9 +87,7 @@ type RemoteState struct {
 // conformance suite. The loyalty adapter calls Enqueue in the same transaction that appends the
 // movement to the ledger.
 type Queue interface {
-	// Enqueue queues movements for the remote with this sharing key. A movement whose ID is
-	// already queued for that remote is skipped, so enqueueing is idempotent.
-	Enqueue(ctx context.Context, remote string, ms []Movement) error
+	Enqueuer
 	// Lease takes up to max of the remote's oldest available items for ttl. It returns nil, nil
 	// when no item is available.
 	Lease(ctx context.Context, remote string, max int, ttl time.Duration) (*Lease, error)
