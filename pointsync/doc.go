@@ -76,8 +76,9 @@
 //   - Ledger: ApplyRemote (idempotent by origin and movement id, no echo, no email, members found
 //     or created by identity) and HasReserve;
 //   - Queue and SettingsStore in SQLite and PostgreSQL, passing pointsynctest.RunQueue and
-//     RunSettingsStore; Enqueue runs in the ledger's transaction (EnqueueForRemotes) and Lease
-//     skips rows leased by other instances (FOR UPDATE SKIP LOCKED);
+//     RunSettingsStore; an Enqueuer on the ledger's transaction, so that EnqueueForRemotes
+//     queues a movement in the transaction that appends it; Lease skips rows leased by other
+//     instances (FOR UPDATE SKIP LOCKED);
 //   - a shared ReplayGuard (passing pointsynctest.RunReplayGuard) when several instances serve
 //     one site, given to NewHandler with WithReplayGuard;
 //   - Deliverers for KindWooRewards and KindRewardPoints remotes, given to NewSender with
