@@ -59,15 +59,28 @@
 // Money is a decimal (never float64) that decodes from JSON strings, numbers and "". Dates are
 // pairs: DateX (LocalTime, the site's wall clock without a zone) and DateXGMT (UTCTime). Nullable
 // integers are NullInt; manage_stock is ManageStock (true, false or "parent"); meta_data values keep
-// their raw JSON. Statuses are open string types with constants for the known values.
+// their raw JSON. Statuses are open string types with constants for the known values. Amounts in
+// requests are written with the store's decimals (WithPriceDecimals), since WooCommerce keeps them
+// as sent; a coupon's expiry is set with ExpiresAt and removed with NeverExpires.
 //
 // # Errors
 //
-// A non-2xx response is an *APIError (status, code, message, data.params, raw body); errors.Is
-// matches it against ErrNotFound, ErrUnauthorized, ErrKeyPermission, ErrForbidden, ErrRateLimited, ErrBadRequest,
-// ErrAlreadyExists and the other sentinels. Batch methods split work into requests of at most 100
-// items and report the items WooCommerce refused (while answering 200) as a *BatchError next to
-// the successful ones.
+// Every error names the operation ("woocommerce: create coupon: ..."). A non-2xx response is an
+// *APIError (status, code, message, data.params, raw body, and a Hint for authentication
+// failures); errors.Is matches it against ErrBadRequest, ErrUnauthorized, ErrKeyPermission,
+// ErrForbidden, ErrNotFound, ErrRateLimited, ErrServer, ErrAlreadyExists and the other sentinels.
+// Arguments refused before sending match ErrInvalidArgument (*ParamError); no usable response,
+// ErrTransport (*TransportError, with Attempts and MayHaveReachedServer); a 2xx body that does not
+// decode, ErrDecode (*DecodeError). Batch methods split work into requests of at most 100 items
+// and report the items WooCommerce refused (while answering 200) as a *BatchError next to the
+// successful ones.
+//
+// # Raw calls
+//
+// NewRequest and Do reach endpoints the client does not model (reports, settings, taxes, ...)
+// with the same credentials, retries and pacing. The options common to every loyalsync client
+// (WithHTTPClient, WithLogger, WithUserAgent, WithRetry, WithRateLimit, WithMaxRetryAfter) behave
+// the same in each; a nil Option is ignored.
 //
 // # Webhooks
 //
