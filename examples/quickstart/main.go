@@ -103,7 +103,6 @@ func run(ctx context.Context, w io.Writer) error {
 	}
 	defer store.Close()
 	conns, err := wooconnect.NewSQLConnectionStore(ctx, store) // its tables, in the same database
-
 	if err != nil {
 		return err
 	}
