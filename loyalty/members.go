@@ -57,6 +57,8 @@ func (e *Engine) FindMember(ctx context.Context, ref MemberRef) (Member, error) 
 
 // Wallet is a member's standing in a program, as the card page's store discount block shows it.
 type Wallet struct {
+	// Program is the program as it stood when the wallet was read.
+	Program Program
 	Member  Member
 	Account Account
 	// Balance is the points balance and Value its worth in store discount.
@@ -99,6 +101,7 @@ func (e *Engine) Wallet(ctx context.Context, programID string, ref MemberRef) (W
 			return err
 		}
 		r := p.Redemption
+		w.Program = p
 		w.Balance = w.Account.Balance
 		w.Value = p.PointsValue(w.Balance)
 		w.BalanceLine = p.BalanceLine(w.Balance)

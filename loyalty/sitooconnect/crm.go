@@ -61,8 +61,7 @@ func (c *Connector) serveEvents(w http.ResponseWriter, r *http.Request) {
 
 // crmRequest is one authenticated CRM request.
 type crmRequest struct {
-	rec     ConnectionRecord
-	program loyalty.Program
+	rec ConnectionRecord
 	// StoreID, StaffID and RegisterID are the optional headers, URL-decoded.
 	StoreID, StaffID, RegisterID string
 }
@@ -102,10 +101,6 @@ func (c *Connector) crm(op Operation) http.HandlerFunc {
 		}
 		req := crmRequest{rec: rec, StoreID: headerValue(r, "Store-ID"), StaffID: headerValue(r, "Staff-ID"),
 			RegisterID: headerValue(r, "Register-ID")}
-		if req.program, err = c.eng.Program(ctx, rec.ProgramID); err != nil {
-			writeError(w, http.StatusServiceUnavailable, "other", "the loyalty program is unavailable")
-			return
-		}
 		var body []byte
 		if r.Body != nil {
 			if body, err = io.ReadAll(io.LimitReader(r.Body, maxCRMBody+1)); err != nil || len(body) > maxCRMBody {
@@ -235,12 +230,11 @@ func normalizeMobile(s string) string {
 // tier, channels), with the profile, sections, status and bonus checks. The error wraps
 // loyalty.ErrMemberNotFound or loyalty.ErrNotMember when there is no such member in the program.
 func (c *Connector) customer(ctx context.Context, req crmRequest, ref loyalty.MemberRef) (Customer, error) {
-	p := req.program
-	wal, err := c.eng.Wallet(ctx, p.ID, ref)
+	wal, err := c.eng.Wallet(ctx, req.rec.ProgramID, ref)
 	if err != nil {
 		return Customer{}, err
 	}
-	m := wal.Member
+	p, m := wal.Program, wal.Member
 	cu := Customer{CustomerID: m.ID, MemberNumber: strconv.FormatInt(m.Number, 10), Email: m.Email,
 		AcceptsCommunication: []string{}, Consents: []string{}, AdditionalOptions: []AdditionalOpt{},
 		Promotions: []Promotion{}, BonusChecks: []BonusCheckWire{}, VoucherPasswords: []string{}, Sections: []Section{}}
