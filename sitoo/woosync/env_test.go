@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"net/http"
 	"testing"
 	"time"
 
@@ -18,7 +19,7 @@ import (
 
 // env is a WooCommerce fake, a Sitoo fake and a Syncer between them.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	ctx     context.Context
 	woo     *woocommercetest.Server
 	sitoo   *sitootest.Server
@@ -35,9 +36,11 @@ type envOption struct {
 	sitoo  []sitootest.Option
 	syncer []woosync.Option
 	woo    []woocommercetest.Option
+	// wooTransport wraps the WooCommerce client's transport (to count requests).
+	wooTransport func(http.RoundTripper) http.RoundTripper
 }
 
-func newEnv(t *testing.T, o envOption) *env {
+func newEnv(t testing.TB, o envOption) *env {
 	t.Helper()
 	e := &env{t: t, ctx: context.Background()}
 	e.woo = woocommercetest.NewServer(append([]woocommercetest.Option{woocommercetest.WithoutPing()}, o.woo...)...)
@@ -46,8 +49,12 @@ func newEnv(t *testing.T, o envOption) *env {
 	t.Cleanup(e.sitoo.Close)
 	key := e.woo.AddKey(woocommercetest.ReadWrite)
 	var err error
+	hc := e.woo.Client()
+	if o.wooTransport != nil {
+		hc = &http.Client{Transport: o.wooTransport(hc.Transport)}
+	}
 	e.wc, err = woocommerce.NewClient(e.woo.URL, key.ConsumerKey, key.ConsumerSecret,
-		woocommerce.WithHTTPClient(e.woo.Client()), woocommerce.WithRetry(0, time.Millisecond, time.Millisecond))
+		woocommerce.WithHTTPClient(hc), woocommerce.WithRetry(0, time.Millisecond, time.Millisecond))
 	require.NoError(t, err)
 	e.virtual = e.sitoo.AddWarehouse(1, sitoo.Warehouse{Name: "Web", WarehouseType: sitoo.WarehouseTypeVirtual})
 	e.fifo = e.sitoo.AddWarehouse(1, sitoo.Warehouse{Name: "Store"})

@@ -172,7 +172,7 @@ func TestFetchOrders_NoDuplicateOnRepeatOrAfterCrash(t *testing.T) {
 	assert.Len(t, e.fetchedOrders(), 2)
 }
 
-func sitooIDOf(t *testing.T, raw json.RawMessage) (int64, bool) {
+func sitooIDOf(t testing.TB, raw json.RawMessage) (int64, bool) {
 	t.Helper()
 	var s string
 	if json.Unmarshal(raw, &s) != nil {
