@@ -107,7 +107,13 @@ type envOption func(*envConfig)
 type envConfig struct {
 	program  func(p *loyalty.Program)
 	connOpts []wooconnect.Option
+	shopOpts []woocommercetest.Option
 	logMail  bool
+}
+
+// withShop passes options to the fake store.
+func withShop(opts ...woocommercetest.Option) envOption {
+	return func(c *envConfig) { c.shopOpts = append(c.shopOpts, opts...) }
 }
 
 // withLogSender sends the emails through a LogSender on the env's log instead of recording them.
@@ -129,7 +135,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		o(&cfg)
 	}
 	e := &env{t: t, ctx: t.Context(), clock: &testClock{}, mail: &recorder{}, logs: &syncBuffer{}}
-	e.shop = woocommercetest.NewServer(woocommercetest.WithCurrency("EUR"))
+	e.shop = woocommercetest.NewServer(append([]woocommercetest.Option{woocommercetest.WithCurrency("EUR")}, cfg.shopOpts...)...)
 	t.Cleanup(e.shop.Close)
 	e.key = e.shop.AddKey(woocommercetest.ReadWrite)
 	owner := e.shop.AddKey(woocommercetest.ReadWrite)

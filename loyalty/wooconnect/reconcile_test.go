@@ -1,6 +1,10 @@
 package wooconnect_test
 
 import (
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -10,6 +14,7 @@ import (
 	"github.com/loyalsync/loyalsync/loyalty"
 	"github.com/loyalsync/loyalsync/loyalty/wooconnect"
 	"github.com/loyalsync/loyalsync/woocommerce"
+	"github.com/loyalsync/loyalsync/woocommerce/woocommercetest"
 )
 
 // WooCommerce never redelivers: orders whose deliveries failed are applied by Reconcile, once,
@@ -141,4 +146,61 @@ func TestReconcileSinceLast_StartsFromTheStoredPoint(t *testing.T) {
 	assert.Equal(t, before.Add(-wooconnect.ReconcileOverlap), rep.Skipped, "from the point before the outage")
 	assert.True(t, rep.Since.After(before.Add(time.Hour)), "to an hour ago")
 	assert.True(t, rep.Through.After(before.Add(3*time.Hour)), "the point moves on")
+}
+
+// hookTransport runs before once, ahead of the first request for page 2 of the orders.
+type hookTransport struct {
+	base   http.RoundTripper
+	once   sync.Once
+	before func()
+}
+
+func (h *hookTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(r.URL.Path, "/orders") && r.URL.Query().Get("page") == "2" {
+		h.once.Do(h.before)
+	}
+	return h.base.RoundTrip(r)
+}
+
+// A walk over a list that changes meanwhile (an older order modified between two pages enters
+// the filtered set ahead of the walk's position) reads no order twice (issue 12.3).
+func TestReconcile_ChangingListReadsNoOrderTwice(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("creates 101 orders")
+	}
+	var shopOffset atomic.Int64 // the fake store's clock, relative to the wall clock
+	hook := &hookTransport{}
+	e := newEnv(t, withShop(woocommercetest.WithTLS(), woocommercetest.WithClock(func() time.Time {
+		return time.Now().Add(time.Duration(shopOffset.Load()))
+	})), withConnector(wooconnect.WithClientOptions(woocommerce.WithHTTPClient(&http.Client{Transport: hook}))))
+	hook.base = e.shop.Client().Transport
+	e.clock.Advance(-2 * time.Hour) // processing started before the old order
+	c := e.connect()
+	e.clock.Advance(2 * time.Hour)
+	down := woocommerce.WebhookPaused
+	_, _, err := e.admin.Webhooks.Update(e.ctx, c.WebhookID, &woocommerce.WebhookRequest{Status: &down})
+	require.NoError(t, err)
+
+	shopOffset.Store(int64(-time.Hour))
+	old := e.placeOrder(grace, "5.00", woocommerce.OrderOnHold) // modified an hour ago
+	shopOffset.Store(0)
+	status, amount := woocommerce.OrderCompleted, woocommerce.MustMoney("1.00")
+	var batch woocommerce.Batch[woocommerce.OrderRequest]
+	for range woocommerce.MaxPerPage + 1 {
+		batch.Create = append(batch.Create, woocommerce.OrderRequest{Status: &status,
+			Billing: &woocommerce.Address{Email: ada.email}, FeeLines: []woocommerce.FeeLineRequest{{Name: "x", Total: &amount}}})
+	}
+	_, err = e.admin.Orders.Batch(e.ctx, &batch)
+	require.NoError(t, err)
+	hook.before = func() {
+		note := "changed during the walk"
+		_, _, err := e.admin.Orders.Update(e.ctx, old.ID, &woocommerce.OrderRequest{CustomerNote: &note})
+		assert.NoError(t, err)
+	}
+
+	rep, err := e.conn.Reconcile(e.ctx, c.ID, e.clock.Now().Add(-30*time.Minute))
+	require.NoError(t, err)
+	assert.Equal(t, woocommerce.MaxPerPage+1, rep.Orders, "each order read once")
+	assert.Equal(t, int64(woocommerce.MaxPerPage+1), e.balance(ada.email))
 }
