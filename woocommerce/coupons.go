@@ -2,6 +2,7 @@ package woocommerce
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/http"
 	"strconv"
@@ -138,7 +139,7 @@ func (s *CouponsService) GetByCode(ctx context.Context, code string) (*Coupon, *
 			return &coupons[i], resp, nil
 		}
 	}
-	return nil, resp, &lookupError{what: "coupon with code " + strconv.Quote(code)}
+	return nil, resp, notFoundBy("get coupon by code", "coupon with code "+strconv.Quote(code))
 }
 
 // Create creates a coupon. A coupon code is unique in a store (WooCommerce refuses a second one
@@ -176,8 +177,13 @@ func (s *CouponsService) Batch(ctx context.Context, b *Batch[CouponRequest]) (*B
 	return runBatch[Coupon](ctx, s.client, "batch coupons", "coupons/batch", b)
 }
 
+// notFoundBy is the error of a lookup by a unique field that found nothing, named with op.
+func notFoundBy(op, what string) error {
+	return fmt.Errorf("woocommerce: %s: %w", op, &lookupError{what: what})
+}
+
 // lookupError is a lookup by a unique field that found nothing; it matches ErrNotFound.
 type lookupError struct{ what string }
 
-func (e *lookupError) Error() string        { return "woocommerce: no " + e.what }
+func (e *lookupError) Error() string        { return "no " + e.what }
 func (e *lookupError) Is(target error) bool { return target == ErrNotFound }

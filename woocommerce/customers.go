@@ -147,7 +147,7 @@ func (s *CustomersService) GetByEmail(ctx context.Context, email string) (*Custo
 			return &customers[i], resp, nil
 		}
 	}
-	return nil, resp, &lookupError{what: "customer with email " + strconv.Quote(email)}
+	return nil, resp, notFoundBy("get customer by email", "customer with email "+strconv.Quote(email))
 }
 
 // Create creates a customer. An email belongs to one account (WooCommerce refuses a second with
