@@ -54,6 +54,8 @@ func TestCouponExpiryZeroRefused(t *testing.T) {
 	_, _, err = c.Coupons.Create(t.Context(), &CouponRequest{Code: Ptr("x"), DateExpires: ExpiresAt(time.Time{})})
 	require.Error(t, err)
 	assert.ErrorContains(t, err, "NeverExpires")
+	assert.ErrorIs(t, err, ErrInvalidArgument)
+	assert.ErrorContains(t, err, "woocommerce: create coupon")
 	assert.Zero(t, hits.Load())
 	_, err = json.Marshal(ExpiresAt(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)))
 	assert.Error(t, err)
