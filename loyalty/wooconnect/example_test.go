@@ -101,3 +101,56 @@ func ExampleParseMemberRef() {
 	// [{ID: Number:42 Code: Email:}] <nil>
 	// [{ID: Number:0 Code:K7QH2M9P Email:}] <nil>
 }
+
+// After downtime, catch up from the connection's last reconciled point: WooCommerce never
+// redelivers, and the point is kept in the connection store, so a restart after any outage
+// applies what was missed, once.
+func ExampleConnector_ReconcileSinceLast() {
+	ctx := context.Background()
+	// The store holds its deliveries (the receiver is down), and skips the creation ping.
+	shop := woocommercetest.NewServer(woocommercetest.WithCurrency("EUR"), woocommercetest.WithManualDeliveries(),
+		woocommercetest.WithoutPing())
+	defer shop.Close()
+	key := shop.AddKey(woocommercetest.ReadWrite)
+	woo, err := wooconnect.New(memstore.New(), wooconnect.NewMemoryConnectionStore(),
+		wooconnect.WithEncryptionKey([]byte("an-example-key-of-32-bytes-long!")),
+		wooconnect.WithWebhookURL("http://127.0.0.1:1/hooks"), wooconnect.WithInsecureHTTP())
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := woo.Engine().SaveProgram(ctx, loyalty.DefaultProgram("card", "EUR"), "owner"); err != nil {
+		log.Fatal(err)
+	}
+	conn, err := woo.Connect(ctx, wooconnect.ConnectRequest{ProgramID: "card", StoreURL: shop.URL,
+		ConsumerKey: key.ConsumerKey, ConsumerSecret: key.ConsumerSecret})
+	if err != nil {
+		log.Fatal(err)
+	}
+	admin, err := woocommerce.NewClient(shop.URL, key.ConsumerKey, key.ConsumerSecret)
+	if err != nil {
+		log.Fatal(err)
+	}
+	total, status := woocommerce.MustMoney("30.00"), woocommerce.OrderCompleted
+	if _, _, err := admin.Orders.Create(ctx, &woocommerce.OrderRequest{Status: &status,
+		Billing:  &woocommerce.Address{FirstName: "Ada", Email: "ada@example.com"},
+		FeeLines: []woocommerce.FeeLineRequest{{Name: "Goods", Total: &total}}}); err != nil {
+		log.Fatal(err)
+	}
+
+	for range 2 { // at start-up, then periodically
+		rep, err := woo.ReconcileSinceLast(ctx, conn.ID, 7*24*time.Hour)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println("processed:", rep.ByOutcome[loyalty.OutcomeProcessed], "bounded:", rep.Bounded)
+	}
+	balance, err := woo.Engine().Balance(ctx, "card", loyalty.MemberRef{Email: "ada@example.com"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("balance:", balance)
+	// Output:
+	// processed: 1 bounded: false
+	// processed: 0 bounded: false
+	// balance: 30
+}
