@@ -1,6 +1,6 @@
 // Package woosync syncs a WooCommerce store with a Sitoo POS account: categories, products,
-// variations, images, manufacturers and stock (seed 004, the WooCommerce Sitoo integration, part
-// 1; orders, click & collect, vouchers and the scheduler are part 2 and slot in as more Steps).
+// variations, images, manufacturers and stock, orders, click & collect, vouchers and the autosync
+// scheduler (seed 004, the WooCommerce Sitoo integration).
 //
 // The plugin the seed documents lives inside WordPress; this package talks to both systems over
 // their REST APIs with the woocommerce and sitoo clients. Where the plugin hooks WordPress, the
@@ -36,4 +36,42 @@
 // report items with an undefined SKU, a missing image or a stock problem), and check Sitoo's
 // X-Rate-Limit-Remaining before each step, waiting for the window to reset rather than failing
 // halfway. Every run is recorded in the run log (Store.Runs).
+//
+// # Orders, click & collect, vouchers and autosync
+//
+// Sitoo orders come to WooCommerce with StepFetchOrders (every order) or StepFetchStore2Door
+// (only orders with items not fully delivered: each order's deliveries are read and compared
+// per order item). Each run reads the orders after a watermark (the last order id and date,
+// TimestampOrdersID and TimestampOrders), a page at a time, and creates the new ones with one
+// WooCommerce batch per page. A fetched order carries MetaSitooOrderID and MetaCreatedVia =
+// CreatedViaSitoo (WooCommerce itself always says created_via "rest-api"), so analytics plugins
+// can leave it out; a fetch that stopped between create and mapping is recovered from the
+// WooCommerce orders created since TimestampOrdersPending, never created twice.
+//
+// WooCommerce orders go to Sitoo through Syncer.SyncOrder or HandleOrder (on order.updated) and
+// StepSendCACOrders: Click and Collect orders in the chosen statuses, and, for FIFO stock
+// through orders, processing orders (delivered from the warehouse: stock goes down) and
+// cancelled ones (cancelled in Sitoo, delivered stock moved back in). The Sitoo external id
+// "woo-<id>" makes every send safe to repeat. Scheduler runs the autosync tasks under leases
+// (MemoryLeases, or SQLLeases in the loyalty SQL database for several processes).
+//
+// # The seed's settings page, option by option (orders and autosync)
+//
+//	Autosync Cron                                         Settings.Autosync, Scheduler
+//	  (stock 3 min, others 15 min, test mode 1 min)       StockInterval, TaskInterval, TestModeInterval
+//	Match down all products, categories, and coupons      Settings.AutoMatch (TaskMatch runs StepMatchAll)
+//	Fetch stock changes from Sitoo                        Settings.AutoFetchStock (TaskStock)
+//	Fetch all orders from Sitoo                           Settings.AutoFetchOrders = OrdersAll; StepFetchOrders
+//	Fetch only Store2Door orders from Sitoo               Settings.AutoFetchOrders = OrdersStore2Door; StepFetchStore2Door
+//	Woo status for newly fetched regular Sitoo order      Settings.RegularOrderStatus (default completed)
+//	Woo status for newly fetched Store2Door order         Settings.Store2DoorOrderStatus (default processing)
+//	Prevent sending fetched orders to Google Analytics    MetaCreatedVia = CreatedViaSitoo on every fetched order
+//	Send all CAC orders to Sitoo when the status is...    Settings.CACMethodID, Settings.CACStatuses; SyncOrder
+//	Set order status on CAC orders in Sitoo               Settings.CACOrderClosed (open when false)
+//	Send all applied coupons to Sitoo as vouchers         Settings.SendCoupons
+//	Send order shipping as order rows to Sitoo            Settings.ShippingAsRows
+//	Send product prices including VAT to Sitoo            Settings.PricesIncludeVAT (order rows)
+//	Deliver order after the synchronization to Sitoo      Settings.DeliverAfterSync
+//	Complete sync: Send CAC orders to Sitoo               StepSendCACOrders
+//	Send product stock changes to Sitoo (FIFO warehouse)  Settings.SendStockChanges: stock through orders
 package woosync
