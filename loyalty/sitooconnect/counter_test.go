@@ -312,3 +312,27 @@ func TestProcessPending_GivesUpAfterMaxAttempts(t *testing.T) {
 	require.Len(t, rs, 1)
 	assert.Contains(t, rs[0].Reason, "given up after 20 attempts")
 }
+
+func TestCounter_RefundOfASaleFromBeforeConnectingTakesNothing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	cu := e.member("ana@example.org")
+	require.NoError(t, e.con.Disconnect(e.ctx, e.rec.ID, "owner"))
+	e.pos.DropNext(1) // the sale happens while the account is not connected
+	saleID := e.sale(cu, row("50.00"))
+	e.clock.Advance(time.Hour)
+	_, err := e.con.Connect(e.ctx, sitooconnect.ConnectRequest{ProgramID: "card", BaseURL: e.sitoo.URL, AccountID: e.rec.AccountID,
+		APIID: e.sitoo.APIID, APIPassword: e.sitoo.Password, CRMUsername: "crm-user", CRMPassword: "crm-secret",
+		EventsUsername: "events-user", EventsPassword: "events-secret"})
+	require.NoError(t, err)
+
+	_, err = e.pos.Refund(e.ctx, saleID, cu, "RC1", row("20.00"))
+	require.NoError(t, err)
+	e.deliver()
+
+	assert.EqualValues(t, 0, e.wallet(cu.CustomerID).Balance, "the old sale is not back-filled by its refund")
+	rs, _, err := e.eng.Receipts(e.ctx, "card", loyalty.OutcomeIgnored, loyalty.PageOptions{})
+	require.NoError(t, err)
+	require.NotEmpty(t, rs)
+	assert.Contains(t, rs[0].Reason, "has not awarded points")
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -181,9 +182,17 @@ func (c *Connector) applyOrder(ctx context.Context, rec ConnectionRecord, client
 func (c *Connector) applyRefund(ctx context.Context, rec ConnectionRecord, client *sitoo.Client, ord *sitoo.Order, orig int64) error {
 	store := storeKey(rec.AccountID)
 	// A refund can be read before its sale was applied (a dropped or late event): apply the
-	// sale first; it is idempotent.
-	if err := c.applyOrderID(ctx, rec, client, ord.EshopID, orig); err != nil && !errors.Is(err, sitoo.ErrNotFound) {
-		return err
+	// sale first; it is idempotent. A sale made before the account was connected never earns,
+	// so it is not applied now either.
+	sale, _, err := client.Site(ord.EshopID).Orders.Get(ctx, orig)
+	switch {
+	case errors.Is(err, sitoo.ErrNotFound):
+	case err != nil:
+		return fmt.Errorf("sitooconnect: read order %d: %w", orig, err)
+	case !sale.OrderDate.Time.Before(rec.ConnectedAt.Truncate(time.Second)):
+		if err := c.applyOrder(ctx, rec, client, sale); err != nil {
+			return err
+		}
 	}
 	if ord.OrderStateID != sitoo.OrderStateClosed {
 		c.log.InfoContext(ctx, "sitooconnect: refund order not closed yet", "order", ord.OrderID)
