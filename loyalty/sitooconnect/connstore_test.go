@@ -60,7 +60,7 @@ func testConnectionStore(t *testing.T, s sitooconnect.ConnectionStore) {
 	ctx := t.Context()
 	at := time.Date(2026, 3, 2, 9, 0, 0, 123000, time.UTC)
 	rec := sitooconnect.ConnectionRecord{ID: "st_1", ProgramID: "card", AccountID: 90316, BaseURL: "https://api.example/v2/accounts/90316",
-		Credentials: []byte{1, 2, 3}, ConnectedAt: at, UpdatedAt: at}
+		Credentials: []byte{1, 2, 3}, ConnectedAt: at, ProcessingSince: at.Add(time.Minute), UpdatedAt: at}
 	require.NoError(t, s.CreateConnection(ctx, rec))
 	assert.ErrorIs(t, s.CreateConnection(ctx, sitooconnect.ConnectionRecord{ID: "st_2", ProgramID: "card", AccountID: 90316,
 		ConnectedAt: at, UpdatedAt: at}), sitooconnect.ErrConnectionExists)

@@ -336,3 +336,20 @@ func TestCounter_RefundOfASaleFromBeforeConnectingTakesNothing(t *testing.T) {
 	require.NotEmpty(t, rs)
 	assert.Contains(t, rs[0].Reason, "has not awarded points")
 }
+
+func TestCounter_RefundOfASaleFromAPausedPeriodTakesNothing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	cu := e.member("ana@example.org")
+	require.NoError(t, e.con.Pause(e.ctx, e.rec.ID, "owner"))
+	saleID := e.sale(cu, row("50.00"))
+	e.deliver() // recorded and dropped while paused
+	e.clock.Advance(time.Hour)
+	require.NoError(t, e.con.Resume(e.ctx, e.rec.ID, "owner"))
+
+	_, err := e.pos.Refund(e.ctx, saleID, cu, "RC1", row("20.00"))
+	require.NoError(t, err)
+	e.deliver()
+
+	assert.EqualValues(t, 0, e.wallet(cu.CustomerID).Balance)
+}

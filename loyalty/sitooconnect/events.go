@@ -182,14 +182,14 @@ func (c *Connector) applyOrder(ctx context.Context, rec ConnectionRecord, client
 func (c *Connector) applyRefund(ctx context.Context, rec ConnectionRecord, client *sitoo.Client, ord *sitoo.Order, orig int64) error {
 	store := storeKey(rec.AccountID)
 	// A refund can be read before its sale was applied (a dropped or late event): apply the
-	// sale first; it is idempotent. A sale made before the account was connected never earns,
-	// so it is not applied now either.
+	// sale first; it is idempotent. A sale made before processing started (before connecting,
+	// or while paused) never earns, so it is not applied now either.
 	sale, _, err := client.Site(ord.EshopID).Orders.Get(ctx, orig)
 	switch {
 	case errors.Is(err, sitoo.ErrNotFound):
 	case err != nil:
 		return fmt.Errorf("sitooconnect: read order %d: %w", orig, err)
-	case !sale.OrderDate.Time.Before(rec.ConnectedAt.Truncate(time.Second)):
+	case !sale.OrderDate.Time.Before(rec.ProcessingSince.Truncate(time.Second)):
 		if err := c.applyOrder(ctx, rec, client, sale); err != nil {
 			return err
 		}

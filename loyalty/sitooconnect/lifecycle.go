@@ -89,6 +89,7 @@ func (c *Connector) Connect(ctx context.Context, req ConnectRequest) (Connection
 		rec = ConnectionRecord{ID: id, ProgramID: req.ProgramID, AccountID: req.AccountID}
 	}
 	rec.BaseURL, rec.Paused, rec.Disconnected, rec.ConnectedAt, rec.UpdatedAt = req.BaseURL, false, false, now, now
+	rec.ProcessingSince = now
 	if rec.Credentials, err = c.sealCreds(rec, credentials{APIID: req.APIID, APIPassword: req.APIPassword,
 		CRMUsername: req.CRMUsername, CRMPassword: req.CRMPassword,
 		EventsUsername: req.EventsUsername, EventsPassword: req.EventsPassword}); err != nil {
@@ -165,6 +166,9 @@ func (c *Connector) setPaused(ctx context.Context, id string, paused bool, actor
 		}
 	}
 	rec.Paused, rec.UpdatedAt = paused, c.now()
+	if !paused {
+		rec.ProcessingSince = rec.UpdatedAt
+	}
 	if err := c.conns.UpdateConnection(ctx, rec); err != nil {
 		return err
 	}

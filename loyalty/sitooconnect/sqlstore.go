@@ -67,7 +67,7 @@ type rowScanner interface{ Scan(dest ...any) error }
 
 const (
 	connectionColumns = `id, program_id, account_id, base_url, credentials, paused, disconnected, watermark,
-	connected_at, last_event_at, updated_at`
+	connected_at, last_event_at, updated_at, processing_since`
 	selectConnection = `SELECT ` + connectionColumns + ` FROM sitooconnect_connections `
 	profileColumns   = `program_id, member_id, name_first, name_last, mobile, personal_id, gender, address, accepts,
 	consents, updated_at`
@@ -82,9 +82,10 @@ func scanConnection(row rowScanner) (ConnectionRecord, error) {
 		creds                      sql.NullString
 		paused, disconnected       int
 		connected, event, updateAt int64
+		since                      int64
 	)
 	err := row.Scan(&r.ID, &r.ProgramID, &r.AccountID, &r.BaseURL, &creds, &paused, &disconnected, &r.Watermark,
-		&connected, &event, &updateAt)
+		&connected, &event, &updateAt, &since)
 	if err != nil {
 		return r, err
 	}
@@ -95,6 +96,7 @@ func scanConnection(row rowScanner) (ConnectionRecord, error) {
 	}
 	r.Paused, r.Disconnected = paused != 0, disconnected != 0
 	r.ConnectedAt, r.LastEventAt, r.UpdatedAt = fromMicros(connected), fromMicros(event), fromMicros(updateAt)
+	r.ProcessingSince = fromMicros(since)
 	return r, nil
 }
 
@@ -192,9 +194,9 @@ func queryAll(ctx context.Context, tx sqlstore.Tx, q string, args []any, fn func
 // CreateConnection implements ConnectionStore.
 func (s *SQLConnectionStore) CreateConnection(ctx context.Context, r ConnectionRecord) error {
 	_, err := s.exec(ctx, "create connection", `INSERT INTO sitooconnect_connections (`+connectionColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		r.ID, r.ProgramID, r.AccountID, r.BaseURL, sealedColumn(r.Credentials), boolInt(r.Paused), boolInt(r.Disconnected),
-		r.Watermark, micros(r.ConnectedAt), micros(r.LastEventAt), micros(r.UpdatedAt))
+		r.Watermark, micros(r.ConnectedAt), micros(r.LastEventAt), micros(r.UpdatedAt), micros(r.ProcessingSince))
 	if errors.Is(err, loyalty.ErrDuplicateKey) {
 		return fmt.Errorf("%w: program %q, account %d", ErrConnectionExists, r.ProgramID, r.AccountID)
 	}
@@ -204,9 +206,10 @@ func (s *SQLConnectionStore) CreateConnection(ctx context.Context, r ConnectionR
 // UpdateConnection implements ConnectionStore.
 func (s *SQLConnectionStore) UpdateConnection(ctx context.Context, r ConnectionRecord) error {
 	n, err := s.exec(ctx, "update connection", `UPDATE sitooconnect_connections SET program_id = $1, account_id = $2,
-		base_url = $3, credentials = $4, paused = $5, disconnected = $6, connected_at = $7, updated_at = $8 WHERE id = $9`,
+		base_url = $3, credentials = $4, paused = $5, disconnected = $6, connected_at = $7, updated_at = $8,
+		processing_since = $9 WHERE id = $10`,
 		r.ProgramID, r.AccountID, r.BaseURL, sealedColumn(r.Credentials), boolInt(r.Paused), boolInt(r.Disconnected),
-		micros(r.ConnectedAt), micros(r.UpdatedAt), r.ID)
+		micros(r.ConnectedAt), micros(r.UpdatedAt), micros(r.ProcessingSince), r.ID)
 	if err == nil && n == 0 {
 		return fmt.Errorf("%w: %q", ErrConnectionNotFound, r.ID)
 	}

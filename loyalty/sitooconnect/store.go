@@ -27,6 +27,10 @@ type ConnectionRecord struct {
 	// Watermark is the highest Sitoo order id the reconciliation poll has handled; the poll
 	// continues above it. Connect sets it to the newest order, so nothing before is back-filled.
 	Watermark int64
+	// ProcessingSince is when processing last started (connect or resume): a refund applies its
+	// sale first only when the sale was made since, so nothing from before connecting or from a
+	// paused period is back-filled.
+	ProcessingSince time.Time
 	// ConnectedAt is when the connection was made; LastEventAt when the latest authenticated
 	// event delivery arrived (zero: none yet); UpdatedAt when the record last changed.
 	ConnectedAt, LastEventAt, UpdatedAt time.Time
