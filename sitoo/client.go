@@ -89,10 +89,19 @@ func WithRateLimit(perSecond float64, burst int) Option {
 func WithMaxRetryAfter(d time.Duration) Option { return restOption(rest.WithMaxRetryAfter(d)) }
 
 // WithClock makes the client read the time from now: to pace requests by Sitoo's
-// X-Rate-Limit-* headers and to turn a reset or Retry-After into a wait. Waits are real timers,
-// so the clock must advance at least as fast as real time; tests share one with the fake
-// (sitootest.WithClock). nil is an error.
+// X-Rate-Limit-* headers and to turn a reset or Retry-After into a wait. The waits themselves
+// are real timers unless WithSleep replaces them; with a clock alone it must advance at least as
+// fast as real time. nil is an error.
 func WithClock(now func() time.Time) Option { return restOption(rest.WithClock(now)) }
+
+// WithSleep makes the client wait through sleep instead of a real timer: pacing by the
+// X-Rate-Limit-* headers or WithRateLimit, the back-off between retries and Retry-After or reset
+// waits. sleep returns once d has passed, or ctx.Err() as soon as ctx is done. With WithClock it
+// runs the client on virtual time: tests give client and fake (sitootest.WithClock) one clock
+// that advances when the client sleeps, independent of the machine's speed. nil is an error.
+func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
+	return restOption(rest.WithSleep(sleep))
+}
 
 // WithPageSize sets the "num" used by List and All when the options leave it zero. n must be
 // positive.

@@ -81,10 +81,11 @@
 // # Options
 //
 // The common options have the same names and meaning in every loyalsync client: WithHTTPClient,
-// WithLogger, WithUserAgent, WithRetry, WithRateLimit, WithMaxRetryAfter and WithClock; WithPageSize
-// and WithBatchSize are Sitoo's own. Nil options are ignored; an option given a value it cannot
-// use makes NewClient fail with ErrInvalidArgument. WithClock (with sitootest.WithClock on the
-// fake) lets tests drive pacing without depending on the machine's speed.
+// WithLogger, WithUserAgent, WithRetry, WithRateLimit, WithMaxRetryAfter, WithClock and WithSleep;
+// WithPageSize and WithBatchSize are Sitoo's own. Nil options are ignored; an option given a
+// value it cannot use makes NewClient fail with ErrInvalidArgument. WithClock and WithSleep (with
+// sitootest.WithClock on the fake) put the client on virtual time, so tests drive pacing and
+// retries without depending on the machine's speed.
 //
 // # Rate limits
 //

@@ -1,6 +1,8 @@
 package sitoo_test
 
 import (
+	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,12 +37,47 @@ func collect[T any](t testing.TB, seq func(func(T, error) bool)) []T {
 // require.NoError and require.ErrorIs.
 func errOf(_ *sitoo.Response, err error) error { return err }
 
-// fastClock returns a clock that starts at a fixed date and runs speed times as fast as the wall
-// clock. Client and fake share it: the client's waits are real timers of durations read on this
-// clock, so a clock at least as fast as real time never makes the client arrive early, and
-// speed > 1 only makes the test shorter. Nothing is asserted about elapsed time.
-func fastClock(speed int) func() time.Time {
-	start := time.Now()
-	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	return func() time.Time { return base.Add(time.Duration(speed) * time.Since(start)) }
+// virtualClock is time that moves only when the client sleeps on it. Client (sitoo.WithClock,
+// sitoo.WithSleep) and fake (sitootest.WithClock) share it, so the fake's token bucket refills by
+// exactly the waits the client chose, and a test of pacing depends on nothing but those waits:
+// not on how fast the machine is.
+type virtualClock struct {
+	mu    sync.Mutex
+	t     time.Time
+	waits []time.Duration
+}
+
+func newVirtualClock() *virtualClock {
+	return &virtualClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+}
+
+// Now returns the virtual time.
+func (c *virtualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Sleep advances the virtual time by d at once, unless ctx is done.
+func (c *virtualClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+	c.waits = append(c.waits, d)
+	return nil
+}
+
+// Waits returns the waits slept so far.
+func (c *virtualClock) Waits() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]time.Duration(nil), c.waits...)
+}
+
+// clientOptions puts a client on this clock.
+func (c *virtualClock) clientOptions() []sitoo.Option {
+	return []sitoo.Option{sitoo.WithClock(c.Now), sitoo.WithSleep(c.Sleep)}
 }

@@ -20,12 +20,14 @@ import (
 // takes. The client is given no client-side limit: it paces itself only by the X-Rate-Limit-*
 // headers.
 //
-// Client and fake share one clock (see fastClock), so the fake's bucket refills exactly as the
-// client's waits expect. The assertions are counts, which hold however fast or slow the machine
-// is; the throughput achieved is measured by BenchmarkRateLimitedBurst.
+// Client and fake run on one virtual clock that moves only when the client sleeps (see
+// virtualClock): between two waits no time passes, so the limit binds whatever the machine's
+// speed, and every figure below follows from the client's waits alone. A client that ignored the
+// headers would send its 40 requests at one instant and meet 429s after the first 10. The
+// throughput on the real clock is measured by BenchmarkRateLimitedBurst.
 func TestRateLimitBurstPacedByHeaders(t *testing.T) {
 	t.Parallel()
-	const perSecond, burst, requests = 20, 10, 40 // 1.5 s of the shared clock after the first burst
+	const perSecond, burst, requests = 20, 10, 40
 	for _, tc := range []struct {
 		name string
 		opts []sitootest.Option
@@ -35,10 +37,11 @@ func TestRateLimitBurstPacedByHeaders(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			clock := fastClock(4)
-			srv := sitootest.NewServer(append(tc.opts, sitootest.WithRateLimit(perSecond, burst), sitootest.WithClock(clock))...)
+			clock := newVirtualClock()
+			start := clock.Now()
+			srv := sitootest.NewServer(append(tc.opts, sitootest.WithRateLimit(perSecond, burst), sitootest.WithClock(clock.Now))...)
 			t.Cleanup(srv.Close)
-			c, err := srv.NewClient(sitoo.WithClock(clock))
+			c, err := srv.NewClient(clock.clientOptions()...)
 			require.NoError(t, err)
 			srv.SeedProducts(1, requests)
 
@@ -53,6 +56,15 @@ func TestRateLimitBurstPacedByHeaders(t *testing.T) {
 			assert.Equal(t, requests, st.Allowed, "one admitted request per page")
 			assert.Zero(t, st.Limited, "no request was answered 429: the client waited as the headers said")
 			assert.Equal(t, sitootest.Stats{Requests: requests}, srv.Stats(), "requests sent: one per page, no retries")
+
+			// The limit bound: beyond the bucket's 10, the requests had to wait for its refill, and
+			// the client waited for it rather than past it.
+			elapsed := clock.Now().Sub(start)
+			minimum := time.Duration(requests-burst) * time.Second / perSecond // 1.5 s
+			assert.GreaterOrEqual(t, elapsed, minimum, "virtual time the client waited")
+			assert.NotEmpty(t, clock.Waits())
+			assert.GreaterOrEqual(t, float64(st.Allowed)/st.Capacity(), 0.95,
+				"share of the allowed rate used: %d requests in %s of virtual time", st.Allowed, st.Last.Sub(st.First))
 
 			rl, ok := c.RateLimit()
 			require.True(t, ok)
@@ -79,6 +91,8 @@ func TestRateLimit429RetriedWithRetryAfter(t *testing.T) {
 	assert.Equal(t, 3, resp.Attempts, "two 429s, then success")
 }
 
+// TestRateLimit429RetriedWithResetHeader: a 429 that says when the window resets, as delay
+// seconds or as an epoch, is retried after exactly that wait, slept on the virtual clock.
 func TestRateLimit429RetriedWithResetHeader(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -90,9 +104,13 @@ func TestRateLimit429RetriedWithResetHeader(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv, c := newFake(t)
+			clock := newVirtualClock()
+			srv := sitootest.NewServer(sitootest.WithClock(clock.Now))
+			t.Cleanup(srv.Close)
+			c, err := srv.NewClient(clock.clientOptions()...)
+			require.NoError(t, err)
 			srv.SeedProducts(1, 1)
-			before := time.Now()
+			before := clock.Now()
 			h := http.Header{}
 			h.Set("X-Rate-Limit-Limit", "60")
 			h.Set("X-Rate-Limit-Remaining", "0")
@@ -102,15 +120,15 @@ func TestRateLimit429RetriedWithResetHeader(t *testing.T) {
 			_, resp, err := c.Site(1).Products.List(t.Context(), nil)
 			require.NoError(t, err)
 			assert.Equal(t, 2, resp.Attempts)
-			// The reset was read as a point in time about a second after the 429, whichever form
-			// it came in. (The fake's own answer carries no rate-limit headers, so the 429's
-			// values are the latest.)
+			// The reset was read as the point in time a second after the 429, whichever form it
+			// came in, and the retry waited exactly until then. (The fake's own answer carries no
+			// rate-limit headers, so the 429's values are the latest.)
+			assert.Equal(t, []time.Duration{time.Second}, clock.Waits())
 			rl, ok := c.RateLimit()
 			require.True(t, ok)
 			assert.Equal(t, 60, rl.Limit)
 			assert.Equal(t, 0, rl.Remaining)
-			assert.False(t, rl.Reset.Before(before.Truncate(time.Second).Add(time.Second)), "reset %v", rl.Reset)
-			assert.True(t, rl.Reset.Before(time.Now().Add(2*time.Second)), "reset %v", rl.Reset)
+			assert.True(t, rl.Reset.Equal(before.Add(time.Second)), "reset %v", rl.Reset)
 		})
 	}
 }

@@ -60,7 +60,10 @@ func New(cfg Config) (*Client, error) {
 		RetryWaitMax: c.RetryWaitMax,
 		RetryMax:     c.RetryMax,
 		CheckRetry:   cl.checkRetry,
-		Backoff:      cl.backoff,
+		// retryablehttp sleeps on a real timer between attempts: it is given no wait, and the
+		// wait checkRetry chose is slept in PrepareRetry through Config.sleep.
+		Backoff:      func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 },
+		PrepareRetry: cl.waitBeforeRetry,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 	return cl, nil
@@ -130,6 +133,10 @@ type callState struct {
 	retrySafe bool         // the request may be sent again after a lost response
 	attempts  atomic.Int32 // attempts started so far
 	processed atomic.Bool  // an attempt may have been processed by the server
+
+	// Set by checkRetry and read by waitBeforeRetry, both on the goroutine running the retries.
+	retries int           // retries decided so far
+	wait    time.Duration // the wait before the next retry
 }
 
 type callStateKey struct{}

@@ -512,6 +512,7 @@ func TestOptions(t *testing.T) {
 		"infinite rate":     WithRateLimit(math.Inf(1), 1),
 		"NaN rate":          WithRateLimit(math.NaN(), 1),
 		"nil clock":         WithClock(nil),
+		"nil sleep":         WithSleep(nil),
 		"newline in UA":     WithUserAgent("app/1\r\nX-Evil: 1"),
 	} {
 		before := cfg

@@ -72,8 +72,8 @@ type Config struct {
 	// *DecodeError (including those made with [Client.NewDecodeError]). nil matches nothing.
 	ErrTransport, ErrDecode error
 
-	now   func() time.Time                                 // for tests; default time.Now
-	sleep func(ctx context.Context, d time.Duration) error // for tests; default sleepCtx
+	now   func() time.Time                                 // WithClock; default time.Now
+	sleep func(ctx context.Context, d time.Duration) error // WithSleep; default sleepCtx
 }
 
 // Option changes a Config. The common client options are defined here once, with their
@@ -184,16 +184,33 @@ func WithMaxRetryAfter(d time.Duration) Option {
 }
 
 // WithClock makes the core read the time from now: to turn a Retry-After HTTP-date or a
-// rate-limit reset into a wait, and to pace requests. Waits themselves are real timers, so the
-// clock must advance like real time; it exists so tests and simulations can pin the current time.
-// Clients that read time themselves take the same function in their own WithClock. nil is an
-// error.
+// rate-limit reset into a wait, and to pace requests. The waits themselves go through the sleep
+// function (see [WithSleep]; default a real timer), so with a clock alone the clock must advance
+// at least as fast as real time. Clients that read time themselves take the same function in
+// their own WithClock. nil is an error.
 func WithClock(now func() time.Time) Option {
 	return func(c *Config) error {
 		if now == nil {
 			return errors.New("WithClock: nil clock function")
 		}
 		c.now = now
+		return nil
+	}
+}
+
+// WithSleep makes the core wait through sleep instead of a real timer: the pacing waits (the
+// client-side rate limit and the server's rate-limit headers), the back-off between retries and
+// the server-requested waits (Retry-After, rate-limit reset). Every wait of the core goes through
+// it, go-retryablehttp's included. sleep must return once d has passed on the client's clock, or
+// ctx.Err() as soon as ctx is done. Together with [WithClock] it puts the client on virtual
+// time: a fake clock that advances by d in sleep makes tests and simulations independent of the
+// machine's speed. nil is an error.
+func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
+	return func(c *Config) error {
+		if sleep == nil {
+			return errors.New("WithSleep: nil sleep function")
+		}
+		c.sleep = sleep
 		return nil
 	}
 }

@@ -27,7 +27,7 @@
 // Options. A client declares `type Option func(*options) error` over its own unexported settings,
 // which hold a []rest.Option. The common options are defined once here, with their validation and
 // docs — [WithHTTPClient], [WithLogger], [WithUserAgent], [WithRetry], [WithRateLimit],
-// [WithMaxRetryAfter], [WithClock] — and the client exposes each under the same name as a one-line
+// [WithMaxRetryAfter], [WithClock] and its companion [WithSleep] — and the client exposes each under the same name as a one-line
 // wrapper (its doc comment may add what is specific to the API):
 //
 //	func WithLogger(l *slog.Logger) Option { return restOption(rest.WithLogger(l)) }
@@ -93,6 +93,9 @@
 // the request's method: GET, HEAD and OPTIONS are retried on network errors and 429/502/503/504,
 // every other method only on 429, because it may have been applied although its response was lost.
 //
-// Clocks. A leaf package that reads time takes WithClock(now func() time.Time); tests inject a
-// clock and assert on counts, never on elapsed time.
+// Clocks. A leaf package that reads time takes WithClock(now func() time.Time); a client that
+// exposes WithClock exposes WithSleep(sleep func(ctx context.Context, d time.Duration) error)
+// beside it, through which every wait of the core goes (pacing, retry back-off, Retry-After).
+// Tests inject a clock that advances only in that sleep and assert on counts and on the waits
+// chosen, never on elapsed time.
 package rest

@@ -63,11 +63,35 @@ func ParseResetHeader(v string, now time.Time) (time.Time, bool) {
 	if err != nil || !(f >= 0 && f <= 1e11) { // also rejects NaN
 		return time.Time{}, false
 	}
+	sec, nsec := splitSeconds(v, f)
 	if f >= epochThreshold {
-		sec := int64(f)
-		return time.Unix(sec, int64((f-float64(sec))*1e9)), true
+		return time.Unix(sec, nsec), true
 	}
-	return now.Add(time.Duration(f * float64(time.Second))), true
+	return now.Add(time.Duration(sec)*time.Second + time.Duration(nsec)), true
+}
+
+// splitSeconds returns the whole seconds and nanoseconds of v, whose value ParseFloat read as f.
+// A plain decimal ("1767225600.050") is split exactly: a float64 holds an epoch only to about
+// 0.2 µs, and a client that waits until a reset read a little early arrives before the server's
+// window has turned. Digits beyond nanoseconds round up, for the same reason. Other forms
+// ParseFloat accepts ("1.7e9") go through f.
+func splitSeconds(v string, f float64) (sec, nsec int64) {
+	whole, frac, _ := strings.Cut(v, ".")
+	s, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || strings.Trim(frac, "0123456789") != "" {
+		s = int64(f)
+		return s, int64((f - float64(s)) * 1e9)
+	}
+	for i := range 9 {
+		nsec *= 10
+		if i < len(frac) {
+			nsec += int64(frac[i] - '0')
+		}
+	}
+	if len(frac) > 9 && strings.Trim(frac[9:], "0") != "" {
+		nsec++
+	}
+	return s, nsec
 }
 
 func headerInt(h http.Header, name string) (int, bool) {

@@ -27,6 +27,11 @@ func TestParseResetHeader(t *testing.T) {
 		{"1000000000", time.Unix(1_000_000_000, 0), true},             // Sep 2001: an epoch
 		{"1772366400", time.Unix(1772366400, 0), true},                // epoch seconds
 		{" 1772366400.25 ", time.Unix(1772366400, 250_000_000), true}, // fractional epoch
+		{"1767225600.050", time.Unix(1767225600, 50_000_000), true},   // exact to the nanosecond, not float64's 0.2 µs
+		{"1767225600.0000000001", time.Unix(1767225600, 1), true},     // beyond nanoseconds: rounded up, never early
+		{"0.050", now.Add(50 * time.Millisecond), true},               // exact delay
+		{"1.7723664e9", time.Unix(1772366400, 0), true},               // exponent form: read as a float
+		{"5.", now.Add(5 * time.Second), true},
 		{"", time.Time{}, false},
 		{"-1", time.Time{}, false},
 		{"soon", time.Time{}, false},
@@ -292,8 +297,9 @@ func TestCustomRateLimitHook(t *testing.T) {
 	assert.Equal(t, 1500*time.Millisecond, c.backoff(time.Millisecond, time.Millisecond, 0,
 		&http.Response{StatusCode: 429, Header: http.Header{"X-Budget-Left": {"0"}, "X-Budget-Refill-Ms": {"1500"}}}))
 
-	// Nothing left until the 2 s refill: the next request waits for it on the pacer.
+	// The 429's refill of 0 ms was the wait before the retry; nothing is left until the 2 s
+	// refill, so the next request waits for it on the pacer.
 	_, err = c.Do(t.Context(), &Request{Path: "x"}, nil)
 	require.NoError(t, err)
-	assert.Equal(t, []time.Duration{2 * time.Second}, clk.Waits())
+	assert.Equal(t, []time.Duration{0, 2 * time.Second}, clk.Waits())
 }

@@ -21,8 +21,30 @@ func retryableStatus(code int) bool {
 	return false
 }
 
-// checkRetry is the retry policy; see Request.RetrySafe for the rules on unsafe methods.
+// checkRetry is the retry policy; see Request.RetrySafe for the rules on unsafe methods. When it
+// retries, it records in the call state how long to wait first (see waitBeforeRetry).
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	retry, err := c.shouldRetry(ctx, resp, err)
+	if st := callStateFrom(ctx); retry && st != nil {
+		st.wait = c.backoff(c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, st.retries, resp)
+		st.retries++
+	}
+	return retry, err
+}
+
+// waitBeforeRetry sleeps, through Config.sleep, the wait checkRetry chose for the next attempt.
+// retryablehttp calls it before every retry (its own timer is given no wait); an error, the
+// context's, ends the call.
+func (c *Client) waitBeforeRetry(req *http.Request) error {
+	ctx := req.Context()
+	st := callStateFrom(ctx)
+	if st == nil {
+		return ctx.Err()
+	}
+	return c.cfg.sleep(ctx, st.wait)
+}
+
+func (c *Client) shouldRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}

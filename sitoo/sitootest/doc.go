@@ -14,7 +14,8 @@
 // makes a plain choice and says so in the doc comment of the handler concerned.
 //
 // WithRateLimit adds a token bucket answering 429 with Retry-After and X-Rate-Limit-* headers; it
-// refills on the server's clock, which WithClock replaces (share it with sitoo.WithClock so that a
-// test of pacing depends on no machine's speed). Faults returns the shared fault injector (internal/faults) for 5xx, 429, latency and
-// dropped connections.
+// refills on the server's clock, which WithClock replaces (share it with the client's
+// sitoo.WithClock, and advance it in sitoo.WithSleep, so that a test of pacing depends on no
+// machine's speed). Faults returns the shared fault injector (internal/faults) for 5xx, 429,
+// latency and dropped connections.
 package sitootest

@@ -79,8 +79,9 @@ func WithSites(ids ...int64) Option {
 
 // WithClock makes the server read the time from now: for the dates it sets (datecreated,
 // orderdate, ...) and for the rate limiter's token bucket, which refills as this clock advances.
-// Give the client the same clock (sitoo.WithClock) to test pacing without depending on how fast
-// the machine is. nil keeps the real clock.
+// Give the client the same clock (sitoo.WithClock) and a sleep that advances it
+// (sitoo.WithSleep) to test pacing without depending on how fast the machine is. nil keeps the
+// real clock.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) {
 		if now != nil {
