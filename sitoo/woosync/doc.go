@@ -74,4 +74,5 @@
 //	Deliver order after the synchronization to Sitoo      Settings.DeliverAfterSync
 //	Complete sync: Send CAC orders to Sitoo               StepSendCACOrders
 //	Send product stock changes to Sitoo (FIFO warehouse)  Settings.SendStockChanges: stock through orders
+//	  (lost webhooks, with SendChanges too)               TaskReconcile runs StepReconcileProducts
 package woosync

@@ -23,6 +23,9 @@ const (
 	// TaskMatch matches all products, categories and coupons (Settings.AutoMatch), every 15
 	// minutes.
 	TaskMatch Task = "match"
+	// TaskReconcile sends the product changes a lost webhook left behind (Settings.SendChanges
+	// or SendStockChanges; StepReconcileProducts), every 15 minutes.
+	TaskReconcile Task = "reconcile"
 )
 
 // Autosync cadences (the seed's cron): stock every 3 minutes, the other tasks every 15, and in
@@ -150,6 +153,9 @@ func (sc *Scheduler) tasks(set *Settings) []scheduled {
 	}
 	if set.CACMethodID != "" {
 		out = append(out, scheduled{TaskCAC, StepSendCACOrders, other})
+	}
+	if set.SendChanges || set.SendStockChanges {
+		out = append(out, scheduled{TaskReconcile, StepReconcileProducts, other})
 	}
 	if set.AutoMatch {
 		out = append(out, scheduled{TaskMatch, StepMatchAll, other})

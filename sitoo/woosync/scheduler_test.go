@@ -14,6 +14,7 @@ import (
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/postgres"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/sqlite"
 	"github.com/loyalsync/loyalsync/sitoo/woosync"
+	"github.com/loyalsync/loyalsync/woocommerce"
 )
 
 // fakeClock is a settable clock.
@@ -232,4 +233,27 @@ func TestLeases_PostgreSQL(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Equal(t, 1, got, "one instance gets the lease")
+}
+
+func TestScheduler_TasksFollowSettings(t *testing.T) {
+	t.Parallel()
+	e, _ := schedEnv(t, woosync.ModeLive)
+	e.connect(func(s *woosync.Settings) {
+		s.Mode, s.Live, s.Autosync = woosync.ModeLive, s.Test, true
+		s.SendChanges, s.AutoMatch, s.CACMethodID = true, true, "local_pickup"
+		s.CACStatuses = []woocommerce.OrderStatus{woocommerce.OrderProcessing}
+	})
+	sc, err := woosync.NewScheduler(e.syncer)
+	require.NoError(t, err)
+	res, err := sc.Tick(e.ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []woosync.Task{woosync.TaskCAC, woosync.TaskReconcile, woosync.TaskMatch}, ran(res))
+	for _, r := range res {
+		assert.NoError(t, r.Err, r.Task)
+	}
+
+	e.connect(func(s *woosync.Settings) { s.Mode, s.Live, s.AutoFetchStock = woosync.ModeLive, s.Test, true })
+	res, err = sc.Tick(e.ctx)
+	require.NoError(t, err)
+	assert.Empty(t, res, "autosync off: nothing runs")
 }
