@@ -18,6 +18,13 @@
 //
 // The mappings are kept in memory, so every run of the command starts by matching: keep
 // -steps starting with match_all against real servers.
+//
+// Orders: the steps fetch_orders, fetch_store2door_orders and send_cac_orders (with -cac-method)
+// run like the others; -autosync then keeps the scheduler running (-fetch-orders all|store2door
+// makes it fetch Sitoo orders), e.g. in the demo:
+//
+//	go run ./examples/sitoo-sync -steps match_all,send_products,fetch_store2door_orders \
+//	    -fetch-orders store2door -autosync
 package main
 
 import (
@@ -59,6 +66,7 @@ type config struct {
 	key                            string
 	products, variants             int
 	noBar, verbose, ignore, rateOK bool
+	orders                         orderFlags
 }
 
 func parse(args []string, errOut io.Writer) (*config, error) {
@@ -83,6 +91,7 @@ func parse(args []string, errOut io.Writer) (*config, error) {
 	fs.BoolVar(&c.verbose, "v", false, "log every step (slog) to stderr")
 	fs.BoolVar(&c.ignore, "ignore-errors", true, "skip and report items that cannot be synced")
 	fs.BoolVar(&c.rateOK, "check-rate-limit", true, "wait for Sitoo's rate-limit window before each step")
+	c.orders.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -128,6 +137,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 		if err := seed(woo, c.products, c.variants); err != nil {
 			return err
 		}
+		seedOrders(st, c.site, c.orders.demoOrders)
 		wooOpts = append(wooOpts, woocommerce.WithHTTPClient(woo.Client()))
 		sitooOpts = append(sitooOpts, sitoo.WithHTTPClient(st.Client()))
 	}
@@ -143,6 +153,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	creds := woosync.Credentials{APIID: c.apiID, Password: c.password, BaseURL: c.sitooURL}
 	set := woosync.Settings{Mode: woosync.Mode(c.mode), SiteID: c.site, WarehouseID: c.warehouse,
 		IgnoreErrors: c.ignore, CheckRateLimit: c.rateOK}
+	c.orders.apply(&set)
 	if set.Mode == woosync.ModeLive {
 		set.Live = creds
 	} else {
@@ -181,6 +192,9 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	}
 	fmt.Fprintf(out, "mapped: %d categories, %d products, %d variations\n",
 		o.Mappings[woosync.KindCategory], o.Mappings[woosync.KindProduct], o.Mappings[woosync.KindVariation])
+	if c.orders.autosync {
+		return autosync(ctx, syncer, c.orders.ticks, out)
+	}
 	return nil
 }
 

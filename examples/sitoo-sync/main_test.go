@@ -43,3 +43,17 @@ func TestRun_Refusals(t *testing.T) {
 	require.Error(t, err)
 	assert.True(t, strings.Contains(err.Error(), "unknown step"))
 }
+
+func TestRun_OrdersAndAutosync(t *testing.T) {
+	t.Setenv("WOO_URL", "")
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"-products", "3", "-variants", "0", "-no-progress", "-orders", "7",
+		"-steps", "send_products,fetch_store2door_orders,send_cac_orders", "-cac-method", "local_pickup",
+		"-fetch-orders", "all", "-autosync", "-autosync-ticks", "1"}, &out, &out)
+	require.NoError(t, err, out.String())
+	s := out.String()
+	assert.Contains(t, s, "fetch_store2door_orders done      7")
+	assert.Contains(t, s, "send_cac_orders        done      0")
+	assert.Contains(t, s, "autosync orders    done      0  skipped      0")
+	assert.Contains(t, s, "autosync cac       done      0")
+}
