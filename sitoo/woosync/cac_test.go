@@ -114,6 +114,14 @@ func TestClickAndCollect_SentOnceAcrossStatusesAndRetries(t *testing.T) {
 	_, err = e.syncer.Run(e.ctx, woosync.StepSendCACOrders, nil)
 	require.NoError(t, err)
 	assert.Equal(t, before+1, e.sitoo.Orders())
+
+	// Orders sent from WooCommerce do not come back with the Sitoo order fetch, even when the
+	// mappings are gone (Clear All).
+	require.NoError(t, e.store.ClearMappings(e.ctx))
+	rep, err = e.syncer.Run(e.ctx, woosync.StepFetchOrders, nil)
+	require.NoError(t, err)
+	assert.Zero(t, rep.Steps[0].Done)
+	assert.Empty(t, e.fetchedOrders())
 }
 
 func TestFIFOStockThroughOrders_ReduceAndRestock(t *testing.T) {
