@@ -96,13 +96,15 @@ func AdjustKey(key string) string { return "adjust/" + keyPart(key) }
 // give "earn/https:%2F%2Fshop.example/1042".
 func keyPart(s string) string { return url.PathEscape(s) }
 
-// post computes and appends a movement on acct inside tx: debits stop at zero. It returns the
-// stored movement and the updated account. The caller has checked that m.Key is new.
+// post computes and appends a movement on acct inside tx: debits stop at zero, and take
+// nothing from a balance that is already negative (only movements applied from another site's
+// sync, such as a double spend, take it below zero). It returns the stored movement and the
+// updated account. The caller has checked that m.Key is new.
 func post(ctx context.Context, tx Tx, now time.Time, acct Account, m Movement) (Movement, Account, error) {
 	m.ProgramID, m.MemberID = acct.ProgramID, acct.MemberID
 	m.Applied = m.Requested
-	if acct.Balance+m.Applied < 0 {
-		m.Applied = -acct.Balance
+	if m.Applied < 0 && acct.Balance+m.Applied < 0 {
+		m.Applied = -max(acct.Balance, 0)
 	}
 	m.BalanceAfter = acct.Balance + m.Applied
 	m.CreatedAt = now

@@ -34,7 +34,9 @@ type Account struct {
 	Seq int64
 	// ProgramID and MemberID identify the account.
 	ProgramID, MemberID string
-	// Balance is the sum of the applied amounts of the account's movements; never negative.
+	// Balance is the sum of the applied amounts of the account's movements; never negative,
+	// except after movements applied from another site's sync (a double spend, see
+	// loyalty/pointsyncconnect).
 	Balance int64
 	// JoinedAt is when the member joined the program.
 	JoinedAt time.Time

@@ -1,0 +1,200 @@
+package pointsyncconnect
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/pointsync"
+)
+
+// ActivityDoubleSpend is the activity kind recorded when a movement applied from sync takes a
+// member's balance below zero: the same points were spent on two sites at once.
+const ActivityDoubleSpend loyalty.ActivityKind = "sync_double_spend"
+
+// Ledger applies movements received from remote sites to a loyalty.Store; it implements
+// pointsync.Ledger. Create it with NewLedger.
+type Ledger struct {
+	store loyalty.Store
+	clock loyalty.Clock
+}
+
+var _ pointsync.Ledger = (*Ledger)(nil)
+
+// LedgerOption configures a Ledger.
+type LedgerOption func(*Ledger) error
+
+// WithClock sets the clock that dates members and accounts created from sync (default: the
+// system clock). Movements keep the time of their origin.
+func WithClock(c loyalty.Clock) LedgerOption {
+	return func(l *Ledger) error {
+		if c == nil {
+			return errors.New("pointsyncconnect: nil clock")
+		}
+		l.clock = c
+		return nil
+	}
+}
+
+// NewLedger returns the Ledger of store. Give it the Store returned by Observe or the plain
+// store: movements applied here are never queued either way.
+func NewLedger(store loyalty.Store, opts ...LedgerOption) (*Ledger, error) {
+	if store == nil {
+		return nil, errors.New("pointsyncconnect: nil store")
+	}
+	l := &Ledger{store: store, clock: loyalty.ClockFunc(time.Now)}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(l); err != nil {
+			return nil, err
+		}
+	}
+	return l, nil
+}
+
+// SyncKey is the ledger key of the movement id applied from the remote site origin:
+// "sync/<origin>/<id>" with both parts escaped.
+func SyncKey(origin, id string) string {
+	return SyncKeyPrefix + url.PathEscape(origin) + "/" + url.PathEscape(id)
+}
+
+// HasReserve reports whether reserve is a program of the store.
+func (l *Ledger) HasReserve(ctx context.Context, reserve string) (bool, error) {
+	var ok bool
+	err := l.store.View(ctx, func(tx loyalty.ReadTx) error {
+		_, err := tx.Program(ctx, reserve)
+		if errors.Is(err, loyalty.ErrNotFound) {
+			return nil
+		}
+		ok = err == nil
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("pointsyncconnect: reserve %s: %w", reserve, err)
+	}
+	return ok, nil
+}
+
+// ApplyRemote applies a batch in one transaction, each movement once by (origin, id).
+func (l *Ledger) ApplyRemote(ctx context.Context, in pointsync.Incoming) (pointsync.Applied, error) {
+	var res pointsync.Applied
+	err := retry(func() error {
+		res = pointsync.Applied{}
+		return l.store.Update(ctx, func(tx loyalty.Tx) error {
+			if _, err := tx.Program(ctx, in.Reserve); errors.Is(err, loyalty.ErrNotFound) {
+				return pointsync.ErrUnknownReserve
+			} else if err != nil {
+				return err
+			}
+			for _, m := range in.Movements {
+				applied, err := l.apply(ctx, tx, in, m)
+				if err != nil {
+					return fmt.Errorf("movement %s: %w", m.ID, err)
+				}
+				if applied {
+					res.Applied++
+				} else {
+					res.Duplicates++
+				}
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return pointsync.Applied{}, fmt.Errorf("pointsyncconnect: apply batch %s from %s: %w", in.BatchID, in.Origin, err)
+	}
+	return res, nil
+}
+
+// retry runs fn again, a few times, when the store reports a conflict.
+func retry(fn func() error) error {
+	var err error
+	for range 8 {
+		if err = fn(); !errors.Is(err, loyalty.ErrConflict) && !errors.Is(err, loyalty.ErrDuplicateKey) {
+			return err
+		}
+	}
+	return err
+}
+
+func (l *Ledger) apply(ctx context.Context, tx loyalty.Tx, in pointsync.Incoming, m pointsync.Movement) (bool, error) {
+	key := SyncKey(in.Origin, m.ID)
+	if _, err := tx.Movement(ctx, in.Reserve, key); err == nil {
+		return false, nil
+	} else if !errors.Is(err, loyalty.ErrNotFound) {
+		return false, err
+	}
+	now := l.clock.Now().UTC()
+	mem, err := l.member(ctx, tx, m.Member, in.Origin, now)
+	if err != nil {
+		return false, err
+	}
+	acct, err := tx.Account(ctx, in.Reserve, mem.ID)
+	if errors.Is(err, loyalty.ErrNotFound) {
+		acct, err = tx.CreateAccount(ctx, loyalty.Account{ProgramID: in.Reserve, MemberID: mem.ID, JoinedAt: now, UpdatedAt: now})
+	}
+	if err != nil {
+		return false, err
+	}
+	after := acct.Balance + m.Points
+	_, err = tx.AppendMovement(ctx, loyalty.Movement{
+		ProgramID: in.Reserve, MemberID: mem.ID, Key: key, Kind: loyalty.MovementKind(m.Kind),
+		Requested: m.Points, Applied: m.Points, BalanceAfter: after,
+		Reason: m.Reason, CreatedAt: m.Time.UTC(),
+	})
+	if err != nil {
+		return false, err
+	}
+	if after < 0 && m.Points < 0 {
+		err = tx.AppendActivity(ctx, loyalty.ActivityEntry{
+			ProgramID: in.Reserve, Kind: ActivityDoubleSpend, Actor: "sync:" + in.Origin, MemberID: mem.ID,
+			Message: fmt.Sprintf("double spend: %d points from site %s (movement %s) take the balance to %d; redemptions are refused until it is positive again",
+				m.Points, in.Origin, m.ID, after),
+			At: now,
+		})
+	}
+	return true, err
+}
+
+// member finds the member by normalised email, then by code, or creates one.
+func (l *Ledger) member(ctx context.Context, tx loyalty.Tx, who pointsync.Member, origin string, now time.Time) (loyalty.Member, error) {
+	email := loyalty.NormalizeEmail(who.Email)
+	m, err := tx.MemberByEmail(ctx, email)
+	if !errors.Is(err, loyalty.ErrNotFound) {
+		return m, err
+	}
+	if who.Code != "" {
+		m, err = tx.MemberByCode(ctx, who.Code)
+		if !errors.Is(err, loyalty.ErrNotFound) {
+			return m, err
+		}
+	}
+	id, err := randomHex(12)
+	if err != nil {
+		return loyalty.Member{}, err
+	}
+	code := who.Code
+	if code == "" {
+		if code, err = randomHex(4); err != nil {
+			return loyalty.Member{}, err
+		}
+		code = "S" + code[:7]
+	}
+	return tx.CreateMember(ctx, loyalty.Member{ID: "mem_" + id, Code: code, Email: email,
+		Source: "sync:" + origin, CreatedAt: now})
+}
+
+func randomHex(n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("pointsyncconnect: random: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}
