@@ -75,7 +75,8 @@ type service struct {
 // "https://shop.example.com" or "https://example.com/blog"), logging in with creds. The URL must
 // be https://: WordPress ignores both kinds of credentials over plain HTTP, and they would travel
 // in clear text. Credentials never follow a redirect to another host or down to plain HTTP.
-// Options are applied in order; nil options are ignored.
+// Options are applied in order; nil options are ignored. A site URL, credentials or option value
+// the client cannot use makes NewClient fail with an error that matches ErrInvalidArgument.
 //
 // WooRewards API docs: https://plugins.longwatchstudio.com/kb/settings-and-permissions/
 func NewClient(siteURL string, creds Credentials, opts ...Option) (*Client, error) {
@@ -86,18 +87,18 @@ func NewClient(siteURL string, creds Credentials, opts ...Option) (*Client, erro
 		return nil, fmt.Errorf("woorewards: new client: credentials are incomplete, user name/key and password/secret are required (%w)",
 			ErrInvalidArgument)
 	}
-	base, err := wp.SiteBase("woorewards", siteURL, APIPath)
+	base, err := wp.SiteBase(siteURL, APIPath)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("woorewards: new client: %w (%w)", err, ErrInvalidArgument)
 	}
 	var o options
 	if err := rest.ApplyOptions(&o, opts); err != nil {
-		return nil, fmt.Errorf("woorewards: %w", err)
+		return nil, optionError(err)
 	}
 	c := &Client{auth: creds.method}
 	cfg := rest.Config{BaseURL: base, API: "woorewards", ErrTransport: ErrTransport, ErrDecode: ErrDecode}
 	if err := cfg.Apply(o.rest...); err != nil {
-		return nil, fmt.Errorf("woorewards: %w", err)
+		return nil, optionError(err)
 	}
 	if creds.method == authAppPassword {
 		cfg.Authenticate = wp.BasicAuth(creds.user, creds.secret)
@@ -184,6 +185,12 @@ type Option func(*options) error
 
 type options struct {
 	rest []rest.Option
+}
+
+// optionError reports an option's refusal: "woorewards: WithRetry: ... (woorewards: invalid
+// argument)".
+func optionError(err error) error {
+	return fmt.Errorf("woorewards: %w (%w)", err, ErrInvalidArgument)
 }
 
 func restOption(r rest.Option) Option {

@@ -33,20 +33,25 @@ func TestNewClientRefusesPlainHTTPAndBadInput(t *testing.T) {
 		"relative URL":           {"shop.example.com", woorewards.AppPassword("u", "p"), "absolute https:// URL"},
 		"query in URL":           {"https://shop.example.com/?x=1", woorewards.AppPassword("u", "p"), "must not carry"},
 		"user info in URL":       {"https://me:pw@shop.example.com", woorewards.AppPassword("u", "p"), "must not carry"},
+		"unparsable URL":         {"https://shop.example.com/%zz", woorewards.AppPassword("u", "p"), "invalid site URL"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			_, err := woorewards.NewClient(tc.url, tc.creds)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
+			assert.ErrorIs(t, err, woorewards.ErrInvalidArgument, "refused client-side")
+			assert.True(t, strings.HasPrefix(err.Error(), "woorewards: new client: "), err.Error())
 		})
 	}
 	_, err := woorewards.NewClient("https://shop.example.com", woorewards.AppPassword("u", "p"), woorewards.WithHTTPClient(nil))
-	assert.Error(t, err)
+	assert.ErrorIs(t, err, woorewards.ErrInvalidArgument)
 	_, err = woorewards.NewClient("https://shop.example.com", woorewards.AppPassword("u", "p"), woorewards.WithRateLimit(-1, 1))
 	assert.ErrorContains(t, err, "woorewards: WithRateLimit: ")
+	assert.ErrorIs(t, err, woorewards.ErrInvalidArgument)
 	_, err = woorewards.NewClient("https://shop.example.com", woorewards.AppPassword("u", "p"), woorewards.WithMaxRetryAfter(-time.Second))
 	assert.ErrorContains(t, err, "woorewards: WithMaxRetryAfter: ")
+	assert.ErrorIs(t, err, woorewards.ErrInvalidArgument)
 	_, err = woorewards.NewClient("https://shop.example.com", woorewards.Credentials{})
 	assert.ErrorIs(t, err, woorewards.ErrInvalidArgument)
 	_, err = woorewards.NewClient("https://shop.example.com", woorewards.AppPassword("u", "p"), nil, woorewards.WithUserAgent("a/1"), nil)

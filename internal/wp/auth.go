@@ -9,24 +9,25 @@ import (
 
 // SiteBase parses a WordPress site URL (the home URL, e.g. "https://shop.example.com" or
 // "https://example.com/shop") and returns the absolute base URL of apiPath below it.
-// what names the client in errors ("woorewards"). The site must be https: both plugins'
-// credentials (application passwords, WooCommerce keys in the query string) are only honoured,
-// and only safe, over TLS.
-func SiteBase(what, siteURL, apiPath string) (string, error) {
+// The site must be https: both plugins' credentials (application passwords, WooCommerce keys in
+// the query string) are only honoured, and only safe, over TLS. Errors carry no package prefix
+// and no sentinel: the client's constructor wraps them with both, e.g.
+// fmt.Errorf("woorewards: new client: %w (%w)", err, ErrInvalidArgument).
+func SiteBase(siteURL, apiPath string) (string, error) {
 	u, err := url.Parse(strings.TrimSpace(siteURL))
 	if err != nil {
-		return "", fmt.Errorf("%s: invalid site URL: %w", what, err)
+		return "", fmt.Errorf("invalid site URL: %w", err)
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("%s: site URL %q must be an absolute https:// URL", what, siteURL)
+		return "", fmt.Errorf("site URL %q must be an absolute https:// URL", siteURL)
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return "", fmt.Errorf("%s: site URL %q must not carry a query, fragment or user info", what, siteURL)
+		return "", fmt.Errorf("site URL %q must not carry a query, fragment or user info", siteURL)
 	}
 	if u.Scheme != "https" {
-		return "", fmt.Errorf("%s: refusing to send credentials over plain HTTP to %q: "+
+		return "", fmt.Errorf("refusing to send credentials over plain HTTP to %q: "+
 			"WordPress only accepts application passwords and WooCommerce query-string keys over HTTPS, "+
-			"and they would travel in clear text; use the site's https:// URL", what, siteURL)
+			"and they would travel in clear text; use the site's https:// URL", siteURL)
 	}
 	return strings.TrimSuffix(u.String(), "/") + "/" + apiPath, nil
 }

@@ -51,14 +51,14 @@ func TestParseError(t *testing.T) {
 
 func TestSiteBase(t *testing.T) {
 	t.Parallel()
-	base, err := SiteBase("x", " https://example.com/shop/ ", "wp-json/a/v1/")
+	base, err := SiteBase(" https://example.com/shop/ ", "wp-json/a/v1/")
 	require.NoError(t, err)
 	assert.Equal(t, "https://example.com/shop/wp-json/a/v1/", base)
-	_, err = SiteBase("x", "http://example.com", "")
+	_, err = SiteBase("http://example.com", "")
 	assert.ErrorContains(t, err, "plain HTTP")
-	_, err = SiteBase("x", "ftp://example.com", "")
+	_, err = SiteBase("ftp://example.com", "")
 	assert.Error(t, err)
-	_, err = SiteBase("x", "https://example.com#frag", "")
+	_, err = SiteBase("https://example.com#frag", "")
 	assert.Error(t, err)
 }
 

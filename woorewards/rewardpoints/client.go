@@ -35,19 +35,21 @@ type Client struct {
 // calls. The URL must be https://: WordPress accepts application passwords over HTTPS only, and
 // they would travel in clear text. Operations are remembered in a MemoryStore (with its default
 // limits) unless WithStore says otherwise. Options are applied in order; nil options are ignored.
+// A site URL, credentials or option value the client cannot use makes NewClient fail with an
+// error that matches ErrInvalidArgument.
 //
 // WC Reward Points API docs: https://www.welaunch.io/en/knowledge-base/faq/using-the-reward-points-rest-api/
 func NewClient(siteURL, username, appPassword string, opts ...Option) (*Client, error) {
 	if username == "" || appPassword == "" {
 		return nil, fmt.Errorf("rewardpoints: new client: user name and application password are required (%w)", ErrInvalidArgument)
 	}
-	base, err := wp.SiteBase("rewardpoints", siteURL, "")
+	base, err := wp.SiteBase(siteURL, "")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("rewardpoints: new client: %w (%w)", err, ErrInvalidArgument)
 	}
 	o := options{now: time.Now}
 	if err := rest.ApplyOptions(&o, opts); err != nil {
-		return nil, fmt.Errorf("rewardpoints: %w", err)
+		return nil, optionError(err)
 	}
 	cfg := rest.Config{
 		BaseURL:      base,
@@ -60,7 +62,7 @@ func NewClient(siteURL, username, appPassword string, opts ...Option) (*Client, 
 		ErrDecode:    ErrDecode,
 	}
 	if err := cfg.Apply(append(o.rest, rest.WithClock(o.now))...); err != nil {
-		return nil, fmt.Errorf("rewardpoints: %w", err)
+		return nil, optionError(err)
 	}
 	rc, err := rest.New(cfg)
 	if err != nil {
@@ -139,6 +141,12 @@ type options struct {
 	now     func() time.Time
 }
 
+// optionError reports an option's refusal: "rewardpoints: WithRetry: ... (rewardpoints: invalid
+// argument)".
+func optionError(err error) error {
+	return fmt.Errorf("rewardpoints: %w (%w)", err, ErrInvalidArgument)
+}
+
 func restOption(r rest.Option) Option {
 	return func(o *options) error {
 		o.rest = append(o.rest, r)
@@ -179,6 +187,14 @@ func WithClock(now func() time.Time) Option {
 		o.now = now
 		return nil
 	}
+}
+
+// WithSleep makes the client wait through sleep instead of a real timer: rate-limit pacing, the
+// back-off between retries and Retry-After waits. sleep returns once d has passed, or ctx.Err()
+// as soon as ctx is done. With WithClock it runs the client on virtual time, so tests depend on
+// no machine's speed. nil is an error.
+func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
+	return restOption(rest.WithSleep(sleep))
 }
 
 // WithHTTPClient sends requests through a copy of hc (its Transport, Timeout and TLS settings are

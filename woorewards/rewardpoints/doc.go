@@ -45,7 +45,7 @@
 // # Options and raw requests
 //
 // NewClient takes the options every loyalsync client shares — WithHTTPClient, WithLogger,
-// WithUserAgent, WithRetry, WithRateLimit, WithMaxRetryAfter — and WithClock, WithStore and
-// WithOperationIDInMessage; a nil option is ignored. Client.NewRequest and Client.Do call any
+// WithUserAgent, WithRetry, WithRateLimit, WithMaxRetryAfter, WithClock and WithSleep — and
+// WithStore and WithOperationIDInMessage; a nil option is ignored. Client.NewRequest and Client.Do call any
 // other WordPress route of the site with the client's credentials, retries and pacing.
 package rewardpoints

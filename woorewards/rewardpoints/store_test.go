@@ -1,6 +1,7 @@
 package rewardpoints_test
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/loyalsync/loyalsync/internal/faults"
 	"github.com/loyalsync/loyalsync/woorewards/rewardpoints"
 )
 
@@ -150,4 +152,31 @@ func TestClientClockDrivesDefaultStore(t *testing.T) {
 
 	_, err = rewardpoints.NewClient(srv.URL, admin, adminPW, rewardpoints.WithClock(nil))
 	assert.ErrorContains(t, err, "rewardpoints: WithClock: ")
+}
+
+// With WithSleep beside WithClock, a server-requested wait is slept on the test clock: a 429's
+// Retry-After of 30 s takes no real time and moves the clock by exactly 30 s.
+func TestClientSleepsOnInjectedClock(t *testing.T) {
+	t.Parallel()
+	clk := newTestClock()
+	var waits []time.Duration
+	sleep := func(ctx context.Context, d time.Duration) error {
+		waits = append(waits, d)
+		clk.Advance(d)
+		return ctx.Err()
+	}
+	srv, c := newFake(t, rewardpoints.WithClock(clk.Now), rewardpoints.WithSleep(sleep))
+	rule := faults.Status429(30 * time.Second)
+	rule.Times = 1
+	srv.Faults.Add(rule)
+	start := clk.Now()
+	_, resp, err := c.AddPoints(t.Context(), req("slept", 5))
+	require.NoError(t, err)
+	assert.Equal(t, 2, resp.Attempts)
+	assert.Equal(t, []time.Duration{30 * time.Second}, waits)
+	assert.Equal(t, 30*time.Second, clk.Now().Sub(start))
+
+	_, err = rewardpoints.NewClient(srv.URL, admin, adminPW, rewardpoints.WithSleep(nil))
+	assert.ErrorContains(t, err, "rewardpoints: WithSleep: ")
+	assert.ErrorIs(t, err, rewardpoints.ErrInvalidArgument)
 }
