@@ -3,7 +3,9 @@ package woosync
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strconv"
 
@@ -72,6 +74,27 @@ func (s *Syncer) HandleOrder(ctx context.Context, o *woocommerce.Order) (OrderAc
 		return err
 	})
 	return act, err
+}
+
+// handleOrderDelivery applies an order.updated webhook's order with HandleOrder. Like product
+// deliveries, it is ignored while not configured, disconnected or paused, and an order Sitoo
+// refuses is left in the run log rather than failed back to WooCommerce.
+func (s *Syncer) handleOrderDelivery(ctx context.Context, o *woocommerce.Order) error {
+	rec, err := s.store.LoadSettings(ctx)
+	switch {
+	case errors.Is(err, ErrNotConfigured):
+		return nil
+	case err != nil:
+		return err
+	case rec.Paused || rec.SealedCredentials == nil:
+		return nil
+	}
+	_, err = s.HandleOrder(ctx, o)
+	var apiErr *sitoo.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest {
+		return nil // in the run log; sending it again would not help
+	}
+	return err
 }
 
 // sendCACOrders sends every CAC order in a chosen status that has no mapping.

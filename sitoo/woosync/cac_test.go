@@ -245,3 +245,28 @@ func TestAppliedCouponsAsVouchers_MatchByCodeNoDuplicates(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, existing, m.SitooID, "matched by code, not created")
 }
+
+func TestClickAndCollect_FromOrderUpdatedWebhook(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOption{})
+	e.connect(func(s *woosync.Settings) {
+		s.CACMethodID, s.CACStatuses = "local_pickup", []woocommerce.OrderStatus{woocommerce.OrderProcessing}
+	})
+	mug := e.simple("Mug", "MUG-1", 50)
+	e.hook()
+	id := e.wooOrder(mug, 2, "local_pickup")
+	require.NoError(t, e.woo.FlushWebhooks(e.ctx))
+	_, n := e.sitooOrderOf(id)
+	assert.Zero(t, n, "pending: not sent")
+
+	e.setStatus(id, woocommerce.OrderProcessing)
+	require.NoError(t, e.woo.FlushWebhooks(e.ctx))
+	e.setStatus(id, woocommerce.OrderCompleted)
+	require.NoError(t, e.woo.FlushWebhooks(e.ctx))
+	so, n := e.sitooOrderOf(id)
+	require.Equal(t, 1, n, "sent once by the webhooks")
+	assert.Equal(t, "MUG-1", so.OrderItems[0].SKU)
+	for _, d := range e.woo.Deliveries() {
+		assert.True(t, d.Success, d.Topic)
+	}
+}

@@ -20,8 +20,7 @@ func init() {
 	steps[StepReconcileProducts] = stepDef{run: (*job).reconcileProducts, estimate: estimateMapped(KindProduct)}
 }
 
-// Webhook topics the Syncer handles. order.updated belongs to part 2 (orders, click & collect)
-// and is accepted and ignored until then.
+// Webhook topics the Syncer handles. order.updated applies the order rules (see SyncOrder).
 const (
 	TopicProductCreated = "product.created"
 	TopicProductUpdated = "product.updated"
@@ -42,6 +41,9 @@ func (s *Syncer) Handler(secret string, opts ...woocommerce.WebhookHandlerOption
 // not count failures; an item Sitoo refuses is logged and recorded in the run log. An error is
 // returned only when Sitoo or the store could not be reached, so WooCommerce sees the failure.
 func (s *Syncer) HandleDelivery(ctx context.Context, d *woocommerce.Delivery) error {
+	if d.Kind == woocommerce.DeliveryResource && d.Topic == TopicOrderUpdated && d.Order != nil {
+		return s.handleOrderDelivery(ctx, d.Order) // orders.go / cac.go
+	}
 	if d.Kind != woocommerce.DeliveryResource || d.Product == nil ||
 		(d.Topic != TopicProductCreated && d.Topic != TopicProductUpdated) {
 		return nil
