@@ -2,6 +2,7 @@ package woocommercetest
 
 import (
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -150,14 +151,24 @@ func checkKeyPermissions(key *apiKey, method string) *wpError {
 	return nil
 }
 
-// sanitizeTextField approximates WordPress's sanitize_text_field for a key: no tags, no line
-// breaks or tabs, trimmed.
+// sanitizeTextField approximates WordPress's sanitize_text_field (a consumer key, a search): the
+// text from the first '<' on is cut (strip_all_tags, simplified), runs of line breaks, tabs and
+// spaces become one space, percent-encoded octets are removed and the ends trimmed.
 func sanitizeTextField(s string) string {
-	if strings.ContainsAny(s, "<\r\n\t") {
-		if i := strings.IndexByte(s, '<'); i >= 0 {
-			s = s[:i]
-		}
-		s = strings.NewReplacer("\r", " ", "\n", " ", "\t", " ").Replace(s)
+	if i := strings.IndexByte(s, '<'); i >= 0 {
+		s = s[:i]
 	}
-	return strings.TrimSpace(s)
+	s = strings.TrimSpace(textWhitespace.ReplaceAllString(s, " "))
+	for {
+		t := strings.TrimSpace(percentOctet.ReplaceAllString(s, ""))
+		if t == s {
+			return t
+		}
+		s = t
+	}
 }
+
+var (
+	textWhitespace = regexp.MustCompile(`[\r\n\t ]+`)
+	percentOctet   = regexp.MustCompile(`%[a-fA-F0-9]{2}`)
+)

@@ -32,8 +32,10 @@
 // manage_stock "parent"), categories, coupons (code lowercased and unique, email restrictions, usage
 // limits, expiry, usage count), customers, webhooks (secret write-only) and system_status. Lists
 // paginate with X-WP-Total, X-WP-TotalPages and one Link header carrying only prev and next joined
-// with ", " (other responses carry WordPress's API root link), rebuilt from the request's own query (OAuth parameters included, as WordPress does, so
-// a client must not follow them verbatim). Batches accept at most 100 items (413 beyond) and
+// with ", " (other responses carry WordPress's API root link), rebuilt from the request's own query
+// after WordPress sanitized it and never from the registered defaults (OAuth parameters included,
+// as WordPress does, so a client must not follow them verbatim; include=3,1 comes back as
+// include%5B0%5D=3&include%5B1%5D=1, a false boolean is dropped). Batches accept at most 100 items (413 beyond) and
 // report failed items in place inside a 200. Dates are site-local "date_*" without a zone next to
 // "*_gmt" in UTC (WithTimezone).
 //

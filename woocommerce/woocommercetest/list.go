@@ -142,6 +142,17 @@ func parseIDList(raw json.RawMessage) []int64 {
 	if raw == nil {
 		return nil
 	}
+	var out []int64
+	for _, p := range idListParts(raw) {
+		if n := absint(p); !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// idListParts is wp_parse_list: the items of a JSON array, or a comma/space separated string.
+func idListParts(raw json.RawMessage) []string {
 	var parts []string
 	var arr []json.RawMessage
 	if json.Unmarshal(raw, &arr) == nil {
@@ -152,24 +163,19 @@ func parseIDList(raw json.RawMessage) []int64 {
 			}
 			parts = append(parts, s)
 		}
-	} else {
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			s = string(raw)
-		}
-		parts = strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' })
+		return parts
 	}
-	var out []int64
-	for _, p := range parts {
-		n := phpIntval(p)
-		if n < 0 {
-			n = -n
-		}
-		if !slices.Contains(out, n) {
-			out = append(out, n)
-		}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		s = string(raw)
 	}
-	return out
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' })
+}
+
+// absint is PHP's absint for a string.
+func absint(s string) int64 {
+	n := phpIntval(s)
+	return max(n, -n)
 }
 
 // phpIntval is intval for a string: the leading integer, 0 when there is none.
@@ -279,13 +285,6 @@ func page[T any](c *call, items []T) []T {
 		return []T{}
 	}
 	return items[start:min(start+q.perPage, total)]
-}
-
-// pageURL is add_query_arg('page', n, add_query_arg($request->get_query_params(), $base)).
-func (c *call) pageURL(base string, n int) string {
-	q := c.query.clone()
-	q.set("page", &phpValue{str: strconv.Itoa(n)})
-	return base + "?" + buildQuery(q)
 }
 
 // routePath is the matched route with its ids filled in, e.g. "orders/12/refunds".

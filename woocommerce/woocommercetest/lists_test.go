@@ -214,3 +214,32 @@ func TestBatchLimitAndShapes(t *testing.T) {
 	_, err := c.Orders.Batch(ctxT(t), &woocommerce.Batch[woocommerce.OrderRequest]{Create: make([]woocommerce.OrderRequest, 3)})
 	assert.ErrorIs(t, err, woocommerce.ErrBatchTooLarge)
 }
+
+// The prev/next links carry the sanitized query the client sent, never the registered defaults
+// (context, order, orderby, ...): WooCommerce builds them from $request->get_query_params().
+func TestLinkHeaderCarriesTheSanitizedQuery(t *testing.T) {
+	t.Parallel()
+	srv, _ := store(t)
+	var ids []int64
+	for i := range 3 {
+		id, err := srv.AddCustomer(woocommercetest.Customer{Email: fmt.Sprintf("c%02d@example.com", i)})
+		require.NoError(t, err)
+		ids = append(ids, id)
+	}
+	path := fmt.Sprintf("customers?include=%d,%d,%d&search=%%20c0%%20%%20&_fields=id&per_page=1&orderby=id", ids[2], ids[0], ids[2])
+	resp, _ := signedCall(t, srv, http.MethodGet, path, "")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, fmt.Sprintf(`<%s/wp-json/wc/v3/customers?include%%5B0%%5D=%d&include%%5B1%%5D=%d&search=c0&_fields=id&per_page=1&orderby=id&page=2>; rel="next"`,
+		srv.URL, ids[2], ids[0]), resp.Header.Get("Link"), "wp_parse_id_list keeps the first indexes, search is trimmed, page comes last")
+
+	for range 3 {
+		_, err := srv.AddOrder(woocommercetest.Order{})
+		require.NoError(t, err)
+	}
+	resp, _ = signedCall(t, srv, http.MethodGet, "orders?page=2&status=pending&dates_are_gmt=false&per_page=1&search=", "")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	base := srv.URL + "/wp-json/wc/v3/orders?"
+	assert.Equal(t, "<"+base+`page=1&status%5B0%5D=pending&per_page=1&search>; rel="prev", `+
+		"<"+base+`page=3&status%5B0%5D=pending&per_page=1&search>; rel="next"`, resp.Header.Get("Link"),
+		"a list becomes an indexed array, a false boolean is dropped, an empty value loses its '='")
+}

@@ -234,7 +234,10 @@ func phpURLEncode(s string) string {
 
 // buildQuery is WordPress's build_query after urlencode_deep, as add_query_arg produces it: keys as
 // they are, values urlencoded, nested arrays as key%5Bsub%5D=value.
-func buildQuery(a *phpArray) string {
+func buildQuery(a *phpArray) string { return buildQueryWith(a, phpURLEncode) }
+
+// buildQueryWith is _http_build_query with the given value encoder.
+func buildQueryWith(a *phpArray, encode func(string) string) string {
 	var parts []string
 	var walk func(prefix string, arr *phpArray)
 	walk = func(prefix string, arr *phpArray) {
@@ -248,7 +251,7 @@ func buildQuery(a *phpArray) string {
 				walk(name, v.arr)
 				continue
 			}
-			parts = append(parts, name+"="+phpURLEncode(v.str))
+			parts = append(parts, name+"="+encode(v.str))
 		}
 	}
 	walk("", a)
