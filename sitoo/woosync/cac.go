@@ -45,7 +45,8 @@ const (
 //     warehouse, which reduces Sitoo stock; a cancelled one is cancelled in Sitoo and what was
 //     delivered is moved back in (restock).
 //   - Deliver after sync: a completed order in Sitoo gets a delivery of every item left.
-//   - Applied coupons become Sitoo vouchers with Settings.SendCoupons.
+//   - With Settings.SendCoupons the coupons applied to any order that is on hold, processing or
+//     completed become Sitoo vouchers (by code, once).
 //
 // The Sitoo order's external id is "woo-" and the WooCommerce order id: an order created just
 // before a crash or a lost response is found by it, never created twice. Orders fetched from
@@ -139,6 +140,11 @@ func (j *job) syncOrder(o *woocommerce.Order) (OrderAction, error) {
 	if err != nil {
 		return "", err
 	}
+	if j.set.SendCoupons && (o.Status == woocommerce.OrderProcessing || o.Status == woocommerce.OrderCompleted || o.Status == woocommerce.OrderOnHold) {
+		if err := j.sendCoupons(o); err != nil { // any order's coupons, sent to Sitoo or not
+			return "", err
+		}
+	}
 	act := OrderUnchanged
 	send := (cac && slices.Contains(j.set.CACStatuses, o.Status)) ||
 		(fifo && (o.Status == woocommerce.OrderProcessing || o.Status == woocommerce.OrderCompleted))
@@ -150,11 +156,6 @@ func (j *job) syncOrder(o *woocommerce.Order) (OrderAction, error) {
 		mapped, act = true, OrderSent
 		if fifo {
 			if _, err := j.deliverAll(sitooID); err != nil {
-				return act, err
-			}
-		}
-		if j.set.SendCoupons {
-			if err := j.sendCoupons(o); err != nil {
 				return act, err
 			}
 		}

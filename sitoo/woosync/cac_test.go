@@ -233,6 +233,11 @@ func TestAppliedCouponsAsVouchers_MatchByCodeNoDuplicates(t *testing.T) {
 		e.setStatus(id, woocommerce.OrderProcessing)
 		assert.Equal(t, woosync.OrderSent, e.sync(id))
 	}
+	_, err := e.woo.AddCoupon(woocommercetest.Coupon{Code: "autumn3", Amount: "3"})
+	require.NoError(t, err)
+	home := e.wooOrder(mug, 1, "flat_rate", "autumn3")
+	e.setStatus(home, woocommerce.OrderProcessing)
+	assert.Equal(t, woosync.OrderIgnored, e.sync(home), "not sent to Sitoo, but its coupon is")
 	sc, err := e.sitoo.NewClient()
 	require.NoError(t, err)
 	codes := map[string]int{}
@@ -240,7 +245,7 @@ func TestAppliedCouponsAsVouchers_MatchByCodeNoDuplicates(t *testing.T) {
 		require.NoError(t, err)
 		codes[v.VoucherCode]++
 	}
-	assert.Equal(t, map[string]int{"SUMMER10": 1, "WINTER5": 1}, codes)
+	assert.Equal(t, map[string]int{"SUMMER10": 1, "WINTER5": 1, "AUTUMN3": 1}, codes)
 	m, err := e.store.MappingByKey(e.ctx, woosync.KindCoupon, "winter5")
 	require.NoError(t, err)
 	assert.Equal(t, existing, m.SitooID, "matched by code, not created")

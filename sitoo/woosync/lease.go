@@ -14,7 +14,8 @@ import (
 // Leaser hands out named, expiring leases: the Scheduler takes one per task before a run, so
 // runs of a task never overlap, also across processes that share the Leaser's database.
 // MemoryLeases serves one process; SQLLeases several processes on one SQLite file or
-// PostgreSQL database.
+// PostgreSQL database. The Scheduler's lease names are "woosync/<task>", so processes that
+// sync different stores need different databases (or Leasers).
 type Leaser interface {
 	// Acquire takes the lease name for owner until now+ttl. It reports false, without error, when
 	// another owner holds an unexpired lease. An owner may renew its own lease.

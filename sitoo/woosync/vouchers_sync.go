@@ -12,7 +12,7 @@ import (
 // discount campaign type of Sitoo's examples (Sitoo does not document the numbers).
 const DefaultVoucherType sitoo.VoucherType = 110
 
-// sendCoupons makes sure every coupon applied to the order exists in Sitoo as a voucher with
+// sendCoupons makes sure every coupon applied to an order exists in Sitoo as a voucher with
 // the same code (Settings.SendCoupons): a coupon mapped already, or a voucher found by code
 // (compared case-insensitively), is not created again.
 func (j *job) sendCoupons(o *woocommerce.Order) error {
