@@ -26,37 +26,17 @@ type Ledger struct {
 
 var _ pointsync.Ledger = (*Ledger)(nil)
 
-// LedgerOption configures a Ledger.
-type LedgerOption func(*Ledger) error
-
-// WithClock sets the clock that dates members and accounts created from sync (default: the
-// system clock). Movements keep the time of their origin.
-func WithClock(c loyalty.Clock) LedgerOption {
-	return func(l *Ledger) error {
-		if c == nil {
-			return errors.New("pointsyncconnect: nil clock")
-		}
-		l.clock = c
-		return nil
-	}
-}
-
 // NewLedger returns the Ledger of store. Give it the Store returned by Observe or the plain
-// store: movements applied here are never queued either way.
-func NewLedger(store loyalty.Store, opts ...LedgerOption) (*Ledger, error) {
+// store: movements applied here are never queued either way. Option: WithClock.
+func NewLedger(store loyalty.Store, opts ...Option) (*Ledger, error) {
 	if store == nil {
 		return nil, errors.New("pointsyncconnect: nil store")
 	}
-	l := &Ledger{store: store, clock: loyalty.ClockFunc(time.Now)}
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(l); err != nil {
-			return nil, err
-		}
+	o, err := newOptions(opts)
+	if err != nil {
+		return nil, err
 	}
-	return l, nil
+	return &Ledger{store: store, clock: o.clock}, nil
 }
 
 // SyncKey is the ledger key of the movement id applied from the remote site origin:

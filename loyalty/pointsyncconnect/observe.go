@@ -26,7 +26,8 @@ var _ loyalty.Store = (*Store)(nil)
 
 // Observe wraps store: every movement appended through the returned Store's Update (except
 // movements applied from sync) is queued on queue for each remote in settings whose observed
-// reserve is the movement's program.
+// reserve is the movement's program. When queue is a TxQueue (SQLStore on the store's own
+// database), the movements are queued in the ledger's transaction.
 func Observe(store loyalty.Store, settings pointsync.SettingsStore, queue pointsync.Enqueuer) *Store {
 	return &Store{Store: store, settings: settings, queue: queue}
 }
@@ -76,8 +77,14 @@ func (s *Store) enqueue(ctx context.Context, tx loyalty.Tx, ms []loyalty.Movemen
 		}
 		byProgram[m.ProgramID] = append(byProgram[m.ProgramID], w)
 	}
+	q := s.queue
+	if tq, ok := q.(TxQueue); ok {
+		if q, err = tq.EnqueuerIn(tx); err != nil {
+			return err
+		}
+	}
 	for program, wms := range byProgram {
-		if err := pointsync.EnqueueForRemotes(ctx, s.queue, remotes, program, wms); err != nil {
+		if err := pointsync.EnqueueForRemotes(ctx, q, remotes, program, wms); err != nil {
 			return err
 		}
 	}

@@ -37,6 +37,14 @@ type Tx interface {
 	QueryRow(ctx context.Context, query string, args ...any) Row
 }
 
+// LedgerTx is implemented by the loyalty.Tx that the SQL stores pass to Update: SQL returns the
+// same transaction as a Tx, so that an adapter writes its own tables in the transaction that
+// changes the ledger (both commit or neither does). It is valid only during the call to Update's
+// function.
+type LedgerTx interface {
+	SQL() Tx
+}
+
 // Row is the result of Tx.QueryRow.
 type Row interface {
 	Scan(dest ...any) error
