@@ -25,8 +25,10 @@
 // variations, title under the same parent for categories, code for coupons): an item created just
 // before a crash is then found and mapped, never created twice.
 //
-// The Store keeps settings, mappings, sync timestamps and the run log. MemoryStore is the
-// in-memory Store; sitoo/woosync/storetest is the conformance suite any other Store must pass.
+// The Store keeps settings, mappings, sync timestamps and the run log. MemoryStore keeps them in
+// memory; SQLStore in the loyalty SQL store's database (SQLite or PostgreSQL, loyalty/sqlstore's
+// shared writer and migrator, component "woosync"). sitoo/woosync/storetest is the conformance
+// suite both pass.
 //
 // # Operations
 //
