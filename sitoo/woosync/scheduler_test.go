@@ -2,6 +2,7 @@ package woosync_test
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/postgres"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/sqlite"
+	"github.com/loyalsync/loyalsync/sitoo"
 	"github.com/loyalsync/loyalsync/sitoo/woosync"
 	"github.com/loyalsync/loyalsync/woocommerce"
 )
@@ -256,4 +258,32 @@ func TestScheduler_TasksFollowSettings(t *testing.T) {
 	res, err = sc.Tick(e.ctx)
 	require.NoError(t, err)
 	assert.Empty(t, res, "autosync off: nothing runs")
+}
+
+func TestScheduler_ResumesFromWatermarksAfterRestart(t *testing.T) {
+	t.Parallel()
+	e, _ := schedEnv(t, woosync.ModeLive)
+	e.sitooOrder(1, "A")
+	e.sitooOrder(1, "B")
+	first, err := woosync.NewScheduler(e.syncer)
+	require.NoError(t, err)
+	res, err := first.Tick(e.ctx)
+	require.NoError(t, err)
+	require.Len(t, res, 2)
+	assert.Equal(t, 2, res[1].Report.Steps[0].Done)
+
+	// A new process on the same store (and so the same watermarks) reads only what is new.
+	e.sitooOrder(1, "C")
+	restarted, err := woosync.New(e.store, e.wc, woosync.WithEncryptionKey(testKey),
+		woosync.WithSitooOptions(sitoo.WithHTTPClient(e.sitoo.Client())), woosync.WithLogger(slog.New(slog.DiscardHandler)))
+	require.NoError(t, err)
+	second, err := woosync.NewScheduler(restarted)
+	require.NoError(t, err)
+	res, err = second.Tick(e.ctx)
+	require.NoError(t, err)
+	require.Len(t, res, 2)
+	assert.Equal(t, woosync.TaskOrders, res[1].Task)
+	assert.Equal(t, 1, res[1].Report.Steps[0].Done)
+	assert.Zero(t, res[1].Report.Steps[0].Skipped, "nothing before the watermark is read again")
+	assert.Len(t, e.fetchedOrders(), 3)
 }
