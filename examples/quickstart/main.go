@@ -138,6 +138,7 @@ func run(ctx context.Context, w io.Writer) error {
 		t.refund,
 		t.overview,
 		t.counter,
+		t.pointSync,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
