@@ -353,3 +353,41 @@ func TestCounter_RefundOfASaleFromAPausedPeriodTakesNothing(t *testing.T) {
 
 	assert.EqualValues(t, 0, e.wallet(cu.CustomerID).Balance)
 }
+
+func TestCounter_LateEventOfASaleFromBeforeConnectingEarnsNothing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	cu := e.member("ana@example.org")
+	require.NoError(t, e.con.Disconnect(e.ctx, e.rec.ID, "owner"))
+	e.sale(cu, row("50.00"))
+	e.pos.Hold() // the sale's event is delayed until after the account is connected again
+	e.clock.Advance(time.Hour)
+	_, err := e.con.Connect(e.ctx, sitooconnect.ConnectRequest{ProgramID: "card", BaseURL: e.sitoo.URL, AccountID: e.rec.AccountID,
+		APIID: e.sitoo.APIID, APIPassword: e.sitoo.Password, CRMUsername: "crm-user", CRMPassword: "crm-secret",
+		EventsUsername: "events-user", EventsPassword: "events-secret"})
+	require.NoError(t, err)
+	e.pos.Release()
+	e.deliver()
+
+	assert.EqualValues(t, 0, e.wallet(cu.CustomerID).Balance, "a sale from before connecting never back-fills")
+	rs, _, err := e.eng.Receipts(e.ctx, "card", loyalty.OutcomeIgnored, loyalty.PageOptions{})
+	require.NoError(t, err)
+	require.Len(t, rs, 1)
+	assert.Contains(t, rs[0].Reason, "before processing started")
+}
+
+func TestCounter_LateEventOfASaleFromAPausedPeriodEarnsNothing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	cu := e.member("ana@example.org")
+	require.NoError(t, e.con.Pause(e.ctx, e.rec.ID, "owner"))
+	e.sale(cu, row("50.00"))
+	e.pos.Hold()
+	e.clock.Advance(time.Hour)
+	require.NoError(t, e.con.Resume(e.ctx, e.rec.ID, "owner"))
+	e.sale(cu, row("30.00")) // made after resuming: earns
+	e.pos.Release()          // the paused-period event arrives late, behind the new one
+	e.deliver()
+
+	assert.EqualValues(t, 30, e.wallet(cu.CustomerID).Balance, "only the sale made since resuming earns")
+}

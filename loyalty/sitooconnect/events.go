@@ -166,7 +166,14 @@ func (c *Connector) applyOrder(ctx context.Context, rec ConnectionRecord, client
 		}
 		return c.note(ctx, rec, ord, "cancellation", res)
 	}
-	ev := loyalty.OrderEvent{Store: store, OrderID: orderID, Status: saleStatus(ord), Total: earningTotal(ord),
+	status := saleStatus(ord)
+	if !processedSince(rec, ord) {
+		// A sale made before connecting, or while paused, whose event (or poll) arrives late:
+		// it never earns, as its refund never takes back (see applyRefund).
+		status = fmt.Sprintf("sitoo sale dated %s, before processing started at %s",
+			ord.OrderDate.Time.UTC().Format(time.RFC3339), rec.ProcessingSince.UTC().Truncate(time.Second).Format(time.RFC3339))
+	}
+	ev := loyalty.OrderEvent{Store: store, OrderID: orderID, Status: status, Total: earningTotal(ord),
 		Currency: ord.CurrencyCode, BillingName: strings.TrimSpace(ord.NameFirst + " " + ord.NameLast),
 		Channel: loyalty.ChannelCounter, Source: src, Member: memberRef(ord)}
 	if ev.Member.IsZero() {
@@ -189,7 +196,7 @@ func (c *Connector) applyRefund(ctx context.Context, rec ConnectionRecord, clien
 	case errors.Is(err, sitoo.ErrNotFound):
 	case err != nil:
 		return fmt.Errorf("sitooconnect: read order %d: %w", orig, err)
-	case !sale.OrderDate.Time.Before(rec.ProcessingSince.Truncate(time.Second)):
+	case processedSince(rec, sale):
 		if err := c.applyOrder(ctx, rec, client, sale); err != nil {
 			return err
 		}
@@ -215,6 +222,12 @@ func (c *Connector) applyRefund(ctx context.Context, rec ConnectionRecord, clien
 		return err
 	}
 	return c.note(ctx, rec, ord, "refund", res)
+}
+
+// processedSince reports whether the order was made since processing last started (connect
+// or resume); Sitoo order dates have whole seconds.
+func processedSince(rec ConnectionRecord, ord *sitoo.Order) bool {
+	return !ord.OrderDate.Time.Before(rec.ProcessingSince.Truncate(time.Second))
 }
 
 // note records who did what at which counter.
