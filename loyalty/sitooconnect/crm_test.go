@@ -271,3 +271,23 @@ func TestCRM_RedeemIsLoggedOncePerChange(t *testing.T) {
 	}
 	assert.Equal(t, 1, n)
 }
+
+func TestCRM_PromotionsAreADocumentedEmptyList(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	cu := e.member("ana@example.org")
+	e.sale(cu, row("300.00"))
+	e.deliver()
+
+	got, st, err := e.pos.GetCustomer(e.ctx, cu.CustomerID)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, st)
+	require.Contains(t, got, "promotions")
+	assert.Equal(t, []any{}, got["promotions"], "an empty list, never null: no CRM promotions are issued")
+	for _, op := range []string{"/redeem", "/undo-redeem"} {
+		st, err = e.pos.CRMCall(e.ctx, http.MethodPost, "/customers/"+cu.CustomerID+op,
+			map[string]any{"items": []map[string]string{{"type": sitooconnect.ItemPromotion, "id": "0f0b7d3e"}}}, nil)
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusNotFound, st, op)
+	}
+}

@@ -116,7 +116,12 @@ const (
 	ColorPaused = "yellow" // [U]
 )
 
-// Promotion is a promotion on the customer card. None are issued yet.
+// Promotion is a promotion on the customer card. Its shape is confirmed by the sheet's
+// example, but only the cart_percent type is known and nothing says what a CRM promotion is
+// worth to the sale; seed 001 defines no promotions (the counter spends points through bonus
+// checks, the counter's coupon). The choice: every customer answers "promotions": [] (an
+// empty list, never null), and Redeem Items / Undo Redeem answer 404 for an item of type
+// ItemPromotion.
 type Promotion struct {
 	Name          string        `json:"name"`
 	PromotionID   string        `json:"promotion_id"`
