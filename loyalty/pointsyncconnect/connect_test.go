@@ -22,7 +22,10 @@ import (
 type site struct {
 	engine *loyalty.Engine
 	store  loyalty.Store
-	ps     *pointsync.MemStore
+	ps     interface {
+		pointsync.SettingsStore
+		pointsync.Queue
+	}
 	local  pointsync.LocalSite
 	sender *pointsync.Sender
 }
@@ -31,12 +34,27 @@ const program = "card"
 
 func newSite(t *testing.T) *site {
 	t.Helper()
-	ctx := context.Background()
-	s := &site{}
-	var err error
-	s.ps, err = pointsync.NewMemStore()
+	ps, err := pointsync.NewMemStore()
 	require.NoError(t, err)
-	s.store = pointsyncconnect.Observe(memstore.New(), s.ps, s.ps)
+	return newSiteOn(t, memstore.New(), ps)
+}
+
+// newSQLiteSite is a site whose ledger, settings and queue are in one SQLite file.
+func newSQLiteSite(t *testing.T) *site {
+	t.Helper()
+	db := openSQLite(t)
+	return newSiteOn(t, db, newSQLStore(t, db, nil))
+}
+
+func newSiteOn(t *testing.T, store loyalty.Store, ps interface {
+	pointsync.SettingsStore
+	pointsync.Queue
+}) *site {
+	t.Helper()
+	ctx := context.Background()
+	s := &site{ps: ps}
+	var err error
+	s.store = pointsyncconnect.Observe(store, s.ps, s.ps)
 	s.engine, err = loyalty.New(s.store, loyalty.WithCouponIssuer(storetest.NewCouponIssuer()))
 	require.NoError(t, err)
 	p := loyalty.DefaultProgram(program, "EUR")
@@ -98,8 +116,12 @@ func adjust(t *testing.T, s *site, email, key string, points int64) {
 }
 
 func TestMovementShowsOnOtherSiteOnceWithoutEcho(t *testing.T) {
+	t.Run("memory", func(t *testing.T) { testNoEcho(t, newSite(t), newSite(t)) })
+	t.Run("SQLite", func(t *testing.T) { testNoEcho(t, newSQLiteSite(t), newSQLiteSite(t)) })
+}
+
+func testNoEcho(t *testing.T, a, b *site) {
 	ctx := context.Background()
-	a, b := newSite(t), newSite(t)
 	link(t, a, b)
 	_, err := a.engine.Enroll(ctx, program, loyalty.NewMember{Email: "Alice@Example.com"})
 	require.NoError(t, err)
@@ -137,8 +159,12 @@ func mustMember(t *testing.T, s *site, email string) loyalty.Member {
 }
 
 func TestDoubleSpendDetectedOnBothSites(t *testing.T) {
+	t.Run("memory", func(t *testing.T) { testDoubleSpend(t, newSite(t), newSite(t)) })
+	t.Run("SQLite", func(t *testing.T) { testDoubleSpend(t, newSQLiteSite(t), newSQLiteSite(t)) })
+}
+
+func testDoubleSpend(t *testing.T, a, b *site) {
 	ctx := context.Background()
-	a, b := newSite(t), newSite(t)
 	link(t, a, b)
 	_, err := a.engine.Enroll(ctx, program, loyalty.NewMember{Email: "bob@example.com"})
 	require.NoError(t, err)
