@@ -213,33 +213,14 @@ func (j *job) sendPage(entries []entry) error {
 	}
 	if len(creates) > 0 {
 		rs, _, err := j.site.Products.BatchCreate(j.ctx, creates)
-		if err != nil && len(rs) == 0 {
+		if sent, err = j.collect(rs, err, created, sent, true); err != nil {
 			return err
-		}
-		for i, r := range rs {
-			if r.Err != nil {
-				if err := j.fail(KindProduct, created[i].e.p.ID, created[i].e.p.SKU, r.Err); err != nil {
-					return err
-				}
-				continue
-			}
-			created[i].sitooID = r.ID
-			sent = append(sent, created[i])
 		}
 	}
 	if len(updates) > 0 {
 		rs, _, err := j.site.Products.BatchUpdate(j.ctx, updates)
-		if err != nil && len(rs) == 0 {
+		if sent, err = j.collect(rs, err, updated, sent, false); err != nil {
 			return err
-		}
-		for i, r := range rs {
-			if r.Err != nil {
-				if err := j.fail(KindProduct, updated[i].e.p.ID, updated[i].e.p.SKU, r.Err); err != nil {
-					return err
-				}
-				continue
-			}
-			sent = append(sent, updated[i])
 		}
 	}
 	var stock []stockItem
@@ -300,6 +281,27 @@ func (j *job) sendPage(entries []entry) error {
 		}
 	}
 	return j.sendStock(stock, false)
+}
+
+// collect appends the items of a product batch that succeeded to sent (taking the new ids when
+// created) and fails the others. A batch error without results stops the step.
+func (j *job) collect(rs sitoo.BatchResults, err error, items, sent []*pending, created bool) ([]*pending, error) {
+	if err != nil && len(rs) == 0 {
+		return sent, err
+	}
+	for i, r := range rs {
+		if r.Err != nil {
+			if err := j.fail(KindProduct, items[i].e.p.ID, items[i].e.p.SKU, r.Err); err != nil {
+				return sent, err
+			}
+			continue
+		}
+		if created {
+			items[i].sitooID = r.ID
+		}
+		sent = append(sent, items[i])
+	}
+	return sent, nil
 }
 
 // sendVariants sets the variant set of a variable product when any of its variations is

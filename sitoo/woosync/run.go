@@ -167,9 +167,10 @@ func (s *Syncer) runWith(ctx context.Context, op string, list []Step, progress P
 // Runs returns the latest runs of the run log, newest first.
 func (s *Syncer) Runs(ctx context.Context, limit int) ([]Run, error) { return s.store.Runs(ctx, limit) }
 
-// setTotal sets the step's item total for progress reports.
+// setTotal announces n items to come, for progress reports: the step's total is what it has
+// handled so far plus n (a step made of several walks, like match_all, announces each in turn).
 func (j *job) setTotal(n int) {
-	j.total = n
+	j.total = j.handled + n
 	j.report()
 }
 
