@@ -42,7 +42,7 @@ func (s *Server) Refund(orderID int64, amount, reason string) (int64, error) {
 			return fmt.Errorf("woocommercetest: refund: invalid refund amount %s (total %s, refunded %s)",
 				amount, s.money(o.total), s.money(o.refundedTotal(s.st)))
 		}
-		id = s.addRefund(o, d, reason, false, nil, ev).id
+		id = s.addRefund(o, d, reason, false, nil, false, ev).id
 		return nil
 	})
 	return id, err

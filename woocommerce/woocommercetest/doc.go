@@ -28,7 +28,9 @@
 //
 // Orders (status transitions with their side effects: paid and completed dates, coupon usage counts,
 // stock levels, order notes), refunds (a full refund makes the order refunded; setting an order to
-// refunded by hand creates the refund), products and variations (sharing one id space, with
+// refunded by hand creates the refund "Order fully refunded."; restocked refund lines leave
+// "Item #<id> stock increased from <old> to <new>." notes before the status change note, and
+// only lines whose stock was reduced are restocked), products and variations (sharing one id space, with
 // manage_stock "parent"), categories, coupons (code lowercased and unique, email restrictions, usage
 // limits, expiry, usage count), customers, webhooks (secret write-only) and system_status. Lists
 // paginate with X-WP-Total, X-WP-TotalPages and one Link header carrying only prev and next joined

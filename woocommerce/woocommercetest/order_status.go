@@ -1,6 +1,7 @@
 package woocommercetest
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -78,7 +79,8 @@ func (s *Server) enterStatus(o *order, from, to string, ev *events) {
 		// wc_order_fully_refunded: refund what is left, without calling the gateway.
 		left := o.total.Sub(o.refundedTotal(s.st))
 		if left.IsPositive() {
-			s.addRefund(o, left, "Order status set to refunded. To return funds to the customer you will need to issue a refund through your payment gateway.", false, nil, ev)
+			s.addRefund(o, left, "Order fully refunded.", false, nil, false, ev)
+			s.addNote(o, "Order status set to refunded. To return funds to the customer you will need to issue a refund through your payment gateway.", false, "WooCommerce")
 		}
 	}
 }
@@ -128,33 +130,69 @@ func (s *Server) reduceStock(o *order, ev *events) {
 		return
 	}
 	o.stockReduced = true
-	s.stockNote(o, "Stock levels reduced:", -1, ev)
+	s.stockNote(o, "Stock levels reduced:", func(l *lineItem) int64 {
+		if l.reducedStock != 0 {
+			return 0 // wc_reduce_stock_levels skips an item that already has _reduced_stock
+		}
+		l.reducedStock = l.qty
+		return -l.qty
+	}, ev)
 }
 
+// restoreStock is wc_increase_stock_levels: each item gets back what _reduced_stock says is still
+// out (its quantity less what refunds restocked), and the meta is removed.
 func (s *Server) restoreStock(o *order, ev *events) {
 	if !o.stockReduced {
 		return
 	}
 	o.stockReduced = false
-	s.stockNote(o, "Stock levels increased:", 1, ev)
+	s.stockNote(o, "Stock levels increased:", func(l *lineItem) int64 {
+		n := l.reducedStock
+		l.reducedStock = 0
+		return n
+	}, ev)
 }
 
-// stockNote changes the stock of every line by sign·quantity and, when any stock changed, adds
+// stockNote changes the stock of every line by delta(line) and, when any stock changed, adds
 // the order note wc_trigger_stock_change_notifications writes: "Stock levels reduced: Tee
 // (TEE-S) 10&rarr;9, Mug (#12) 4&rarr;3", with the HTML entity as WooCommerce stores it.
-func (s *Server) stockNote(o *order, prefix string, sign int64, ev *events) {
+func (s *Server) stockNote(o *order, prefix string, delta func(*lineItem) int64, ev *events) {
 	var changes []string
 	for _, l := range o.lines {
-		if p, from, to, ok := s.changeStock(l, sign*l.qty, ev); ok {
-			id := p.sku
-			if id == "" {
-				id = "#" + strconv.FormatInt(p.id, 10)
-			}
-			changes = append(changes, fmt.Sprintf("%s (%s) %d&rarr;%d", s.productName(p), id, from, to))
+		d := delta(l)
+		if d == 0 {
+			continue
 		}
+		p, from, to, ok := s.changeStock(l, d, ev)
+		if !ok {
+			l.reducedStock = 0 // no stock managed: WooCommerce records no _reduced_stock
+			continue
+		}
+		id := p.sku
+		if id == "" {
+			id = "#" + strconv.FormatInt(p.id, 10)
+		}
+		changes = append(changes, fmt.Sprintf("%s (%s) %d&rarr;%d", s.productName(p), id, from, to))
 	}
 	if len(changes) > 0 {
 		s.addNote(o, prefix+" "+strings.Join(changes, ", "), false, "WooCommerce")
+	}
+}
+
+// restockRefunded is wc_restock_refunded_items: each refunded line whose stock was reduced goes
+// back into stock by the refunded quantity, with the note "Item #<product or variation id>
+// stock increased from <old> to <new>."
+func (s *Server) restockRefunded(o *order, lines []refundLine, ev *events) {
+	for _, l := range o.lines {
+		i := slices.IndexFunc(lines, func(r refundLine) bool { return r.itemID == l.id })
+		if i < 0 || lines[i].qty == 0 || l.reducedStock == 0 {
+			continue
+		}
+		qty := lines[i].qty
+		if _, from, to, ok := s.changeStock(l, qty, ev); ok {
+			l.reducedStock -= qty
+			s.addNote(o, fmt.Sprintf("Item #%d stock increased from %d to %d.", cmp.Or(l.variationID, l.productID), from, to), false, "WooCommerce")
+		}
 	}
 }
 

@@ -137,6 +137,7 @@ type lineItem struct {
 	fixedTotal                 bool // the client sent a total
 	sku                        string
 	meta                       []meta
+	reducedStock               int64 // the _reduced_stock item meta: units taken from stock and not yet returned
 }
 
 type shippingLine struct {

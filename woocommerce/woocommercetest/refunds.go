@@ -123,30 +123,31 @@ func (s *Server) createRefund(c *call) (int, any, *wpError) {
 	if in.Reason != nil {
 		reason = *in.Reason
 	}
-	r := s.addRefund(o, amount, reason, apiRefund, lines, c.events)
+	// wc_create_refund restocks (api_restock, default true) before a full refund moves the order
+	// to refunded, so the restock notes come before the status change note.
+	restock := in.APIRestock == nil || *in.APIRestock
+	r := s.addRefund(o, amount, reason, apiRefund, lines, restock, c.events)
 	if in.RefundedBy != nil {
 		r.refundedBy = *in.RefundedBy
 	}
 	r.meta = s.st.updateMeta(r.meta, in.MetaData)
-	if in.APIRestock == nil || *in.APIRestock {
-		for _, l := range lines {
-			if l.qty > 0 {
-				s.changeStock(&lineItem{productID: l.productID, variationID: l.variationID}, l.qty, c.events)
-			}
-		}
-	}
 	return c.created(c.routePath()+"/"+strconv.FormatInt(r.id, 10), s.renderRefund(c.tls, r, c.dp()))
 }
 
-// addRefund records a refund (wc_create_refund) and, when nothing is left to refund, moves the
-// order to refunded (woocommerce_order_fully_refunded). The order fires order.updated.
-func (s *Server) addRefund(o *order, amount decimal.Decimal, reason string, refundedPayment bool, lines []refundLine, ev *events) *refund {
+// addRefund records a refund (wc_create_refund), restocks its lines when asked and, when nothing
+// is left to refund, moves the order to refunded (woocommerce_order_fully_refunded). No note of
+// its own: the notes a refund leaves are the restock notes and the status change note (payment
+// gateways add their own, which the fake does not model). The order fires order.updated.
+func (s *Server) addRefund(o *order, amount decimal.Decimal, reason string, refundedPayment bool, lines []refundLine, restock bool, ev *events) *refund {
 	r := &refund{id: s.st.newPost(), orderID: o.id, created: s.now(), amount: amount, reason: reason,
 		refundedBy: 1, refundedPayment: refundedPayment, lines: lines}
 	s.st.refunds[r.id] = r
 	o.refunds = append(o.refunds, r.id)
 	o.modified = s.now()
 	ev.add("order", "updated", o.id)
+	if restock {
+		s.restockRefunded(o, lines, ev)
+	}
 	if !o.total.Sub(o.refundedTotal(s.st)).IsPositive() && o.status != "refunded" {
 		s.setStatus(o, "refunded", ev)
 	}
