@@ -23,6 +23,11 @@
 // would silently ignore them and answer a misleading 401. When WooCommerce still answers 401, the
 // *APIError's Hint explains the likely cause for the method in use.
 //
+// The OAuth timestamp always comes from the system clock: dghubble/oauth1 (v0.7.3) reads
+// time.Now in its unexported signer and offers no way to inject a clock (only the nonce source,
+// Config.Noncer, is replaceable), so the package has no WithClock. WooCommerce rejects a
+// timestamp more than 15 minutes off the server's clock; the 401's Hint says so.
+//
 // # Pagination
 //
 // List returns one page and a *Response with Total, TotalPages, NextPage and PrevPage read from
