@@ -37,7 +37,7 @@ func (a authMethod) String() string {
 func configureAuth(rc *rest.Config, cfg *config, scheme, key, secret string, out *authMethod) error {
 	if scheme == "http" {
 		if cfg.queryStringAuth {
-			return errors.New("woocommerce: query-string credentials are only accepted over HTTPS; " +
+			return errors.New("query-string credentials are only accepted over HTTPS; " +
 				"WooCommerce would ignore them on an http:// store URL (use https://, or drop WithQueryStringAuth to sign with OAuth 1.0a)")
 		}
 		*out = authOAuth1

@@ -205,22 +205,42 @@ func TestQueryStringAuth(t *testing.T) {
 	assert.Contains(t, logs.String(), "consumer_secret=REDACTED")
 }
 
-func TestCredentialsOverHTTPRefused(t *testing.T) {
+// Every input NewClient cannot use is refused before anything is sent: the error matches
+// ErrInvalidArgument and says where it comes from, as in every loyalsync client.
+func TestNewClientRefusesBadInput(t *testing.T) {
 	t.Parallel()
-	_, err := NewClient("http://shop.example.com", testKey, testSecret, WithQueryStringAuth())
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "only accepted over HTTPS")
-
-	for _, bad := range []string{"", "shop.example.com", "ftp://shop.example.com", "https://shop.example.com/?a=1", "https://u:p@shop.example.com"} {
-		_, err := NewClient(bad, testKey, testSecret)
-		assert.Error(t, err, bad)
+	const store = "https://shop.example.com"
+	for name, tc := range map[string]struct {
+		url, key, secret string
+		opts             []Option
+		prefix, want     string
+	}{
+		"query-string auth over http": {"http://shop.example.com", testKey, testSecret, []Option{WithQueryStringAuth()}, "woocommerce: new client: ", "only accepted over HTTPS"},
+		"empty URL":                   {"", testKey, testSecret, nil, "woocommerce: new client: ", "must be an absolute"},
+		"relative URL":                {"shop.example.com", testKey, testSecret, nil, "woocommerce: new client: ", "must be an absolute"},
+		"ftp URL":                     {"ftp://shop.example.com", testKey, testSecret, nil, "woocommerce: new client: ", "must be an absolute"},
+		"unparsable URL":              {"https://shop.example.com/%zz", testKey, testSecret, nil, "woocommerce: new client: ", "invalid store URL"},
+		"query in URL":                {"https://shop.example.com/?a=1", testKey, testSecret, nil, "woocommerce: new client: ", "must not carry"},
+		"fragment in URL":             {"https://shop.example.com/#top", testKey, testSecret, nil, "woocommerce: new client: ", "must not carry"},
+		"user info in URL":            {"https://u:p@shop.example.com", testKey, testSecret, nil, "woocommerce: new client: ", "must not carry"},
+		"empty key":                   {store, "", testSecret, nil, "woocommerce: new client: ", "key and secret are required"},
+		"empty secret":                {store, testKey, "", nil, "woocommerce: new client: ", "key and secret are required"},
+		"signature method":            {store, testKey, testSecret, []Option{WithOAuthSignatureMethod("PLAINTEXT")}, "woocommerce: WithOAuthSignatureMethod: ", "unsupported"},
+		"price decimals":              {store, testKey, testSecret, []Option{WithPriceDecimals(9)}, "woocommerce: WithPriceDecimals: ", "between 0 and 8"},
+		"nil HTTP client":             {store, testKey, testSecret, []Option{WithHTTPClient(nil)}, "woocommerce: WithHTTPClient: ", "nil"},
+		"negative rate":               {store, testKey, testSecret, []Option{WithRateLimit(-1, 1)}, "woocommerce: WithRateLimit: ", ""},
+		"negative retries":            {store, testKey, testSecret, []Option{WithRetry(-1, 0, 0)}, "woocommerce: WithRetry: ", ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c, err := NewClient(tc.url, tc.key, tc.secret, tc.opts...)
+			require.Error(t, err)
+			assert.Nil(t, c)
+			assert.ErrorIs(t, err, ErrInvalidArgument, "refused client-side")
+			assert.True(t, strings.HasPrefix(err.Error(), tc.prefix), err.Error())
+			assert.Contains(t, err.Error(), tc.want)
+		})
 	}
-	_, err = NewClient("https://shop.example.com", "", testSecret)
-	assert.Error(t, err)
-	_, err = NewClient("https://shop.example.com", testKey, testSecret, WithOAuthSignatureMethod("PLAINTEXT"))
-	assert.Error(t, err)
-	_, err = NewClient("https://shop.example.com", testKey, testSecret, WithHTTPClient(nil))
-	assert.Error(t, err)
 }
 
 func TestUnauthorizedHints(t *testing.T) {

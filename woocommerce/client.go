@@ -62,24 +62,27 @@ type service struct {
 //     WithQueryStringAuth with an http:// URL is an error rather than a misleading 401 later.
 //
 // The store URL must match the site's home URL exactly (scheme, "www.", sub-directory): OAuth
-// signatures cover it.
+// signatures cover it. Options are applied in order; nil options are ignored. A store URL,
+// credentials or option value the client cannot use makes NewClient fail with an error that
+// matches ErrInvalidArgument: "woocommerce: new client: …", or "woocommerce: WithRetry: …" for an
+// option.
 func NewClient(storeURL, consumerKey, consumerSecret string, opts ...Option) (*Client, error) {
 	if consumerKey == "" || consumerSecret == "" {
-		return nil, fmt.Errorf("woocommerce: consumer key and secret are required")
+		return nil, newClientError(errors.New("consumer key and secret are required"))
 	}
 	u, err := url.Parse(strings.TrimSpace(storeURL))
 	if err != nil {
-		return nil, fmt.Errorf("woocommerce: invalid store URL: %w", err)
+		return nil, newClientError(fmt.Errorf("invalid store URL: %w", err))
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("woocommerce: store URL %q must be an absolute http:// or https:// URL", storeURL)
+		return nil, newClientError(fmt.Errorf("store URL %q must be an absolute http:// or https:// URL", storeURL))
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("woocommerce: store URL %q must not carry a query, fragment or user info", storeURL)
+		return nil, newClientError(fmt.Errorf("store URL %q must not carry a query, fragment or user info", storeURL))
 	}
 	var cfg config
 	if err := rest.ApplyOptions(&cfg, opts); err != nil {
-		return nil, fmt.Errorf("woocommerce: %w", err)
+		return nil, optionError(err)
 	}
 	base := strings.TrimSuffix(u.String(), "/") + "/" + APIPath
 	c := &Client{methodOverride: cfg.methodOverride, priceDecimals: DefaultPriceDecimals}
@@ -88,10 +91,10 @@ func NewClient(storeURL, consumerKey, consumerSecret string, opts ...Option) (*C
 	}
 	rc := rest.Config{BaseURL: base, API: "woocommerce", ErrTransport: ErrTransport, ErrDecode: ErrDecode}
 	if err := rc.Apply(cfg.rest...); err != nil {
-		return nil, fmt.Errorf("woocommerce: %w", err)
+		return nil, optionError(err)
 	}
 	if err := configureAuth(&rc, &cfg, u.Scheme, consumerKey, consumerSecret, &c.auth); err != nil {
-		return nil, err
+		return nil, newClientError(err)
 	}
 	rc.DecodeError = func(resp *http.Response, body []byte) error {
 		return newAPIError(resp, body, c.auth)
@@ -99,7 +102,7 @@ func NewClient(storeURL, consumerKey, consumerSecret string, opts ...Option) (*C
 	rc.Unmarshal = unmarshalJSON
 	rc2, err := rest.New(rc)
 	if err != nil {
-		return nil, fmt.Errorf("woocommerce: %w", err)
+		return nil, newClientError(err)
 	}
 	c.rest = rc2
 	c.common.client = c
@@ -114,6 +117,18 @@ func NewClient(storeURL, consumerKey, consumerSecret string, opts ...Option) (*C
 	c.Webhooks = (*WebhooksService)(&c.common)
 	c.SystemStatus = (*SystemStatusService)(&c.common)
 	return c, nil
+}
+
+// newClientError reports a store URL, credentials or setting NewClient cannot use:
+// "woocommerce: new client: ... (woocommerce: invalid argument)".
+func newClientError(err error) error {
+	return fmt.Errorf("woocommerce: new client: %w (%w)", err, ErrInvalidArgument)
+}
+
+// optionError reports an option's refusal: "woocommerce: WithRetry: ... (woocommerce: invalid
+// argument)".
+func optionError(err error) error {
+	return fmt.Errorf("woocommerce: %w (%w)", err, ErrInvalidArgument)
 }
 
 // BaseURL returns a copy of the API base URL, e.g. https://shop.example.com/wp-json/wc/v3/.

@@ -11,7 +11,8 @@ import (
 )
 
 // Option configures a Client. Options validate their arguments: NewClient returns the first
-// error an option reports, prefixed with "woocommerce: ". A nil Option is ignored.
+// error an option reports, prefixed with "woocommerce: " and matching ErrInvalidArgument. A nil
+// Option is ignored.
 type Option func(*config) error
 
 // config collects what the options set before NewClient builds the transport.
