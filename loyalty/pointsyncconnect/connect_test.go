@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,6 +29,18 @@ type site struct {
 	}
 	local  pointsync.LocalSite
 	sender *pointsync.Sender
+	// close stops the site's server (the site is down).
+	close func()
+	// requests counts the sender's HTTP requests.
+	requests *countingTransport
+}
+
+// countingTransport counts the requests it carries.
+type countingTransport struct{ n atomic.Int64 }
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return http.DefaultTransport.RoundTrip(r)
 }
 
 const program = "card"
@@ -40,13 +53,13 @@ func newSite(t *testing.T) *site {
 }
 
 // newSQLiteSite is a site whose ledger, settings and queue are in one SQLite file.
-func newSQLiteSite(t *testing.T) *site {
+func newSQLiteSite(t testing.TB) *site {
 	t.Helper()
 	db := openSQLite(t)
 	return newSiteOn(t, db, newSQLStore(t, db, nil))
 }
 
-func newSiteOn(t *testing.T, store loyalty.Store, ps interface {
+func newSiteOn(t testing.TB, store loyalty.Store, ps interface {
 	pointsync.SettingsStore
 	pointsync.Queue
 }) *site {
@@ -68,16 +81,19 @@ func newSiteOn(t *testing.T, store loyalty.Store, ps interface {
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
+	s.close = srv.Close
 	local, err := pointsync.NewLocalSite(srv.URL + "/sync/")
 	require.NoError(t, err)
 	s.local, err = s.ps.InitLocalSite(ctx, local)
 	require.NoError(t, err)
-	s.sender, err = pointsync.NewSender(s.ps, s.ps, pointsync.WithHTTPClient(&http.Client{Timeout: 10 * time.Second}))
+	s.requests = &countingTransport{}
+	s.sender, err = pointsync.NewSender(s.ps, s.ps, pointsync.WithRetry(0, 0, 0),
+		pointsync.WithHTTPClient(&http.Client{Transport: s.requests, Timeout: 30 * time.Second}))
 	require.NoError(t, err)
 	return s
 }
 
-func link(t *testing.T, a, b *site) {
+func link(t testing.TB, a, b *site) {
 	t.Helper()
 	for _, p := range [][2]*site{{a, b}, {b, a}} {
 		from, to := p[0], p[1]

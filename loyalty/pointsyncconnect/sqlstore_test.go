@@ -18,7 +18,7 @@ import (
 	"github.com/loyalsync/loyalsync/pointsync/pointsynctest"
 )
 
-func openSQLite(t *testing.T) *sqlite.Store {
+func openSQLite(t testing.TB) *sqlite.Store {
 	t.Helper()
 	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "loyalty.db"))
 	require.NoError(t, err)
@@ -26,7 +26,7 @@ func openSQLite(t *testing.T) *sqlite.Store {
 	return s
 }
 
-func newSQLStore(t *testing.T, db sqlstore.Shared, now func() time.Time) *pointsyncconnect.SQLStore {
+func newSQLStore(t testing.TB, db sqlstore.Shared, now func() time.Time) *pointsyncconnect.SQLStore {
 	t.Helper()
 	var opts []pointsyncconnect.Option
 	if now != nil {
