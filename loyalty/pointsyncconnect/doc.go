@@ -1,7 +1,7 @@
 // Package pointsyncconnect binds the loyalty engine to pointsync, so that one points balance is
 // kept across several sites (the WooRewards "Points synchronization" add-on's equivalent).
 //
-// Two parts:
+// Its parts:
 //
 //   - Observe wraps the engine's loyalty.Store: every movement the engine appends to an
 //     observed program (the observed point reserve of one or more remotes) is queued for those
@@ -13,6 +13,13 @@
 //     "sync/<origin>/<id>", with the points as sent (never floored, so every site holds the same
 //     sum). Members are found by normalised email, then member code, and created when unknown.
 //     Nothing here sends an email: the site where a movement was made mails the member.
+//   - SQLStore keeps pointsync's settings and queue in the loyalty store's SQL database (SQLite
+//     or PostgreSQL, component "pointsync" of its migrations), and queues movements inside the
+//     ledger's own transaction (sqlstore.LedgerTx). On PostgreSQL, leases use FOR UPDATE SKIP
+//     LOCKED, so several instances of a site deliver each batch once.
+//   - WooRewardsDeliverer pushes movements to a WooRewards site (a remote of kind
+//     pointsync.KindWooRewards) through its points add/subtract API; its doc says what that
+//     direction cannot do. A Reward Points remote is not built yet.
 //
 // # Double spend
 //
@@ -27,8 +34,15 @@
 //	q, _ := pointsync.NewMemStore()                 // settings and queue
 //	store := pointsyncconnect.Observe(memstore.New(), q, q)
 //	engine, _ := loyalty.New(store)
-//	h, _ := pointsync.NewHandler(q, pointsyncconnect.NewLedger(store))
+//	ledger, _ := pointsyncconnect.NewLedger(store)
+//	h, _ := pointsync.NewHandler(q, ledger)
 //	sender, _ := pointsync.NewSender(q, q)
+//
+// On SQLite or PostgreSQL, the store is the SQL store and the queue its SQLStore:
+//
+//	db, _ := sqlite.Open(ctx, "loyalty.db")
+//	ps, _ := pointsyncconnect.NewSQLStore(ctx, db)
+//	store := pointsyncconnect.Observe(db, ps, ps)
 //
 // With the in-memory pointsync.MemStore the queue is not part of the ledger's transaction but
 // is written at its end, before it commits; nothing can crash in between that would not lose

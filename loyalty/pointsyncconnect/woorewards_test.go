@@ -1,0 +1,59 @@
+package pointsyncconnect_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/loyalsync/loyalsync/internal/faults"
+	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/loyalty/pointsyncconnect"
+	"github.com/loyalsync/loyalsync/pointsync"
+	"github.com/loyalsync/loyalsync/woorewards"
+	"github.com/loyalsync/loyalsync/woorewards/woorewardstest"
+)
+
+func TestWooRewardsRemote(t *testing.T) {
+	ctx := context.Background()
+	wr := woorewardstest.NewServer()
+	t.Cleanup(wr.Close)
+	wr.AddAppPassword("sync-user", "abcdefghijklmnopqrstuvwx", woorewardstest.AllPermissions)
+	wr.AddUser("ann@example.com")
+	wr.AddPool(woorewardstest.Pool{ID: "pool1", Name: "Points", Active: true})
+
+	a := newSite(t)
+	d := pointsyncconnect.NewWooRewardsDeliverer(woorewards.WithHTTPClient(wr.Client()))
+	sender, err := pointsync.NewSender(a.ps, a.ps, pointsync.WithDeliverer(pointsync.KindWooRewards, d))
+	require.NoError(t, err)
+	remote := pointsync.Remote{SharingKey: "woorewards-site", Kind: pointsync.KindWooRewards,
+		TargetReserve: "pool1", ObservedReserve: program, URL: wr.URL, Auth: "sync-user", Pass: "abcdefghijklmnopqrstuvwx"}
+	pingErr, err := sender.SaveRemote(ctx, remote)
+	require.NoError(t, err)
+	require.NoError(t, pingErr)
+
+	wrong := remote
+	wrong.Pass = "wrongpasswrongpasswrong0"
+	assert.ErrorIs(t, d.Ping(ctx, a.local, wrong), pointsync.ErrBadCredentials)
+	wrong = remote
+	wrong.TargetReserve = "nopool"
+	assert.ErrorIs(t, d.Ping(ctx, a.local, wrong), pointsync.ErrUnknownReserve)
+
+	_, err = a.engine.Enroll(ctx, program, loyalty.NewMember{Email: "ann@example.com"})
+	require.NoError(t, err)
+	adjust(t, a, "ann@example.com", "gift", 50)
+	adjust(t, a, "ann@example.com", "take", -20)
+	adjust(t, a, "ann@example.com", "more", 5)
+	// The second add fails with a 503: the batch stays queued, and its retry does not add the
+	// first movement again.
+	wr.Faults.Add(faults.Rule{Method: "PUT", Skip: 1, Times: 1, Status: 503})
+	_, err = sender.Flush(ctx, remote.SharingKey)
+	require.Error(t, err)
+	assert.Equal(t, int64(50), wr.Points("ann@example.com", "pool1"))
+	require.NoError(t, sender.RetryNow(ctx, remote.SharingKey))
+	n, err := sender.Flush(ctx, remote.SharingKey)
+	require.NoError(t, err)
+	assert.Equal(t, 3, n)
+	assert.Equal(t, int64(35), wr.Points("ann@example.com", "pool1"), "every movement once")
+}
