@@ -24,6 +24,7 @@ const (
 	ActivityPaused          ActivityKind = "paused"
 	ActivityResumed         ActivityKind = "resumed"
 	ActivitySignIn          ActivityKind = "sign_in"
+	ActivityEmailChanged    ActivityKind = "email_changed"
 )
 
 // ActivityEntry is one line of a program's activity log.

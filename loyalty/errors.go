@@ -102,6 +102,25 @@ func (e *IdempotencyError) Is(target error) bool {
 	return target == ErrIdempotencyKeyReused || target == ErrInvalid
 }
 
+// ErrEmailTaken reports an email change to an address another member holds; the concrete
+// error is an *EmailTakenError.
+var ErrEmailTaken = errors.New("loyalty: email address belongs to another member")
+
+// EmailTakenError refuses an email change: the normalised Email is already another member's
+// (emails identify members, so they are unique). Nothing was changed. It matches ErrEmailTaken.
+type EmailTakenError struct {
+	// MemberID is the member whose email was to change; Email the normalised address asked for.
+	MemberID, Email string
+}
+
+// Error implements error.
+func (e *EmailTakenError) Error() string {
+	return fmt.Sprintf("loyalty: member %s cannot take email %q: another member holds it", e.MemberID, e.Email)
+}
+
+// Is reports whether target is ErrEmailTaken.
+func (e *EmailTakenError) Is(target error) bool { return target == ErrEmailTaken }
+
 // ValidationError describes one invalid field of a program, order event or request.
 // It matches ErrInvalid with errors.Is.
 type ValidationError struct {

@@ -115,6 +115,9 @@ type Tx interface {
 	// returns the stored member. It returns ErrDuplicateKey when the id, the email (when not
 	// empty) or the code is taken.
 	CreateMember(ctx context.Context, m Member) (Member, error)
+	// UpdateMemberEmail sets the email of the member with id; ErrNotFound when there is none,
+	// ErrDuplicateKey when another member holds the (not empty) email.
+	UpdateMemberEmail(ctx context.Context, id, email string) error
 
 	// CreateAccount inserts a new account, assigns a.Seq and returns it; ErrDuplicateKey when
 	// the (program, member) account exists.

@@ -462,6 +462,39 @@ func (t *tx) CreateMember(_ context.Context, m loyalty.Member) (loyalty.Member, 
 	return m, nil
 }
 
+func (t *tx) UpdateMemberEmail(_ context.Context, id, email string) error {
+	if err := t.check(); err != nil {
+		return err
+	}
+	s := t.s
+	m, ok := s.members[id]
+	if !ok {
+		return notFound("member %q", id)
+	}
+	if other, ok := s.memberByEmail[email]; ok && email != "" && other != id {
+		return duplicate("member email")
+	}
+	old := m
+	m.Email = email
+	s.members[id] = m
+	if old.Email != "" {
+		delete(s.memberByEmail, old.Email)
+	}
+	if email != "" {
+		s.memberByEmail[email] = id
+	}
+	t.undo = append(t.undo, func() {
+		s.members[id] = old
+		if email != "" {
+			delete(s.memberByEmail, email)
+		}
+		if old.Email != "" {
+			s.memberByEmail[old.Email] = id
+		}
+	})
+	return nil
+}
+
 func (t *tx) CreateAccount(_ context.Context, a loyalty.Account) (loyalty.Account, error) {
 	if err := t.check(); err != nil {
 		return loyalty.Account{}, err

@@ -367,7 +367,17 @@ func (c *Connector) updateCustomer(ctx context.Context, req crmRequest, m loyalt
 		return 400, nil, fmt.Errorf("body: %v", err)
 	}
 	if in.Email != nil && loyalty.NormalizeEmail(*in.Email) != m.Email {
-		return 400, nil, errors.New("the email identifies the member and cannot be changed at the counter")
+		// Staff change the email (normalised, unique; logged by the engine with the staff id).
+		var err error
+		m, err = c.eng.ChangeMemberEmail(ctx, req.rec.ProgramID, m.ID, *in.Email, actorOr(req.StaffID, "pos"))
+		switch {
+		case errors.Is(err, loyalty.ErrInvalid):
+			return 400, nil, err
+		case errors.Is(err, loyalty.ErrEmailTaken):
+			return 409, nil, err
+		case err != nil:
+			return statusOr(err), nil, err
+		}
 	}
 	if _, err := c.putProfile(ctx, req, m, in, false); err != nil {
 		return 503, nil, err

@@ -95,9 +95,6 @@ func TestCRM_AddCustomerUpdateAndHistory(t *testing.T) {
 	e.sale(cu, row("15.00"))
 	e.deliver()
 
-	st, err = e.pos.CRMCall(e.ctx, http.MethodPatch, "/customers/"+cu.CustomerID, map[string]any{"email": "other@example.org"}, nil)
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusBadRequest, st)
 	var hist []sitooconnect.Transaction
 	st, err = e.pos.CRMCall(e.ctx, http.MethodGet, "/customers/"+cu.CustomerID+"/transactions", nil, &hist)
 	require.NoError(t, err)
@@ -290,4 +287,50 @@ func TestCRM_PromotionsAreADocumentedEmptyList(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, http.StatusNotFound, st, op)
 	}
+}
+
+func TestCRM_UpdateCustomerChangesTheEmail(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	cu := e.member("ana@example.org")
+	e.member("bo@example.org")
+	patch := func(email string) (map[string]any, int) {
+		var out map[string]any
+		st, err := e.pos.CRMCall(e.ctx, http.MethodPatch, "/customers/"+cu.CustomerID, map[string]any{"email": email}, &out)
+		require.NoError(t, err)
+		return out, st
+	}
+
+	got, st := patch("  Ana.Berg@Example.ORG ")
+	require.Equal(t, http.StatusOK, st)
+	assert.Equal(t, "ana.berg@example.org", got["email"], "normalised")
+	found, _, err := e.pos.SearchCustomer(e.ctx, "email", "ana.berg@example.org")
+	require.NoError(t, err)
+	require.Len(t, found, 1)
+	assert.Equal(t, cu.CustomerID, found[0]["customer_id"])
+	found, _, err = e.pos.SearchCustomer(e.ctx, "email", "ana@example.org")
+	require.NoError(t, err)
+	assert.Empty(t, found, "the old address no longer finds her")
+
+	_, st = patch("BO@example.org")
+	assert.Equal(t, http.StatusConflict, st, "another member's email")
+	_, st = patch("not an email")
+	assert.Equal(t, http.StatusBadRequest, st)
+	_, err = e.eng.ChangeMemberEmail(e.ctx, "card", cu.CustomerID, "bo@example.org", "staff")
+	var taken *loyalty.EmailTakenError
+	require.ErrorAs(t, err, &taken)
+	assert.Equal(t, "bo@example.org", taken.Email)
+
+	acts, _, err := e.eng.Activity(e.ctx, "card", loyalty.PageOptions{Limit: 100})
+	require.NoError(t, err)
+	var changes []loyalty.ActivityEntry
+	for _, a := range acts {
+		if a.Kind == loyalty.ActivityEmailChanged {
+			changes = append(changes, a)
+		}
+	}
+	require.Len(t, changes, 1, "only the change that happened is logged")
+	assert.Equal(t, "emp-0193", changes[0].Actor)
+	assert.Equal(t, cu.CustomerID, changes[0].MemberID)
+	assert.Contains(t, changes[0].Message, "from ana@example.org to ana.berg@example.org")
 }

@@ -365,6 +365,12 @@ func testUniqueKeys(t *testing.T, s loyalty.Store) {
 			_, err := tx.CreateMember(ctx, sampleMember("m2", "m1@example.com", "NEWCODE"))
 			return err
 		},
+		"member email update": func(tx loyalty.Tx) error {
+			if _, err := tx.CreateMember(ctx, sampleMember("m2", "m2@example.com", "NEWCODE")); err != nil {
+				return err
+			}
+			return tx.UpdateMemberEmail(ctx, "m2", "m1@example.com")
+		},
 		"member code": func(tx loyalty.Tx) error {
 			_, err := tx.CreateMember(ctx, sampleMember("m2", "new@example.com", "CODEm1"))
 			return err
@@ -634,5 +640,38 @@ func testReservedRedemptions(t *testing.T, s loyalty.Store) {
 		require.NoError(t, err)
 		assert.Equal(t, []string{"r2", "r4"}, ids(page))
 		return nil
+	})
+}
+
+func testUpdateMemberEmail(t *testing.T, s loyalty.Store) {
+	ctx := t.Context()
+	update(t, s, func(tx loyalty.Tx) error { return writeEverything(ctx, tx) })
+	err := s.Update(ctx, func(tx loyalty.Tx) error { return tx.UpdateMemberEmail(ctx, "nobody", "x@example.com") })
+	assert.ErrorIs(t, err, loyalty.ErrNotFound)
+	err = s.Update(ctx, func(tx loyalty.Tx) error {
+		if err := tx.UpdateMemberEmail(ctx, "m1", "rolled@example.com"); err != nil {
+			return err
+		}
+		return errAbort
+	})
+	require.ErrorIs(t, err, errAbort)
+	update(t, s, func(tx loyalty.Tx) error { return tx.UpdateMemberEmail(ctx, "m1", "new@example.com") })
+	view(t, s, func(tx loyalty.ReadTx) error {
+		m, err := tx.MemberByEmail(ctx, "new@example.com")
+		require.NoError(t, err)
+		assert.Equal(t, "m1", m.ID)
+		got, err := tx.Member(ctx, "m1")
+		require.NoError(t, err)
+		assert.Equal(t, "new@example.com", got.Email)
+		for _, gone := range []string{"m1@example.com", "rolled@example.com"} {
+			_, err = tx.MemberByEmail(ctx, gone)
+			assert.ErrorIs(t, err, loyalty.ErrNotFound, gone)
+		}
+		return nil
+	})
+	// The old address is free again.
+	update(t, s, func(tx loyalty.Tx) error {
+		_, err := tx.CreateMember(ctx, sampleMember("m9", "m1@example.com", "CODEm9"))
+		return err
 	})
 }

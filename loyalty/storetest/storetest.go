@@ -24,6 +24,7 @@ func Run(t *testing.T, newStore func(t *testing.T) loyalty.Store) {
 		{"Store/FailedTransactionLeavesNoTrace", testFailedTransactionLeavesNoTrace},
 		{"Store/PanickingTransactionLeavesNoTrace", testPanickingTransactionLeavesNoTrace},
 		{"Store/UniqueKeys", testUniqueKeys},
+		{"Store/UpdateMemberEmail", testUpdateMemberEmail},
 		{"Store/AppendMovementSetsBalance", testAppendMovementSetsBalance},
 		{"Store/PagingNewestFirst", testPagingNewestFirst},
 		{"Store/ReceiptsFilterAndCount", testReceiptsFilterAndCount},

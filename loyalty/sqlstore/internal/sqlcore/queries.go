@@ -28,6 +28,8 @@ type Queries struct {
 	// CreateMember (id, code, email, name, language, source, created_at) → number; no row when
 	// a unique key is taken.
 	CreateMember string
+	// UpdateMemberEmail (id, email); no change when there is no such member.
+	UpdateMemberEmail string
 
 	// Account (program, member) → AccountColumns; AccountForUpdate is its read-write
 	// transaction variant (row-locking backends add FOR UPDATE).
@@ -115,6 +117,7 @@ func CommonQueries() *Queries {
 		MemberByNumber: member + "number = $1",
 		CreateMember: "INSERT INTO loyalty_member (id, code, email, name, language, source, created_at) " +
 			"VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING number",
+		UpdateMemberEmail: "UPDATE loyalty_member SET email = $2 WHERE id = $1",
 
 		Account:          account,
 		AccountForUpdate: account,

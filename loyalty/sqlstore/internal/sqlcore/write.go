@@ -82,6 +82,17 @@ func (t *tx) CreateMember(ctx context.Context, m loyalty.Member) (loyalty.Member
 	return m, nil
 }
 
+func (t *tx) UpdateMemberEmail(ctx context.Context, id, email string) error {
+	ok, err := t.exec(ctx, "update member email", t.s.d.Q.UpdateMemberEmail, id, email)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return t.s.errorf(loyalty.ErrNotFound, "member %q", id)
+	}
+	return nil
+}
+
 func (t *tx) CreateAccount(ctx context.Context, a loyalty.Account) (loyalty.Account, error) {
 	a.JoinedAt, a.UpdatedAt = StoredTime(a.JoinedAt), StoredTime(a.UpdatedAt)
 	seq, ok, err := t.insertSeq(ctx, "create account", t.s.d.Q.InsertAccount,
