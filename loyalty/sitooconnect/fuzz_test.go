@@ -32,7 +32,7 @@ func FuzzCRM(f *testing.F) {
 			w := httptest.NewRecorder()
 			h.ServeHTTP(w, req)
 			switch w.Code {
-			case http.StatusOK, http.StatusBadRequest, http.StatusNotFound:
+			case http.StatusOK, http.StatusBadRequest, http.StatusNotFound, http.StatusConflict:
 			default:
 				t.Fatalf("%s %s with %q: status %d: %s", r.method, r.path, body, w.Code, w.Body)
 			}
