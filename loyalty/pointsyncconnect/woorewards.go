@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/loyalsync/loyalsync/loyalty"
 	"github.com/loyalsync/loyalsync/pointsync"
 	"github.com/loyalsync/loyalsync/woorewards"
 )
@@ -113,4 +114,49 @@ func wooRewardsReason(m pointsync.Movement) string {
 		reason = string(m.Kind)
 	}
 	return strings.ReplaceAll(reason, "/", "-")
+}
+
+// Drift is a member whose balance differs between a loyalsync program and a WooRewards pool.
+type Drift struct {
+	// Email is the member's normalised email.
+	Email string
+	// Local is the balance in the loyalsync program; Remote the one in the WooRewards pool
+	// (0 with RemoteMissing when the site has no user with this email).
+	Local, Remote int64
+	RemoteMissing bool
+}
+
+// CheckDrift compares the balance of every member of the engine's observed program with the
+// member's balance in the WooRewards remote's target pool, and returns the members whose
+// balances differ. Since WooRewards cannot send its own movements back, this is how changes
+// made on the WooRewards site (or movements applied twice after a lost response) are found.
+// Run it when the remote's queue is empty, or queued movements show as drift.
+func (d *WooRewardsDeliverer) CheckDrift(ctx context.Context, eng *loyalty.Engine, r pointsync.Remote) ([]Drift, error) {
+	c, err := d.client(r)
+	if err != nil {
+		return nil, fmt.Errorf("pointsyncconnect: drift check of %s: %w", r.URL, err)
+	}
+	var out []Drift
+	for ms, err := range eng.AllMembers(ctx, r.ObservedReserve) {
+		if err != nil {
+			return nil, fmt.Errorf("pointsyncconnect: drift check of %s: %w", r.URL, err)
+		}
+		if ms.Member.Email == "" {
+			continue
+		}
+		dr := Drift{Email: ms.Member.Email, Local: ms.Account.Balance}
+		bal, _, err := c.Points.Get(ctx, ms.Member.Email, r.TargetReserve)
+		switch {
+		case errors.Is(err, woorewards.ErrUserNotFound):
+			dr.RemoteMissing = true
+		case err != nil:
+			return nil, fmt.Errorf("pointsyncconnect: drift check of %s: %w", r.URL, wooRewardsError(err))
+		default:
+			dr.Remote = bal.Points
+		}
+		if dr.Remote != dr.Local || dr.RemoteMissing {
+			out = append(out, dr)
+		}
+	}
+	return out, nil
 }

@@ -56,4 +56,27 @@ func TestWooRewardsRemote(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 3, n)
 	assert.Equal(t, int64(35), wr.Points("ann@example.com", "pool1"), "every movement once")
+
+	drift, err := d.CheckDrift(ctx, a.engine, remote)
+	require.NoError(t, err)
+	assert.Empty(t, drift, "in step")
+
+	// A change made on the WooRewards site cannot come back: the drift check reports it.
+	_, _, err = mustClient(t, wr).Points.Add(ctx, "ann@example.com", "pool1", 7, "made on WooRewards")
+	require.NoError(t, err)
+	_, err = a.engine.Enroll(ctx, program, loyalty.NewMember{Email: "bo@example.com"})
+	require.NoError(t, err)
+	drift, err = d.CheckDrift(ctx, a.engine, remote)
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []pointsyncconnect.Drift{
+		{Email: "ann@example.com", Local: 35, Remote: 42},
+		{Email: "bo@example.com", RemoteMissing: true},
+	}, drift)
+}
+
+func mustClient(t *testing.T, wr *woorewardstest.Server) *woorewards.Client {
+	c, err := woorewards.NewClient(wr.URL, woorewards.AppPassword("sync-user", "abcdefghijklmnopqrstuvwx"),
+		woorewards.WithHTTPClient(wr.Client()))
+	require.NoError(t, err)
+	return c
 }
