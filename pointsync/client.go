@@ -33,7 +33,7 @@ type Response struct {
 
 // NewClient returns a client that sends as the local site with sharing key from to remote.
 // Options: WithHTTPClient, WithLogger, WithUserAgent, WithRetry, WithRateLimit,
-// WithMaxRetryAfter, WithClock.
+// WithMaxRetryAfter, WithClock, WithSleep.
 func NewClient(from string, remote Remote, opts ...Option) (*Client, error) {
 	if err := checkToken("from", from, maxKeyLen); err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package pointsync
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,13 +12,16 @@ import (
 )
 
 // Option configures NewClient, NewHandler, NewSender or NewMemStore. Each option says which of
-// them it applies to; the others ignore it. A nil Option is ignored.
+// them it applies to; the others ignore it. A nil Option is ignored. An option given a value it
+// cannot use makes the constructor fail with an error that matches ErrInvalidArgument:
+// "pointsync: NewClient: WithRetry: …".
 type Option func(*config) error
 
 type config struct {
 	rest       []rest.Option
 	restConfig rest.Config // rest applied
 	now        func() time.Time
+	sleep      func(ctx context.Context, d time.Duration) error // nil: real timers
 	logger     *slog.Logger
 	window     time.Duration
 	replay     ReplayGuard
@@ -41,11 +45,11 @@ func newConfig(op string, opts []Option) (*config, error) {
 		deliver:   map[RemoteKind]Deliverer{},
 	}
 	if err := rest.ApplyOptions(c, opts); err != nil {
-		return nil, fmt.Errorf("pointsync: %s: %w", op, err)
+		return nil, fmt.Errorf("pointsync: %s: %w (%w)", op, err, ErrInvalidArgument)
 	}
 	// The HTTP options are applied (and checked) here, whichever constructor gets them.
 	if err := c.restConfig.Apply(c.rest...); err != nil {
-		return nil, fmt.Errorf("pointsync: %s: %w", op, err)
+		return nil, fmt.Errorf("pointsync: %s: %w (%w)", op, err, ErrInvalidArgument)
 	}
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
@@ -66,6 +70,23 @@ func WithClock(now func() time.Time) Option {
 		}
 		c.now = now
 		c.rest = append(c.rest, rest.WithClock(now))
+		return nil
+	}
+}
+
+// WithSleep makes the package wait through sleep instead of a real timer: the client's pacing,
+// back-off between retries and Retry-After waits (client, Sender), and the Sender's own waits in
+// Run (poll and max-wait intervals, Advanced.Delay after a failure, probes of a paused remote).
+// sleep returns once d has passed, or ctx.Err() as soon as ctx is done; Run cancels the ctx it
+// passes when Notify wakes it. With WithClock it runs the package on virtual time, so tests and
+// simulations depend on no machine's speed. nil is an error.
+func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
+	return func(c *config) error {
+		if sleep == nil {
+			return errors.New("WithSleep: nil sleep function")
+		}
+		c.sleep = sleep
+		c.rest = append(c.rest, rest.WithSleep(sleep))
 		return nil
 	}
 }

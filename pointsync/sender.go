@@ -18,6 +18,7 @@ type Sender struct {
 	queue     Queue
 	deliver   map[RemoteKind]Deliverer
 	now       func() time.Time
+	sleep     func(ctx context.Context, d time.Duration) error // WithSleep; nil: a real timer
 	log       *slog.Logger
 	batchSize int
 	leaseTTL  time.Duration
@@ -32,7 +33,7 @@ type Sender struct {
 
 // NewSender returns a sender for the local site and remotes in settings, delivering from queue.
 // Options: WithBatchSize, WithMaxWait, WithPollInterval, WithProbeInterval, WithLeaseTTL,
-// WithDeliverer, WithClock, WithLogger, and the client options (WithHTTPClient, WithRetry, …),
+// WithDeliverer, WithClock, WithSleep, WithLogger, and the client options (WithHTTPClient, WithRetry, …),
 // which configure the protocol client of KindLoyalsync remotes.
 func NewSender(settings SettingsStore, queue Queue, opts ...Option) (*Sender, error) {
 	if settings == nil || queue == nil {
@@ -44,7 +45,7 @@ func NewSender(settings SettingsStore, queue Queue, opts ...Option) (*Sender, er
 	}
 	s := &Sender{
 		settings: settings, queue: queue, deliver: map[RemoteKind]Deliverer{},
-		now: cfg.now, log: cfg.logger, batchSize: cfg.batchSize, leaseTTL: cfg.leaseTTL,
+		now: cfg.now, sleep: cfg.sleep, log: cfg.logger, batchSize: cfg.batchSize, leaseTTL: cfg.leaseTTL,
 		maxWait: cfg.maxWait, poll: cfg.poll, probe: cfg.probe, wake: map[string]chan struct{}{},
 	}
 	s.deliver[KindLoyalsync] = newProtocolDeliverer(opts)
@@ -353,8 +354,25 @@ func (s *Sender) work(ctx context.Context, remote string, wake <-chan struct{}) 
 	}
 }
 
-// wait sleeps d, or until wake fires or ctx ends; it reports whether ctx is still alive.
+// wait sleeps d, or until wake fires or ctx ends; it reports whether ctx is still alive. With
+// WithSleep it sleeps through that function, on a context cancelled when wake fires.
 func (s *Sender) wait(ctx context.Context, d time.Duration, wake <-chan struct{}) bool {
+	if s.sleep != nil {
+		sctx, cancel := context.WithCancel(ctx)
+		woken := make(chan struct{})
+		go func() {
+			defer close(woken)
+			select {
+			case <-wake:
+				cancel()
+			case <-sctx.Done():
+			}
+		}()
+		_ = s.sleep(sctx, d) // its error is ctx's or the wake's
+		cancel()
+		<-woken
+		return ctx.Err() == nil
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
