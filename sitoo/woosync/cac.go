@@ -299,8 +299,10 @@ func (j *job) deliveries(sitooID int64) ([]sitoo.OrderDelivery, error) {
 
 // cancelOrder cancels the Sitoo order of a cancelled WooCommerce order; for FIFO stock through
 // orders it first moves what was delivered from the warehouse back in. A Sitoo order already
-// cancelled is left alone, so a repeated webhook restocks once. (A crash between the restock and
-// the cancel would restock again on retry; the window is one request.)
+// cancelled is left alone, so a repeated webhook restocks once. The restock carries the external
+// id restockID(o.ID), and a KindRestock mark is stored before it is sent: a retry after a crash
+// between the restock and the cancel finds the mark, looks for that transaction in Sitoo (only
+// then, since it reads the warehouse's move-in transactions) and does not restock twice.
 func (j *job) cancelOrder(o *woocommerce.Order, sitooID int64, fifo bool) (OrderAction, error) {
 	so, _, err := j.site.Orders.Get(j.ctx, sitooID)
 	if err != nil {
@@ -323,14 +325,14 @@ func (j *job) cancelOrder(o *woocommerce.Order, sitooID int64, fifo bool) (Order
 			}
 		}
 		tx := sitoo.WarehouseTransactionRequest{WarehouseID: j.set.WarehouseID, TransactionType: sitoo.TransactionTypeMoveIn,
-			Description: "Restock: WooCommerce order " + o.Number + " cancelled"}
+			ExternalID: restockID(o.ID), Description: "Restock: WooCommerce order " + o.Number + " cancelled"}
 		for _, it := range so.OrderItems {
 			if n := qty[it.OrderItemID]; n > 0 && it.SKU != "" {
 				tx.Items = append(tx.Items, sitoo.TransactionItem{SKU: it.SKU, DecimalQuantity: sitoo.DecimalFromInt(n)})
 			}
 		}
 		if len(tx.Items) > 0 {
-			if _, _, err := j.site.WarehouseTransactions.Add(j.ctx, []sitoo.WarehouseTransactionRequest{tx}); err != nil {
+			if err := j.restockOnce(o.ID, sitooID, tx); err != nil {
 				return "", fmt.Errorf("woosync: restock order %d: %w", o.ID, err)
 			}
 		}
@@ -342,6 +344,33 @@ func (j *job) cancelOrder(o *woocommerce.Order, sitooID int64, fifo bool) (Order
 		return OrderRestocked, nil
 	}
 	return OrderUnchanged, nil
+}
+
+// restockID is the external id of the Sitoo transaction restocking a cancelled WooCommerce order.
+func restockID(wooID int64) string { return "woo-restock-" + strconv.FormatInt(wooID, 10) }
+
+// restockOnce adds the restock transaction tx unless a previous attempt, marked in the store,
+// already added it.
+func (j *job) restockOnce(wooID, sitooID int64, tx sitoo.WarehouseTransactionRequest) error {
+	_, marked, err := j.mappedID(KindRestock, wooID, true)
+	if err != nil {
+		return err
+	}
+	if marked {
+		opts := &sitoo.WarehouseTransactionListOptions{WarehouseID: tx.WarehouseID, TransactionType: tx.TransactionType}
+		for t, err := range j.site.WarehouseTransactions.All(j.ctx, opts) {
+			if err != nil {
+				return err
+			}
+			if t.ExternalID == tx.ExternalID {
+				return nil
+			}
+		}
+	} else if err := j.putMapping(Mapping{Kind: KindRestock, WooID: wooID, SitooID: sitooID, Key: tx.ExternalID}); err != nil {
+		return err
+	}
+	_, _, err = j.site.WarehouseTransactions.Add(j.ctx, []sitoo.WarehouseTransactionRequest{tx})
+	return err
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -1,11 +1,13 @@
 package woosync_test
 
 import (
+	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/loyalsync/loyalsync/internal/faults"
 	"github.com/loyalsync/loyalsync/sitoo"
 	"github.com/loyalsync/loyalsync/sitoo/woosync"
 	"github.com/loyalsync/loyalsync/woocommerce"
@@ -148,6 +150,35 @@ func TestFIFOStockThroughOrders_ReduceAndRestock(t *testing.T) {
 	assert.Equal(t, woosync.OrderUnchanged, e.sync(id))
 	assert.Equal(t, int64(10), e.sitoo.Stock(1, e.fifo, "MUG-1").IntPart(), "once")
 	so, _ := e.sitooOrderOf(id)
+	assert.Equal(t, sitoo.OrderStateCancelled, so.OrderStateID)
+}
+
+func TestFIFORestock_CrashBeforeCancelRestocksOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOption{})
+	e.connect(func(s *woosync.Settings) { s.WarehouseID, s.SendStockChanges = e.fifo, true })
+	mug := e.simple("Mug", "MUG-1", 50)
+	_, err := e.syncer.Run(e.ctx, woosync.StepSendProducts, nil)
+	require.NoError(t, err)
+	e.sitoo.SetStock(1, e.fifo, "MUG-1", sitoo.DecimalFromInt(10))
+	id := e.wooOrder(mug, 3, "flat_rate")
+	e.setStatus(id, woocommerce.OrderProcessing)
+	require.Equal(t, woosync.OrderSent, e.sync(id))
+	require.Equal(t, int64(7), e.sitoo.Stock(1, e.fifo, "MUG-1").IntPart())
+	so, _ := e.sitooOrderOf(id)
+
+	// The restock goes through, then the cancel fails (as if the process died between the two).
+	e.setStatus(id, woocommerce.OrderCancelled)
+	e.sitoo.Faults().Add(faults.Rule{Method: http.MethodPut, Path: e.sitoo.Path("sites/1/orders/" + itoa(so.OrderID) + ".json"),
+		Times: 1, Status: http.StatusBadRequest, Body: `{"statuscode":400,"errortext":"crash"}`})
+	_, err = e.syncer.SyncOrder(e.ctx, id)
+	require.Error(t, err)
+	assert.Equal(t, int64(10), e.sitoo.Stock(1, e.fifo, "MUG-1").IntPart(), "restocked before the crash")
+
+	// The retry finds the restock in Sitoo and only cancels.
+	assert.Equal(t, woosync.OrderRestocked, e.sync(id))
+	assert.Equal(t, int64(10), e.sitoo.Stock(1, e.fifo, "MUG-1").IntPart(), "restocked once")
+	so, _ = e.sitooOrderOf(id)
 	assert.Equal(t, sitoo.OrderStateCancelled, so.OrderStateID)
 }
 

@@ -17,10 +17,13 @@ const (
 	KindManufacturer Kind = "manufacturer" // Woo "manufacturer" attribute term ↔ Sitoo manufacturer
 	KindCoupon       Kind = "coupon"       // Woo coupon ↔ Sitoo voucher
 	KindOrder        Kind = "order"        // Woo order ↔ Sitoo order
+	// KindRestock marks a cancelled Woo order whose FIFO restock was started (SitooID is the
+	// Sitoo order); a retry then looks the restock up in Sitoo before moving stock again.
+	KindRestock Kind = "restock"
 )
 
 // Kinds lists every mapping kind.
-var Kinds = []Kind{KindCategory, KindProduct, KindVariation, KindManufacturer, KindCoupon, KindOrder}
+var Kinds = []Kind{KindCategory, KindProduct, KindVariation, KindManufacturer, KindCoupon, KindOrder, KindRestock}
 
 // Mapping links one WooCommerce item to one Sitoo item. It is what keeps a sync from creating
 // duplicates: an item with a mapping is updated, never created again.
