@@ -19,7 +19,10 @@
 //     LOCKED, so several instances of a site deliver each batch once.
 //   - WooRewardsDeliverer pushes movements to a WooRewards site (a remote of kind
 //     pointsync.KindWooRewards) through its points add/subtract API; its doc says what that
-//     direction cannot do. A Reward Points remote is not built yet.
+//     direction cannot do, and CheckDrift compares balances;
+//   - RewardPointsDeliverer adds credits to a "WooCommerce Reward Points" site (a remote of kind
+//     pointsync.KindRewardPoints) with its idempotent operation store; that API cannot subtract,
+//     read balances or look users up, as its doc says.
 //
 // # Double spend
 //
