@@ -13,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/loyalty/internal/adapter"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore"
 )
 
@@ -42,29 +43,6 @@ func NewSQLConnectionStore(ctx context.Context, db sqlstore.Shared) (*SQLConnect
 	return &SQLConnectionStore{db: db}, nil
 }
 
-func micros(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMicro()
-}
-
-func fromMicros(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMicro(v).UTC()
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-type rowScanner interface{ Scan(dest ...any) error }
-
 const (
 	connectionColumns = `id, program_id, account_id, base_url, credentials, paused, disconnected, watermark,
 	connected_at, last_event_at, updated_at, processing_since`
@@ -76,7 +54,7 @@ const (
 	selectCheck   = `SELECT ` + checkColumns + ` FROM sitooconnect_bonus_checks `
 )
 
-func scanConnection(row rowScanner) (ConnectionRecord, error) {
+func scanConnection(row adapter.RowScanner) (ConnectionRecord, error) {
 	var (
 		r                          ConnectionRecord
 		creds                      sql.NullString
@@ -95,8 +73,8 @@ func scanConnection(row rowScanner) (ConnectionRecord, error) {
 		}
 	}
 	r.Paused, r.Disconnected = paused != 0, disconnected != 0
-	r.ConnectedAt, r.LastEventAt, r.UpdatedAt = fromMicros(connected), fromMicros(event), fromMicros(updateAt)
-	r.ProcessingSince = fromMicros(since)
+	r.ConnectedAt, r.LastEventAt, r.UpdatedAt = adapter.FromMicros(connected), adapter.FromMicros(event), adapter.FromMicros(updateAt)
+	r.ProcessingSince = adapter.FromMicros(since)
 	return r, nil
 }
 
@@ -168,7 +146,7 @@ func (s *SQLConnectionStore) Connections(ctx context.Context, programID string) 
 	var out []ConnectionRecord
 	err := s.read(ctx, "connections", ErrConnectionNotFound, func(tx sqlstore.Tx) error {
 		out = nil
-		return queryAll(ctx, tx, q, args, func(r rowScanner) error {
+		return queryAll(ctx, tx, q, args, func(r adapter.RowScanner) error {
 			c, err := scanConnection(r)
 			out = append(out, c)
 			return err
@@ -177,7 +155,7 @@ func (s *SQLConnectionStore) Connections(ctx context.Context, programID string) 
 	return out, err
 }
 
-func queryAll(ctx context.Context, tx sqlstore.Tx, q string, args []any, fn func(rowScanner) error) error {
+func queryAll(ctx context.Context, tx sqlstore.Tx, q string, args []any, fn func(adapter.RowScanner) error) error {
 	rows, err := tx.Query(ctx, q, args...)
 	if err != nil {
 		return err
@@ -195,8 +173,8 @@ func queryAll(ctx context.Context, tx sqlstore.Tx, q string, args []any, fn func
 func (s *SQLConnectionStore) CreateConnection(ctx context.Context, r ConnectionRecord) error {
 	_, err := s.exec(ctx, "create connection", `INSERT INTO sitooconnect_connections (`+connectionColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		r.ID, r.ProgramID, r.AccountID, r.BaseURL, sealedColumn(r.Credentials), boolInt(r.Paused), boolInt(r.Disconnected),
-		r.Watermark, micros(r.ConnectedAt), micros(r.LastEventAt), micros(r.UpdatedAt), micros(r.ProcessingSince))
+		r.ID, r.ProgramID, r.AccountID, r.BaseURL, sealedColumn(r.Credentials), adapter.BoolInt(r.Paused), adapter.BoolInt(r.Disconnected),
+		r.Watermark, adapter.Micros(r.ConnectedAt), adapter.Micros(r.LastEventAt), adapter.Micros(r.UpdatedAt), adapter.Micros(r.ProcessingSince))
 	if errors.Is(err, loyalty.ErrDuplicateKey) {
 		return fmt.Errorf("%w: program %q, account %d", ErrConnectionExists, r.ProgramID, r.AccountID)
 	}
@@ -208,8 +186,8 @@ func (s *SQLConnectionStore) UpdateConnection(ctx context.Context, r ConnectionR
 	n, err := s.exec(ctx, "update connection", `UPDATE sitooconnect_connections SET program_id = $1, account_id = $2,
 		base_url = $3, credentials = $4, paused = $5, disconnected = $6, connected_at = $7, updated_at = $8,
 		processing_since = $9 WHERE id = $10`,
-		r.ProgramID, r.AccountID, r.BaseURL, sealedColumn(r.Credentials), boolInt(r.Paused), boolInt(r.Disconnected),
-		micros(r.ConnectedAt), micros(r.UpdatedAt), micros(r.ProcessingSince), r.ID)
+		r.ProgramID, r.AccountID, r.BaseURL, sealedColumn(r.Credentials), adapter.BoolInt(r.Paused), adapter.BoolInt(r.Disconnected),
+		adapter.Micros(r.ConnectedAt), adapter.Micros(r.UpdatedAt), adapter.Micros(r.ProcessingSince), r.ID)
 	if err == nil && n == 0 {
 		return fmt.Errorf("%w: %q", ErrConnectionNotFound, r.ID)
 	}
@@ -228,7 +206,7 @@ func (s *SQLConnectionStore) moveForward(ctx context.Context, column, id string,
 
 // RecordEvent implements ConnectionStore.
 func (s *SQLConnectionStore) RecordEvent(ctx context.Context, id string, at time.Time) error {
-	return s.moveForward(ctx, "last_event_at", id, micros(at))
+	return s.moveForward(ctx, "last_event_at", id, adapter.Micros(at))
 }
 
 // SetWatermark implements ConnectionStore.
@@ -236,7 +214,7 @@ func (s *SQLConnectionStore) SetWatermark(ctx context.Context, id string, orderI
 	return s.moveForward(ctx, "watermark", id, orderID)
 }
 
-func scanProfile(r rowScanner) (Profile, error) {
+func scanProfile(r adapter.RowScanner) (Profile, error) {
 	var (
 		p                          Profile
 		address, accepts, consents string
@@ -247,7 +225,7 @@ func scanProfile(r rowScanner) (Profile, error) {
 	if err != nil {
 		return p, err
 	}
-	p.UpdatedAt = fromMicros(updated)
+	p.UpdatedAt = adapter.FromMicros(updated)
 	for _, c := range []struct {
 		text string
 		dst  any
@@ -302,11 +280,11 @@ func (s *SQLConnectionStore) PutProfile(ctx context.Context, p Profile) error {
 		mobile = excluded.mobile, personal_id = excluded.personal_id, gender = excluded.gender, address = excluded.address,
 		accepts = excluded.accepts, consents = excluded.consents, updated_at = excluded.updated_at`,
 		p.ProgramID, p.MemberID, p.NameFirst, p.NameLast, p.Mobile, p.PersonalID, p.Gender, jsonText(p.Address),
-		jsonText(p.AcceptsCommunication), jsonText(p.Consents), micros(p.UpdatedAt))
+		jsonText(p.AcceptsCommunication), jsonText(p.Consents), adapter.Micros(p.UpdatedAt))
 	return err
 }
 
-func scanCheck(r rowScanner) (BonusCheck, error) {
+func scanCheck(r adapter.RowScanner) (BonusCheck, error) {
 	var (
 		b                            BonusCheck
 		value                        string
@@ -320,7 +298,7 @@ func scanCheck(r rowScanner) (BonusCheck, error) {
 	if b.Value, err = decimal.NewFromString(value); err != nil {
 		return b, fmt.Errorf("bonus check %q: value: %w", b.ID, err)
 	}
-	b.ExpiresAt, b.RedeemedAt, b.CreatedAt = fromMicros(expires), fromMicros(redeemed), fromMicros(createdAt)
+	b.ExpiresAt, b.RedeemedAt, b.CreatedAt = adapter.FromMicros(expires), adapter.FromMicros(redeemed), adapter.FromMicros(createdAt)
 	return b, nil
 }
 
@@ -328,8 +306,8 @@ func scanCheck(r rowScanner) (BonusCheck, error) {
 func (s *SQLConnectionStore) PutBonusCheck(ctx context.Context, b BonusCheck) (BonusCheck, error) {
 	_, err := s.exec(ctx, "put bonus check", `INSERT INTO sitooconnect_bonus_checks (`+checkColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
-		b.ID, b.ProgramID, b.MemberID, b.RedemptionID, b.Points, b.Value.String(), b.Currency, micros(b.ExpiresAt),
-		micros(b.RedeemedAt), micros(b.CreatedAt))
+		b.ID, b.ProgramID, b.MemberID, b.RedemptionID, b.Points, b.Value.String(), b.Currency, adapter.Micros(b.ExpiresAt),
+		adapter.Micros(b.RedeemedAt), adapter.Micros(b.CreatedAt))
 	if err != nil {
 		return BonusCheck{}, err
 	}
@@ -352,7 +330,7 @@ func (s *SQLConnectionStore) BonusChecks(ctx context.Context, programID, memberI
 	err := s.read(ctx, "bonus checks", ErrBonusCheckNotFound, func(tx sqlstore.Tx) error {
 		out = nil
 		return queryAll(ctx, tx, selectCheck+`WHERE program_id = $1 AND member_id = $2 ORDER BY created_at, id`,
-			[]any{programID, memberID}, func(r rowScanner) error {
+			[]any{programID, memberID}, func(r adapter.RowScanner) error {
 				b, err := scanCheck(r)
 				out = append(out, b)
 				return err
@@ -364,7 +342,7 @@ func (s *SQLConnectionStore) BonusChecks(ctx context.Context, programID, memberI
 // SetBonusCheckRedeemed implements ConnectionStore.
 func (s *SQLConnectionStore) SetBonusCheckRedeemed(ctx context.Context, id string, from, to time.Time) (bool, error) {
 	n, err := s.exec(ctx, "redeem bonus check", `UPDATE sitooconnect_bonus_checks SET redeemed_at = $1
-		WHERE id = $2 AND redeemed_at = $3`, micros(to), id, micros(from))
+		WHERE id = $2 AND redeemed_at = $3`, adapter.Micros(to), id, adapter.Micros(from))
 	if err == nil && n == 0 {
 		_, err = s.BonusCheck(ctx, id)
 	}
@@ -395,7 +373,7 @@ func (s *SQLConnectionStore) EnqueueOrder(ctx context.Context, p PendingOrder) e
 		VALUES ($1, $2, (SELECT coalesce(max(position), 0) + 1 FROM sitooconnect_pending WHERE connection_id = $3),
 		$4, $5, $6, $7, $8, $9) ON CONFLICT (connection_id, event_id) DO NOTHING`,
 		p.ConnectionID, p.EventID, p.ConnectionID, p.EshopID, p.OrderID, p.StateChanged, p.Attempts, p.LastError,
-		micros(p.ReceivedAt))
+		adapter.Micros(p.ReceivedAt))
 	return err
 }
 
@@ -406,12 +384,12 @@ func (s *SQLConnectionStore) PendingOrders(ctx context.Context, connectionID str
 		out = nil
 		return queryAll(ctx, tx, `SELECT connection_id, event_id, eshop_id, order_id, state_changed, attempts, last_error,
 			received_at FROM sitooconnect_pending WHERE connection_id = $1 ORDER BY position, event_id LIMIT $2`,
-			[]any{connectionID, limit}, func(r rowScanner) error {
+			[]any{connectionID, limit}, func(r adapter.RowScanner) error {
 				var p PendingOrder
 				var received int64
 				err := r.Scan(&p.ConnectionID, &p.EventID, &p.EshopID, &p.OrderID, &p.StateChanged, &p.Attempts,
 					&p.LastError, &received)
-				p.ReceivedAt = fromMicros(received)
+				p.ReceivedAt = adapter.FromMicros(received)
 				out = append(out, p)
 				return err
 			})

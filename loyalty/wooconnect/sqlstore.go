@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/loyalty/internal/adapter"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore"
 )
 
@@ -74,30 +75,7 @@ func NewSQLConnectionStore(ctx context.Context, db sqlstore.Shared, opts ...Stor
 const connectionColumns = `id, program_id, store_url, credentials, webhook_id, manual_reason, paused, disconnected,
 	connected_at, processing_since, last_delivery_at, updated_at, reconciled_through`
 
-func micros(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMicro()
-}
-
-func fromMicros(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMicro(v).UTC()
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-type rowScanner interface{ Scan(dest ...any) error }
-
-func scanConnection(row rowScanner) (ConnectionRecord, error) {
+func scanConnection(row adapter.RowScanner) (ConnectionRecord, error) {
 	var (
 		r                                  ConnectionRecord
 		creds                              sql.NullString
@@ -116,9 +94,9 @@ func scanConnection(row rowScanner) (ConnectionRecord, error) {
 		}
 	}
 	r.Paused, r.Disconnected = paused != 0, disconnected != 0
-	r.ConnectedAt, r.ProcessingSince = fromMicros(connected), fromMicros(since)
-	r.LastDeliveryAt, r.UpdatedAt = fromMicros(delivery), fromMicros(update)
-	r.ReconciledThrough = fromMicros(reconciled)
+	r.ConnectedAt, r.ProcessingSince = adapter.FromMicros(connected), adapter.FromMicros(since)
+	r.LastDeliveryAt, r.UpdatedAt = adapter.FromMicros(delivery), adapter.FromMicros(update)
+	r.ReconciledThrough = adapter.FromMicros(reconciled)
 	return r, nil
 }
 
@@ -206,9 +184,9 @@ func (s *SQLConnectionStore) Connections(ctx context.Context, programID string) 
 func (s *SQLConnectionStore) CreateConnection(ctx context.Context, r ConnectionRecord) error {
 	err := s.db.Write(ctx, func(tx sqlstore.Tx) error {
 		_, err := tx.Exec(ctx, insertConnection,
-			r.ID, r.ProgramID, r.StoreURL, sealedColumn(r.Credentials), r.WebhookID, r.ManualReason, boolInt(r.Paused),
-			boolInt(r.Disconnected), micros(r.ConnectedAt), micros(r.ProcessingSince), micros(r.LastDeliveryAt), micros(r.UpdatedAt),
-			micros(r.ReconciledThrough))
+			r.ID, r.ProgramID, r.StoreURL, sealedColumn(r.Credentials), r.WebhookID, r.ManualReason, adapter.BoolInt(r.Paused),
+			adapter.BoolInt(r.Disconnected), adapter.Micros(r.ConnectedAt), adapter.Micros(r.ProcessingSince), adapter.Micros(r.LastDeliveryAt), adapter.Micros(r.UpdatedAt),
+			adapter.Micros(r.ReconciledThrough))
 		return err
 	})
 	switch {
@@ -225,8 +203,8 @@ func (s *SQLConnectionStore) UpdateConnection(ctx context.Context, r ConnectionR
 	var n int64
 	err := s.db.Write(ctx, func(tx sqlstore.Tx) error {
 		res, err := tx.Exec(ctx, updateConnection,
-			r.ProgramID, r.StoreURL, sealedColumn(r.Credentials), r.WebhookID, r.ManualReason, boolInt(r.Paused),
-			boolInt(r.Disconnected), micros(r.ConnectedAt), micros(r.ProcessingSince), micros(r.UpdatedAt), r.ID)
+			r.ProgramID, r.StoreURL, sealedColumn(r.Credentials), r.WebhookID, r.ManualReason, adapter.BoolInt(r.Paused),
+			adapter.BoolInt(r.Disconnected), adapter.Micros(r.ConnectedAt), adapter.Micros(r.ProcessingSince), adapter.Micros(r.UpdatedAt), r.ID)
 		if err == nil {
 			n, err = res.RowsAffected()
 		}
@@ -257,7 +235,7 @@ func (s *SQLConnectionStore) RecordReconciled(ctx context.Context, id string, th
 func (s *SQLConnectionStore) moveForward(ctx context.Context, what, stmt, id string, at time.Time) error {
 	var n int64
 	err := s.db.Write(ctx, func(tx sqlstore.Tx) error {
-		res, err := tx.Exec(ctx, stmt, micros(at), id, micros(at))
+		res, err := tx.Exec(ctx, stmt, adapter.Micros(at), id, adapter.Micros(at))
 		if err == nil {
 			n, err = res.RowsAffected()
 		}
