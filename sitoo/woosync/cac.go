@@ -196,10 +196,10 @@ func (j *job) sendOrder(o *woocommerce.Order, cac bool) (int64, error) {
 	return id, j.putMapping(Mapping{Kind: KindOrder, WooID: o.ID, SitooID: id, Key: ext})
 }
 
-// sitooOrderFromWoo builds the Sitoo order: one row per line item and, with shipping rows, one
-// per non-CAC shipping line. Row prices are WooCommerce's totals after discounts, with VAT added
-// and its rate given when Settings.PricesIncludeVAT, so the Sitoo total is WooCommerce's total
-// (fees aside); without it, rows carry the totals before tax and no VAT.
+// sitooOrderFromWoo builds the Sitoo order: one row per line item, one per fee line (no SKU) and,
+// with shipping rows, one per non-CAC shipping line. Row prices are WooCommerce's totals after
+// discounts, with VAT added and its rate given when Settings.PricesIncludeVAT, so the Sitoo total
+// is WooCommerce's total; without it, rows carry the totals before tax and no VAT.
 func (j *job) sitooOrderFromWoo(o *woocommerce.Order, cac bool) *sitoo.OrderRequest {
 	ext := externalID(o.ID)
 	state := sitoo.OrderStateOpen
@@ -228,6 +228,12 @@ func (j *job) sitooOrderFromWoo(o *woocommerce.Order, cac bool) *sitoo.OrderRequ
 	}
 	for _, li := range o.LineItems {
 		req.OrderItems = append(req.OrderItems, j.orderRow(li.Name, li.SKU, li.Quantity, li.Total.Decimal, li.TotalTax.Decimal))
+	}
+	for _, f := range o.FeeLines { // fees (and negative fees, WooCommerce's ad-hoc discounts) are part of the total
+		if f.Total.IsZero() && f.TotalTax.IsZero() {
+			continue
+		}
+		req.OrderItems = append(req.OrderItems, j.orderRow(cmp.Or(f.Name, "Fee"), "", 1, f.Total.Decimal, f.TotalTax.Decimal))
 	}
 	if !cac && j.set.shippingRows() {
 		for _, sl := range o.ShippingLines {

@@ -184,15 +184,18 @@ func TestFIFORestock_CrashBeforeCancelRestocksOnce(t *testing.T) {
 
 func TestShippingRowsAndVAT_SitooTotalExact(t *testing.T) {
 	t.Parallel()
-	// WooCommerce with taxes: 2 mugs at 50.00 + 25% VAT, shipping 40.00 + 10.00 VAT; 175.00 in all.
+	// WooCommerce with taxes: 2 mugs at 50.00 + 25% VAT, shipping 40.00 + 10.00 VAT, a fee of
+	// 8.00 + 2.00 VAT and a negative fee of -4.00 - 1.00 VAT; 180.00 in all.
 	// (The WooCommerce fake keeps taxes at zero, so the order comes as a webhook payload would.)
 	order := func(id int64) *woocommerce.Order {
 		return &woocommerce.Order{ID: id, Number: itoa(id), Status: woocommerce.OrderProcessing, Currency: "SEK",
-			Total: woocommerce.MustMoney("175.00"),
+			Total: woocommerce.MustMoney("180.00"),
 			LineItems: []woocommerce.LineItem{{Name: "Mug", SKU: "MUG-1", Quantity: 2,
 				Total: woocommerce.MustMoney("100.00"), TotalTax: woocommerce.MustMoney("25.00")}},
 			ShippingLines: []woocommerce.ShippingLine{{MethodID: "flat_rate", MethodTitle: "Flat rate",
-				Total: woocommerce.MustMoney("40.00"), TotalTax: woocommerce.MustMoney("10.00")}}}
+				Total: woocommerce.MustMoney("40.00"), TotalTax: woocommerce.MustMoney("10.00")}},
+			FeeLines: []woocommerce.FeeLine{{Name: "Gift wrap", Total: woocommerce.MustMoney("8.00"), TotalTax: woocommerce.MustMoney("2.00")},
+				{Name: "Loyalty discount", Total: woocommerce.MustMoney("-4.00"), TotalTax: woocommerce.MustMoney("-1.00")}}}
 	}
 	for _, tc := range []struct {
 		name         string
@@ -200,10 +203,10 @@ func TestShippingRowsAndVAT_SitooTotalExact(t *testing.T) {
 		force        bool
 		total, items string
 	}{
-		{"rows and VAT", true, true, false, "175.00", "2"},
-		{"rows without VAT", true, false, false, "140.00", "2"},
-		{"VAT without rows", false, true, false, "125.00", "1"},
-		{"neither", false, false, false, "100.00", "1"},
+		{"rows and VAT", true, true, false, "180.00", "4"},
+		{"rows without VAT", true, false, false, "144.00", "4"},
+		{"VAT without rows", false, true, false, "130.00", "3"},
+		{"neither", false, false, false, "104.00", "3"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, envOption{})
