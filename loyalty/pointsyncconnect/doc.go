@@ -16,7 +16,8 @@
 //   - SQLStore keeps pointsync's settings and queue in the loyalty store's SQL database (SQLite
 //     or PostgreSQL, component "pointsync" of its migrations), and queues movements inside the
 //     ledger's own transaction (sqlstore.LedgerTx). On PostgreSQL, leases use FOR UPDATE SKIP
-//     LOCKED, so several instances of a site deliver each batch once.
+//     LOCKED, so several instances of a site deliver each batch once; it is also the
+//     pointsync.ReplayGuard those instances share (pointsync.WithReplayGuard).
 //   - WooRewardsDeliverer pushes movements to a WooRewards site (a remote of kind
 //     pointsync.KindWooRewards) through its points add/subtract API; its doc says what that
 //     direction cannot do, and CheckDrift compares balances;

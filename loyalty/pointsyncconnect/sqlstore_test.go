@@ -48,6 +48,11 @@ func TestSQLStore_SQLite(t *testing.T) {
 			return newSQLStore(t, openSQLite(t), now)
 		})
 	})
+	t.Run("replay guard", func(t *testing.T) {
+		pointsynctest.RunReplayGuard(t, func(t *testing.T, now func() time.Time) pointsync.ReplayGuard {
+			return newSQLStore(t, openSQLite(t), now)
+		})
+	})
 }
 
 // With LOYALSYNC_TEST_POSTGRES set to a DSN, the same suites run on PostgreSQL.
@@ -62,7 +67,7 @@ func TestSQLStore_PostgreSQL(t *testing.T) {
 	fresh := func(t *testing.T, now func() time.Time) *pointsyncconnect.SQLStore {
 		s := newSQLStore(t, db, now)
 		require.NoError(t, db.Write(t.Context(), func(tx sqlstore.Tx) error {
-			for _, tbl := range []string{"pointsync_settings", "pointsync_remotes", "pointsync_queue", "pointsync_state"} {
+			for _, tbl := range []string{"pointsync_settings", "pointsync_remotes", "pointsync_queue", "pointsync_state", "pointsync_replay"} {
 				if _, err := tx.Exec(t.Context(), "DELETE FROM "+tbl); err != nil {
 					return err
 				}
@@ -76,6 +81,9 @@ func TestSQLStore_PostgreSQL(t *testing.T) {
 	})
 	t.Run("queue", func(t *testing.T) {
 		pointsynctest.RunQueue(t, func(t *testing.T, now func() time.Time) pointsync.Queue { return fresh(t, now) })
+	})
+	t.Run("replay guard", func(t *testing.T) {
+		pointsynctest.RunReplayGuard(t, func(t *testing.T, now func() time.Time) pointsync.ReplayGuard { return fresh(t, now) })
 	})
 }
 
