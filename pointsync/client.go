@@ -33,7 +33,8 @@ type Response struct {
 
 // NewClient returns a client that sends as the local site with sharing key from to remote.
 // Options: WithHTTPClient, WithLogger, WithUserAgent, WithRetry, WithRateLimit,
-// WithMaxRetryAfter, WithClock, WithSleep.
+// WithMaxRetryAfter, WithClock, WithSleep; nil options are ignored. A key, remote or option value
+// the client cannot use makes NewClient fail with an error that matches ErrInvalidArgument.
 func NewClient(from string, remote Remote, opts ...Option) (*Client, error) {
 	if err := checkToken("from", from, maxKeyLen); err != nil {
 		return nil, err

@@ -228,3 +228,15 @@ func WithRateLimit(perSecond float64, burst int) Option {
 // through before a retry; a longer one returns the 429 or 503 to the caller (ErrRateLimited,
 // ErrServer). Default 2 minutes.
 func WithMaxRetryAfter(d time.Duration) Option { return restOption(rest.WithMaxRetryAfter(d)) }
+
+// WithClock makes the client read the time from now instead of time.Now: rate-limit pacing and
+// Retry-After dates. nil is an error.
+func WithClock(now func() time.Time) Option { return restOption(rest.WithClock(now)) }
+
+// WithSleep makes the client wait through sleep instead of a real timer: rate-limit pacing, the
+// back-off between retries and Retry-After waits. sleep returns once d has passed, or ctx.Err()
+// as soon as ctx is done. With WithClock it runs the client on virtual time, so tests depend on
+// no machine's speed. nil is an error.
+func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
+	return restOption(rest.WithSleep(sleep))
+}

@@ -71,6 +71,31 @@ func TestMaxRetryAfterReturnsTheRateLimit(t *testing.T) {
 	assert.Equal(t, 1, resp.Attempts, "an hour is longer than the client waits: the 429 is returned")
 }
 
+// WithSleep carries the client's waits: a Retry-After is slept on virtual time, never on a real
+// timer.
+func TestRetryAfterSleptThroughWithSleep(t *testing.T) {
+	t.Parallel()
+	srv, _ := newFake(t)
+	var waits []time.Duration
+	sleep := func(ctx context.Context, d time.Duration) error {
+		waits = append(waits, d) // the client sleeps on one goroutine per request
+		return ctx.Err()
+	}
+	c, err := woorewards.NewClient(srv.URL, woorewards.AppPassword(apiUser, apiPass), woorewards.WithHTTPClient(srv.Client()),
+		woorewards.WithClock(func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }), woorewards.WithSleep(sleep))
+	require.NoError(t, err)
+	srv.Faults.Add(faults.Rule{Path: woorewardstest.Prefix + "pools", Times: 1, Status: http.StatusTooManyRequests,
+		Header: http.Header{"Retry-After": {"90"}}})
+	_, resp, err := c.Pools.List(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, 2, resp.Attempts)
+	assert.Equal(t, []time.Duration{90 * time.Second}, waits)
+	_, err = woorewards.NewClient(srv.URL, woorewards.AppPassword(apiUser, apiPass), woorewards.WithSleep(nil))
+	assert.ErrorIs(t, err, woorewards.ErrInvalidArgument)
+	_, err = woorewards.NewClient(srv.URL, woorewards.AppPassword(apiUser, apiPass), woorewards.WithClock(nil))
+	assert.ErrorIs(t, err, woorewards.ErrInvalidArgument)
+}
+
 func TestDecodeErrorMatchesErrDecode(t *testing.T) {
 	t.Parallel()
 	srv, c := newFake(t)

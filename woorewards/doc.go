@@ -51,8 +51,8 @@
 // # Options and raw requests
 //
 // NewClient takes the options every loyalsync client shares — WithHTTPClient, WithLogger,
-// WithUserAgent, WithRetry, WithRateLimit, WithMaxRetryAfter — with the same names and
-// validation; a nil option is ignored. Client.NewRequest and Client.Do call a route the client
+// WithUserAgent, WithRetry, WithRateLimit, WithMaxRetryAfter, and WithClock with WithSleep for
+// running its waits on virtual time — with the same names and validation; a nil option is ignored. Client.NewRequest and Client.Do call a route the client
 // does not model with the client's credentials, retries and pacing.
 //
 // # Retries
