@@ -321,12 +321,9 @@ func TestCounter_RefundOfASaleFromBeforeConnectingTakesNothing(t *testing.T) {
 	e.pos.DropNext(1) // the sale happens while the account is not connected
 	saleID := e.sale(cu, row("50.00"))
 	e.clock.Advance(time.Hour)
-	_, err := e.con.Connect(e.ctx, sitooconnect.ConnectRequest{ProgramID: "card", BaseURL: e.sitoo.URL, AccountID: e.rec.AccountID,
-		APIID: e.sitoo.APIID, APIPassword: e.sitoo.Password, CRMUsername: "crm-user", CRMPassword: "crm-secret",
-		EventsUsername: "events-user", EventsPassword: "events-secret"})
-	require.NoError(t, err)
+	e.reconnect()
 
-	_, err = e.pos.Refund(e.ctx, saleID, cu, "RC1", row("20.00"))
+	_, err := e.pos.Refund(e.ctx, saleID, cu, "RC1", row("20.00"))
 	require.NoError(t, err)
 	e.deliver()
 
@@ -362,10 +359,7 @@ func TestCounter_LateEventOfASaleFromBeforeConnectingEarnsNothing(t *testing.T) 
 	e.sale(cu, row("50.00"))
 	e.pos.Hold() // the sale's event is delayed until after the account is connected again
 	e.clock.Advance(time.Hour)
-	_, err := e.con.Connect(e.ctx, sitooconnect.ConnectRequest{ProgramID: "card", BaseURL: e.sitoo.URL, AccountID: e.rec.AccountID,
-		APIID: e.sitoo.APIID, APIPassword: e.sitoo.Password, CRMUsername: "crm-user", CRMPassword: "crm-secret",
-		EventsUsername: "events-user", EventsPassword: "events-secret"})
-	require.NoError(t, err)
+	e.reconnect()
 	e.pos.Release()
 	e.deliver()
 

@@ -122,3 +122,12 @@ func newServer(t *testing.T, con *sitooconnect.Connector) string {
 	t.Cleanup(srv.Close)
 	return srv.URL
 }
+
+// reconnect connects the disconnected account again with the same credentials.
+func (e *env) reconnect() {
+	e.t.Helper()
+	_, err := e.con.Connect(e.ctx, sitooconnect.ConnectRequest{ProgramID: "card", BaseURL: e.sitoo.URL, AccountID: e.rec.AccountID,
+		APIID: e.sitoo.APIID, APIPassword: e.sitoo.Password, CRMUsername: "crm-user", CRMPassword: "crm-secret",
+		EventsUsername: "events-user", EventsPassword: "events-secret"})
+	require.NoError(e.t, err)
+}
