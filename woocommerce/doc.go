@@ -25,8 +25,9 @@
 //
 // The OAuth timestamp always comes from the system clock: dghubble/oauth1 (v0.7.3) reads
 // time.Now in its unexported signer and offers no way to inject a clock (only the nonce source,
-// Config.Noncer, is replaceable), so the package has no WithClock. WooCommerce rejects a
-// timestamp more than 15 minutes off the server's clock; the 401's Hint says so.
+// Config.Noncer, is replaceable): WithClock and WithSleep govern the client's waits (pacing,
+// back-off, Retry-After), not the OAuth timestamp. WooCommerce rejects a timestamp more than 15
+// minutes off the server's clock; the 401's Hint says so.
 //
 // # Pagination
 //

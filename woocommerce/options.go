@@ -1,6 +1,7 @@
 package woocommerce
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -62,6 +63,19 @@ func WithRateLimit(perSecond float64, burst int) Option {
 // through before retrying; a longer one ends the retries and returns the 429 or 503
 // (ErrRateLimited, ErrServer). Default 2 minutes.
 func WithMaxRetryAfter(d time.Duration) Option { return restOption(rest.WithMaxRetryAfter(d)) }
+
+// WithClock sets the clock the client reads for pacing by the X-Rate-Limit-* headers and for
+// Retry-After dates. The OAuth 1.0a timestamp is the exception: dghubble/oauth1 reads the system
+// clock (see "Authentication" in the package documentation). nil is an error.
+func WithClock(now func() time.Time) Option { return restOption(rest.WithClock(now)) }
+
+// WithSleep makes the client wait through sleep instead of a real timer: client-side pacing, the
+// back-off between retries and Retry-After waits. sleep returns once d has passed, or ctx.Err()
+// as soon as ctx is done. With WithClock it runs the client's waits on virtual time, so tests do
+// not depend on the machine's speed. nil is an error.
+func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
+	return restOption(rest.WithSleep(sleep))
+}
 
 // WithQueryStringAuth sends the credentials as consumer_key and consumer_secret query
 // parameters instead of an HTTP Basic Authorization header. Use it when the web server strips

@@ -1,9 +1,12 @@
 package woocommerce
 
 import (
+	"context"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -149,4 +152,37 @@ func TestLookups(t *testing.T) {
 	assert.Equal(t, "WELCOME5", reqs[0].query.Get("code"))
 	assert.Equal(t, "Saskia@example.nl", reqs[1].query.Get("email"))
 	assert.Equal(t, "all", reqs[1].query.Get("role"))
+}
+
+func TestRetryAfterWaitsOnVirtualTime(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	var mu sync.Mutex
+	var slept []time.Duration
+	c, _ := newTestStore(t, func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) <= 2 {
+			w.Header().Set("Retry-After", "90")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte(`{"id":9}`))
+	}, WithClock(func() time.Time { return time.Unix(1_700_000_000, 0) }),
+		WithSleep(func(ctx context.Context, d time.Duration) error {
+			mu.Lock()
+			slept = append(slept, d)
+			mu.Unlock()
+			return ctx.Err()
+		}), WithMaxRetryAfter(5*time.Minute))
+	o, _, err := c.Orders.Get(t.Context(), 9)
+	require.NoError(t, err, "two 90 s Retry-After waits pass on virtual time")
+	assert.Equal(t, int64(9), o.ID)
+	assert.Equal(t, []time.Duration{90 * time.Second, 90 * time.Second}, slept)
+}
+
+func TestClockAndSleepRefuseNil(t *testing.T) {
+	t.Parallel()
+	_, err := NewClient("https://shop.example/", testKey, testSecret, WithClock(nil))
+	require.ErrorIs(t, err, ErrInvalidArgument)
+	_, err = NewClient("https://shop.example/", testKey, testSecret, WithSleep(nil))
+	require.ErrorIs(t, err, ErrInvalidArgument)
 }
