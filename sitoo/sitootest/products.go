@@ -23,9 +23,18 @@ func (s *Server) listProducts(w http.ResponseWriter, r *http.Request, _ *state, 
 	skus, ids := q.list("sku"), q.ints("productid")
 	since, hasSince := q.int("datelastmodified")
 	inactive := q.Get("includeinactive") == "true"
-	writeEnvelope(w, q, site.products.list(q.page.sort == "-productid", func(pr *sitoo.Product) bool {
+	rows := site.products
+	if len(skus) > 0 {
+		// A lookup by SKU reads the index, not the catalog.
+		rows = newTable[sitoo.Product]()
+		for _, sku := range skus {
+			if pr, ok := site.productBySKU(sku); ok {
+				rows.put(pr.ProductID, pr)
+			}
+		}
+	}
+	writeEnvelope(w, q, rows.list(q.page.sort == "-productid", func(pr *sitoo.Product) bool {
 		return (inactive || pr.Active || pr.ActivePOS) &&
-			(len(skus) == 0 || containsStr(skus, pr.SKU)) &&
 			(len(ids) == 0 || containsInt(ids, pr.ProductID)) &&
 			(!hasSince || pr.DateModified.Unix() > since)
 	}))
@@ -62,7 +71,7 @@ func (s *Server) createProduct(st *state, site *site, raw json.RawMessage) (int6
 	}
 	now := sitoo.NewUnixTime(s.now())
 	pr.DateCreated, pr.DateModified = now, now
-	site.products.put(pr.ProductID, pr)
+	site.putProduct(pr)
 	return pr.ProductID, nil
 }
 
@@ -71,10 +80,8 @@ func (s *Server) checkProduct(site *site, pr *sitoo.Product) error {
 	if !skuPattern.MatchString(pr.SKU) {
 		return badRequest("Invalid value in sku (allowed: A-Z a-z 0-9 _ + - /)")
 	}
-	for _, id := range site.products.ids {
-		if o := site.products.rows[id]; o.ProductID != pr.ProductID && o.SKU == pr.SKU {
-			return badRequest("Invalid value in sku (%s already exists)", pr.SKU)
-		}
+	if o, ok := site.productBySKU(pr.SKU); ok && o.ProductID != pr.ProductID {
+		return badRequest("Invalid value in sku (%s already exists)", pr.SKU)
 	}
 	g, ok := site.productGroups.get(pr.VATID)
 	if !ok {
@@ -112,7 +119,7 @@ func (s *Server) patchProduct(site *site, id int64, raw json.RawMessage) error {
 		return err
 	}
 	next.DateModified = sitoo.NewUnixTime(s.now())
-	site.products.put(id, &next)
+	site.putProduct(&next)
 	return nil
 }
 
@@ -135,7 +142,7 @@ func (s *Server) deleteProduct(w http.ResponseWriter, _ *http.Request, _ *state,
 }
 
 func removeProduct(site *site, id int64) error {
-	if !site.products.remove(id) {
+	if !site.dropProduct(id) {
 		return notFound("No product with id %d", id)
 	}
 	delete(site.images, id)
@@ -172,9 +179,7 @@ func (s *Server) getVariants(w http.ResponseWriter, r *http.Request, _ *state, s
 	if out.Groups == nil {
 		out.Groups = []sitoo.VariantGroup{}
 	}
-	for _, v := range site.products.list(false, func(v *sitoo.Product) bool {
-		return v.VariantParentID != nil && *v.VariantParentID == main
-	}) {
+	for _, v := range site.variantsOf(main) {
 		attrs := make([]string, len(v.Variant))
 		for i, a := range v.Variant {
 			attrs[i] = a.Value
@@ -224,16 +229,16 @@ func (s *Server) setVariants(st *state, site *site, pr *sitoo.Product, raw json.
 		skus[v.SKU] = true
 		listed[v.ProductID] = true
 	}
-	for _, id := range site.products.ids {
+	for _, v := range set.Variants {
 		// A SKU may be taken over from a variant the request deletes, not from any other product.
-		if o := site.products.rows[id]; skus[o.SKU] && !listed[id] && (id == main || !inSet(id)) {
+		if o, ok := site.productBySKU(v.SKU); ok && !listed[o.ProductID] && (o.ProductID == main || !inSet(o.ProductID)) {
 			return badRequest("Invalid value in sku (%s already exists)", o.SKU)
 		}
 	}
 	// Apply: delete the set's unlisted variants, then add or update the listed ones.
-	for _, id := range slices.Clone(site.products.ids) {
-		if id != main && inSet(id) && !listed[id] {
-			_ = removeProduct(site, id)
+	for _, v := range site.variantsOf(main) {
+		if v.ProductID != main && !listed[v.ProductID] {
+			_ = removeProduct(site, v.ProductID)
 		}
 	}
 	now := sitoo.NewUnixTime(s.now())
@@ -259,12 +264,12 @@ func (s *Server) setVariants(st *state, site *site, pr *sitoo.Product, raw json.
 			vp.Variant[i] = sitoo.VariantAttribute{Name: set.Groups[i].Name, Value: a}
 		}
 		vp.DateModified = now
-		site.products.put(vp.ProductID, vp)
+		site.putProduct(vp)
 	}
 	if m := site.products.rows[main]; m.VariantParentID == nil {
 		cp := *m
 		cp.VariantParentID = &mainID
-		site.products.put(main, &cp)
+		site.putProduct(&cp)
 	}
 	site.variantGroups[main] = set.Groups
 	return nil

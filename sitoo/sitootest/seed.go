@@ -42,7 +42,7 @@ func (s *Server) AddProduct(siteID int64, p sitoo.Product) int64 {
 	if p.DateModified.IsZero() {
 		p.DateModified = now
 	}
-	site.products.put(p.ProductID, &p)
+	site.putProduct(&p)
 	return p.ProductID
 }
 

@@ -79,7 +79,8 @@ type state struct {
 // site is one site's (eshop's) data.
 type site struct {
 	id             int64
-	products       *table[sitoo.Product]
+	products       *table[sitoo.Product] // written only through putProduct and dropProduct
+	index          productIndex
 	variantGroups  map[int64][]sitoo.VariantGroup // by main variant id
 	images         map[int64][]sitoo.Resource     // by product id
 	categories     *table[sitoo.Category]
@@ -88,7 +89,8 @@ type site struct {
 	priceLists     *table[sitoo.PriceList]
 	priceListItems map[int64][]sitoo.PriceListItem // by price list, in SKU order of creation
 	warehouses     *table[sitoo.Warehouse]
-	warehouseItems map[int64][]*sitoo.WarehouseItem // by warehouse, in creation order
+	warehouseItems map[int64][]*sitoo.WarehouseItem          // by warehouse, in creation order
+	itemBySKU      map[int64]map[string]*sitoo.WarehouseItem // the same items by warehouse and SKU
 	transactions   *table[sitoo.WarehouseTransaction]
 	batches        *table[sitoo.WarehouseBatch]
 	batchItems     map[int64][]sitoo.WarehouseBatchItem // by batch
@@ -113,6 +115,7 @@ func (st *state) newSite(id int64) *site {
 	s := &site{
 		id:             id,
 		products:       newTable[sitoo.Product](),
+		index:          newProductIndex(),
 		variantGroups:  map[int64][]sitoo.VariantGroup{},
 		images:         map[int64][]sitoo.Resource{},
 		categories:     newTable[sitoo.Category](),
@@ -122,6 +125,7 @@ func (st *state) newSite(id int64) *site {
 		priceListItems: map[int64][]sitoo.PriceListItem{},
 		warehouses:     newTable[sitoo.Warehouse](),
 		warehouseItems: map[int64][]*sitoo.WarehouseItem{},
+		itemBySKU:      map[int64]map[string]*sitoo.WarehouseItem{},
 		transactions:   newTable[sitoo.WarehouseTransaction](),
 		batches:        newTable[sitoo.WarehouseBatch](),
 		batchItems:     map[int64][]sitoo.WarehouseBatchItem{},

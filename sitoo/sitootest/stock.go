@@ -1,6 +1,7 @@
 package sitootest
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -34,20 +35,14 @@ func (site *site) warehouse(id int64) (*sitoo.Warehouse, error) {
 }
 
 func (site *site) hasSKU(sku string) bool {
-	for _, id := range site.products.ids {
-		if site.products.rows[id].SKU == sku {
-			return true
-		}
-	}
-	return false
+	_, ok := site.index.bySKU[sku]
+	return ok
 }
 
 // item returns the warehouse item of a SKU, creating it when create is set.
 func (site *site) item(warehouseID int64, sku string, create bool) *sitoo.WarehouseItem {
-	for _, it := range site.warehouseItems[warehouseID] {
-		if it.SKU == sku {
-			return it
-		}
+	if it, ok := site.itemBySKU[warehouseID][sku]; ok {
+		return it
 	}
 	if !create {
 		return nil
@@ -55,6 +50,10 @@ func (site *site) item(warehouseID int64, sku string, create bool) *sitoo.Wareho
 	it := &sitoo.WarehouseItem{WarehouseItemID: int64(len(site.warehouseItems[warehouseID])+1) + warehouseID*1_000_000,
 		WarehouseID: warehouseID, SKU: sku}
 	site.warehouseItems[warehouseID] = append(site.warehouseItems[warehouseID], it)
+	if site.itemBySKU[warehouseID] == nil {
+		site.itemBySKU[warehouseID] = map[string]*sitoo.WarehouseItem{}
+	}
+	site.itemBySKU[warehouseID][sku] = it
 	return it
 }
 
@@ -67,10 +66,21 @@ func (s *Server) listWarehouseItems(w http.ResponseWriter, r *http.Request, _ *s
 	from, hasFrom := q.int("datelastmodifiedfrom")
 	to, hasTo := q.int("datelastmodifiedto")
 	skus := q.list("sku")
+	items := site.warehouseItems[p.ids[0]]
+	if len(skus) > 0 {
+		// A lookup by SKU reads the index; ids follow creation order.
+		items = nil
+		for _, sku := range skus {
+			if it, ok := site.itemBySKU[p.ids[0]][sku]; ok && !slices.Contains(items, it) {
+				items = append(items, it)
+			}
+		}
+		slices.SortFunc(items, func(a, b *sitoo.WarehouseItem) int { return cmp.Compare(a.WarehouseItemID, b.WarehouseItemID) })
+	}
 	var out []*sitoo.WarehouseItem
-	for _, it := range site.warehouseItems[p.ids[0]] {
+	for _, it := range items {
 		mod := it.DateLastModified.Unix()
-		if (len(skus) == 0 || containsStr(skus, it.SKU)) && (!hasFrom || mod >= from) && (!hasTo || mod <= to) {
+		if (!hasFrom || mod >= from) && (!hasTo || mod <= to) {
 			out = append(out, it)
 		}
 	}
@@ -462,13 +472,13 @@ func (s *Server) listPriceListItems(w http.ResponseWriter, r *http.Request, _ *s
 
 // product finds a product by id, or by SKU when id is 0.
 func (site *site) product(sku string, id int64) (*sitoo.Product, bool) {
-	for _, pid := range site.products.ids {
-		pr := site.products.rows[pid]
-		if (id != 0 && pr.ProductID == id) || (id == 0 && sku != "" && pr.SKU == sku) {
-			return pr, true
-		}
+	if id != 0 {
+		return site.products.get(id)
 	}
-	return nil, false
+	if sku == "" {
+		return nil, false
+	}
+	return site.productBySKU(sku)
 }
 
 func (s *Server) setPriceListItems(w http.ResponseWriter, r *http.Request, _ *state, site *site, p params) {
@@ -489,7 +499,7 @@ func (s *Server) setPriceListItems(w http.ResponseWriter, r *http.Request, _ *st
 		if p.ids[0] == sitoo.DefaultPriceListID {
 			cp := *pr
 			cp.MoneyPrice, cp.MoneyFinalPrice = it.MoneyPrice, it.MoneyPrice
-			site.products.put(cp.ProductID, &cp)
+			site.putProduct(&cp)
 		} else {
 			list := site.priceListItems[p.ids[0]]
 			if k := slices.IndexFunc(list, func(x sitoo.PriceListItem) bool { return x.SKU == it.SKU }); k >= 0 {

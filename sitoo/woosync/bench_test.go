@@ -6,7 +6,9 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -23,7 +25,10 @@ import (
 // BenchmarkFullSync sends a catalog of products × 3 variants from the WooCommerce fake to the
 // Sitoo fake (send_categories, send_products with stock) and reports the requests made against
 // the minimum the page and batch sizes allow, the fake's 429 answers, and the heap growth.
-// LOYALSYNC_BENCH_PRODUCTS sets the catalog size (default 500).
+// LOYALSYNC_BENCH_PRODUCTS sets the catalog size (default 500). With LOYALSYNC_BENCH_HEAPPROFILE set
+// to a directory, a heap profile is written there every 5 s of the run, so the syncing side's live
+// heap (samples allocated under sitoo/woosync) can be read apart from the fakes' stored catalogs:
+// go tool pprof -sample_index=inuse_space -focus=sitoo/woosync -top heap-001.pprof.
 func BenchmarkFullSync(b *testing.B) {
 	n := 500
 	if v, err := strconv.Atoi(os.Getenv("LOYALSYNC_BENCH_PRODUCTS")); err == nil && v > 0 {
@@ -67,11 +72,13 @@ func BenchmarkFullSync(b *testing.B) {
 		wooCount.n.Store(0)
 		st.ResetStats()
 		peak, stopHeap := heapPeak()
+		stopProfiles := heapProfiles(b, os.Getenv("LOYALSYNC_BENCH_HEAPPROFILE"))
 		b.StartTimer()
 
 		rep, err := syncer.FullSync(ctx, []woosync.Step{woosync.StepSendCategories, woosync.StepSendProducts}, nil)
 
 		b.StopTimer()
+		stopProfiles()
 		grown := stopHeap()
 		if err != nil || rep.Failed() > 0 {
 			b.Fatalf("sync: %v (%d failed)", err, rep.Failed())
@@ -92,6 +99,11 @@ func BenchmarkFullSync(b *testing.B) {
 		b.ReportMetric(float64(grown)/(1<<20), "retainedMB")
 		woo.Close()
 		st.Close()
+		// What the Sitoo fake stored is the bulk of the retained growth; what the sync keeps is
+		// its mapping store.
+		withFake := heapNow()
+		st = nil
+		b.ReportMetric((float64(withFake)-float64(heapNow()))/(1<<20), "sitoofakeMB")
 		b.StartTimer()
 	}
 }
@@ -105,6 +117,47 @@ type counter struct {
 func (c *counter) RoundTrip(r *http.Request) (*http.Response, error) {
 	c.n.Add(1)
 	return c.next.RoundTrip(r)
+}
+
+// heapNow is the live heap after a collection.
+func heapNow() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// heapProfiles writes a heap profile to dir every 5 s until stop is called (nothing when dir is "").
+func heapProfiles(b *testing.B, dir string) (stop func()) {
+	if dir == "" {
+		return func() {}
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(5 * time.Second)
+		defer t.Stop()
+		for i := 1; ; i++ {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				runtime.GC() // the profile shows the heap as of the last collection
+				f, err := os.Create(filepath.Join(dir, fmt.Sprintf("heap-%03d.pprof", i)))
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				if err := pprof.WriteHeapProfile(f); err != nil {
+					b.Error(err)
+				}
+				_ = f.Close()
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
 }
 
 // heapPeak samples the live heap every 10 ms; stop returns the growth since the start.

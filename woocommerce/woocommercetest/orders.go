@@ -556,8 +556,8 @@ func (s *Server) applyLineItem(item *lineItem, li *lineInput) *wpError {
 			vid = *li.VariationID
 		}
 		if pid == 0 && vid == 0 && li.SKU != nil {
-			for _, p := range sortedValues(s.st.products) {
-				if p.sku != "" && p.sku == *li.SKU && p.status != "trash" {
+			for _, p := range s.st.withSKU(*li.SKU) {
+				if p.status != "trash" {
 					if p.variation {
 						pid, vid = p.parentID, p.id
 					} else {

@@ -99,14 +99,43 @@ func (p *product) updateStockStatus() {
 	}
 }
 
+// variationsOf returns a product's variations that are not in the trash, in id order. It reads
+// the index by parent, so pricing a variable product costs its variations, not the catalog.
 func (st *state) variationsOf(parent int64) []*product {
 	var out []*product
-	for _, p := range sortedValues(st.products) {
-		if p.variation && p.parentID == parent && p.status != "trash" {
+	for _, id := range st.variations[parent] {
+		if p := st.products[id]; p.status != "trash" {
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// putProduct stores a product or variation and indexes a variation under its parent (a post's
+// parent never changes).
+func (st *state) putProduct(p *product) {
+	if _, ok := st.products[p.id]; !ok && p.variation {
+		ids := st.variations[p.parentID]
+		if i, found := slices.BinarySearch(ids, p.id); !found {
+			st.variations[p.parentID] = slices.Insert(ids, i, p.id)
+		}
+	}
+	st.products[p.id] = p
+}
+
+// deleteProduct removes a product or variation for good, with its index entry.
+func (st *state) deleteProduct(id int64) {
+	p, ok := st.products[id]
+	if !ok {
+		return
+	}
+	delete(st.products, id)
+	if p.variation {
+		ids := st.variations[p.parentID]
+		if i, found := slices.BinarySearch(ids, id); found {
+			st.variations[p.parentID] = slices.Delete(ids, i, i+1)
+		}
+	}
 }
 
 func (s *Server) productName(p *product) string {
@@ -259,8 +288,8 @@ func (s *Server) applyProduct(p *product, in *productInput, creating bool, ev *e
 	if in.SKU != nil {
 		sku := strings.TrimSpace(*in.SKU)
 		if sku != "" {
-			for _, other := range sortedValues(s.st.products) {
-				if other.id != p.id && other.sku == sku && other.status != "trash" {
+			for _, other := range s.st.withSKU(sku) {
+				if other.id != p.id && other.status != "trash" {
 					e := newError(400, "product_invalid_sku", "Invalid or duplicated SKU.")
 					e.Data["resource_id"] = other.id
 					e.Data["unique_sku"] = uniqueSlug(sku, func(x string) bool { return s.st.skuTaken(x) })
@@ -269,6 +298,7 @@ func (s *Server) applyProduct(p *product, in *productInput, creating bool, ev *e
 			}
 		}
 		p.sku = sku
+		s.st.indexSKU(p.id, sku)
 	}
 	set := func(dst *string, v *string) {
 		if v != nil {
@@ -369,18 +399,19 @@ func (s *Server) applyProduct(p *product, in *productInput, creating bool, ev *e
 			base = *in.Slug
 		}
 		p.slug = uniqueSlug(sanitizeTitle(base), func(x string) bool {
-			for _, o := range s.st.products {
-				if o.id != p.id && o.slug == x {
+			for _, id := range s.st.slugs[x] {
+				if o := s.st.products[id]; id != p.id && o != nil && o.slug == x {
 					return true
 				}
 			}
 			return false
 		})
+		addID(s.st.slugs, p.slug, p.id)
 	}
 	if !creating {
 		p.modified = s.now()
 	}
-	s.st.products[p.id] = p
+	s.st.putProduct(p)
 	verb := "updated"
 	if creating {
 		verb = "created"
@@ -389,13 +420,34 @@ func (s *Server) applyProduct(p *product, in *productInput, creating bool, ev *e
 	return nil
 }
 
-func (st *state) skuTaken(sku string) bool {
-	for _, p := range st.products {
-		if p.sku == sku {
-			return true
+func (st *state) skuTaken(sku string) bool { return len(st.withSKU(sku)) > 0 }
+
+// indexSKU records that product id has a SKU. The index only grows: withSKU drops the entries of
+// products deleted or given another SKU since.
+func (st *state) indexSKU(id int64, sku string) {
+	if sku != "" {
+		addID(st.skus, sku, id)
+	}
+}
+
+// addID adds id to the ascending ids of key.
+func addID(index map[string][]int64, key string, id int64) {
+	ids := index[key]
+	if i, found := slices.BinarySearch(ids, id); !found {
+		index[key] = slices.Insert(ids, i, id)
+	}
+}
+
+// withSKU returns the stored products and variations (trashed ones too) whose SKU is sku, in id
+// order, without scanning the catalog.
+func (st *state) withSKU(sku string) []*product {
+	var out []*product
+	for _, id := range st.skus[sku] {
+		if p := st.products[id]; p != nil && p.sku == sku {
+			out = append(out, p)
 		}
 	}
-	return false
+	return out
 }
 
 func (s *Server) newProduct(variation bool, parent int64) *product {
@@ -560,10 +612,10 @@ func (s *Server) trashOrDelete(c *call, p *product, postType string) (int, any, 
 	}
 	body := render()
 	if c.force {
-		delete(s.st.products, p.id)
+		s.st.deleteProduct(p.id)
 		if !p.variation {
 			for _, v := range s.st.variationsOf(p.id) {
-				delete(s.st.products, v.id)
+				s.st.deleteProduct(v.id)
 			}
 		}
 		c.events.add("product", "deleted", p.id)

@@ -15,7 +15,10 @@ type state struct {
 	orders     map[int64]*order
 	refunds    map[int64]*refund
 	notes      map[int64]*note
-	products   map[int64]*product // variations included: they share the posts' id space
+	products   map[int64]*product // variations included: they share the posts' id space; written by putProduct and deleteProduct
+	variations map[int64][]int64  // parent product id → its variations' ids, ascending
+	skus       map[string][]int64 // SKU → ids of the products that had it, ascending; checked on read
+	slugs      map[string][]int64 // slug → ids of the products that had it, ascending; checked on read
 	coupons    map[int64]*coupon
 	customers  map[int64]*customer
 	categories map[int64]*category
@@ -30,7 +33,7 @@ func newState(cfg *config) *state {
 		cfg:      cfg,
 		nextPost: 100, nextUser: 2, nextTerm: uncategorizedID, nextItem: 1, nextMeta: 1000, nextWebhook: 1, nextComment: 1,
 		orders: map[int64]*order{}, refunds: map[int64]*refund{}, notes: map[int64]*note{},
-		products: map[int64]*product{}, coupons: map[int64]*coupon{}, customers: map[int64]*customer{},
+		products: map[int64]*product{}, variations: map[int64][]int64{}, skus: map[string][]int64{}, slugs: map[string][]int64{}, coupons: map[int64]*coupon{}, customers: map[int64]*customer{},
 		categories: map[int64]*category{}, webhooks: map[int64]*webhook{},
 	}
 	id := st.newTerm()

@@ -20,8 +20,8 @@ func (s *Server) listVariations(c *call) (int, any, *wpError) {
 		return 0, nil, err
 	}
 	var items []*product
-	for _, p := range sortedValues(s.st.products) {
-		if p.variation && p.parentID == parent.id && s.productMatches(c.list, p) {
+	for _, id := range s.st.variations[parent.id] {
+		if p := s.st.products[id]; s.productMatches(c.list, p) {
 			items = append(items, p)
 		}
 	}
