@@ -51,6 +51,8 @@ type Client struct {
 
 	// Orders lists orders across all sites of the account (GET /orders.json).
 	Orders *AccountOrdersService
+	// Sites lists the account's sites (GET /sites.json).
+	Sites *SitesService
 }
 
 // Option configures a Client.
@@ -176,6 +178,7 @@ func NewClient(baseURL, apiID, password string, opts ...Option) (*Client, error)
 	}
 	c := &Client{rc: rc, pageSize: o.pageSize, batchSize: o.batchSize}
 	c.Orders = &AccountOrdersService{c: c}
+	c.Sites = &SitesService{c: c}
 	return c, nil
 }
 

@@ -29,6 +29,7 @@ func routes(s *Server) []route {
 	priceLists, vouchers, warehouses := s.priceLists(), s.vouchers(), s.warehouses()
 	return []route{
 		r("orders", map[string]handler{"GET": s.listAllOrders}),
+		r("sites", map[string]handler{"GET": s.listSites}),
 
 		r("sites/#/products", map[string]handler{"GET": s.listProducts, "POST": s.addProducts, "PUT": s.updateProducts, "DELETE": s.deleteProducts}),
 		r("sites/#/products/#", map[string]handler{"GET": s.getProduct, "PUT": s.updateProduct, "DELETE": s.deleteProduct}),
@@ -110,7 +111,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, segs []string) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		var st *site
-		if segs[0] == "sites" {
+		if segs[0] == "sites" && len(segs) > 1 {
 			if st = s.st.sites[p.ids[0]]; st == nil {
 				writeError(w, http.StatusNotFound, "Resource not found. The url is invalid.")
 				return

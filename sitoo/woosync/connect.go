@@ -9,15 +9,18 @@ import (
 	"github.com/loyalsync/loyalsync/sitoo"
 )
 
-// Choices is what can be chosen for the mode just saved: the site's warehouses.
+// Choices is what can be chosen for the mode just saved: the account's sites (Settings.SiteID is
+// a site's EshopID) and the chosen site's warehouses.
 type Choices struct {
+	Sites      []sitoo.SiteInfo
 	Warehouses []sitoo.Warehouse
 }
 
 // Connect validates the settings, checks them against Sitoo (the credentials work, the site
 // exists, the warehouse is one of the site's), reads the warehouse's type into
-// Settings.WarehouseType, and saves them with the credentials sealed. It returns the warehouses
-// that can be chosen. A WarehouseID of 0 saves the connection without stock sync; choose one
+// Settings.WarehouseType, and saves them with the credentials sealed. It returns the sites and
+// the site's warehouses that can be chosen; when only the site is wrong, the sites come back with
+// the error so one can be picked. A WarehouseID of 0 saves the connection without stock sync; choose one
 // from Choices and Connect again. Saving keeps the pause state and every mapping.
 func (s *Syncer) Connect(ctx context.Context, set Settings) (Choices, error) {
 	if set.FetchProducts == "" {
@@ -31,9 +34,15 @@ func (s *Syncer) Connect(ctx context.Context, set Settings) (Choices, error) {
 		return Choices{}, &SettingsError{Field: string(set.Mode), Reason: err.Error()}
 	}
 	var ch Choices
+	for site, err := range client.Sites.All(ctx, nil) {
+		if err != nil {
+			return Choices{}, fmt.Errorf("woosync: connect: check the %s credentials: %w", set.Mode, err)
+		}
+		ch.Sites = append(ch.Sites, site)
+	}
 	for w, err := range client.Site(set.SiteID).Warehouses.All(ctx, nil) {
 		if err != nil {
-			return Choices{}, fmt.Errorf("woosync: connect: check the %s credentials and site %d: %w", set.Mode, set.SiteID, err)
+			return Choices{Sites: ch.Sites}, fmt.Errorf("woosync: connect: check the %s credentials and site %d: %w", set.Mode, set.SiteID, err)
 		}
 		ch.Warehouses = append(ch.Warehouses, w)
 	}

@@ -51,6 +51,8 @@ func TestConnect_ChecksSealsAndReadsWarehouseType(t *testing.T) {
 	ch, err := e.syncer.Connect(e.ctx, e.settings())
 	require.NoError(t, err)
 	assert.Len(t, ch.Warehouses, 2)
+	require.Len(t, ch.Sites, 1, "the fake account has site 1")
+	assert.Equal(t, int64(1), ch.Sites[0].EshopID)
 
 	rec, err := e.store.LoadSettings(e.ctx)
 	require.NoError(t, err)
@@ -92,8 +94,10 @@ func TestConnect_Refusals(t *testing.T) {
 
 	s = e.settings()
 	s.SiteID = 2
-	_, err = e.syncer.Connect(e.ctx, s)
+	ch, err := e.syncer.Connect(e.ctx, s)
 	require.ErrorIs(t, err, sitoo.ErrNotFound)
+	require.Len(t, ch.Sites, 1, "the sites to choose from come back with a wrong site")
+	assert.Equal(t, int64(1), ch.Sites[0].EshopID)
 
 	_, err = e.store.LoadSettings(e.ctx)
 	require.ErrorIs(t, err, woosync.ErrNotConfigured, "nothing saved after a refusal")
