@@ -98,8 +98,8 @@ type Settings struct {
 	// Warning (from the seed): this overrides any stock-taking or delivery session open in Sitoo
 	// and may damage Sitoo stock. Not recommended in live mode.
 	ForceInstantStock bool `json:"force_instant_stock"`
-	// SendChanges sends changes of already synced products, variations and categories to Sitoo
-	// as they happen (trigger).
+	// SendChanges sends changes of already synced products, variations, categories (SyncCategory)
+	// and coupons (their vouchers) to Sitoo as they happen (trigger).
 	SendChanges bool `json:"send_changes"`
 	// FetchProducts selects the Sitoo products a fetch takes (default FetchActive).
 	FetchProducts ProductFilter `json:"fetch_products"`

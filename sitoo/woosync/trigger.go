@@ -25,6 +25,8 @@ const (
 	TopicProductCreated = "product.created"
 	TopicProductUpdated = "product.updated"
 	TopicOrderUpdated   = "order.updated"
+	TopicCouponCreated  = "coupon.created"
+	TopicCouponUpdated  = "coupon.updated"
 )
 
 // Handler returns the http.Handler that receives the store's WooCommerce webhook deliveries,
@@ -34,7 +36,8 @@ func (s *Syncer) Handler(secret string, opts ...woocommerce.WebhookHandlerOption
 }
 
 // HandleDelivery applies one verified delivery (the seed's triggers): a change of an already
-// synced product or variation is sent to Sitoo at once when Settings.SendChanges is on, and its
+// synced product, variation or coupon (coupon.created/updated: its matched voucher) is sent to
+// Sitoo at once when Settings.SendChanges is on, and a product's
 // stock when Settings.SendStockChanges is on (at once for a Virtual warehouse; for a FIFO one only
 // with ForceInstantStock, otherwise through orders in part 2). Unsynced items, other topics and
 // deliveries while paused, disconnected or not configured are ignored (nil), so WooCommerce does
@@ -44,8 +47,9 @@ func (s *Syncer) HandleDelivery(ctx context.Context, d *woocommerce.Delivery) er
 	if d.Kind == woocommerce.DeliveryResource && d.Topic == TopicOrderUpdated && d.Order != nil {
 		return s.handleOrderDelivery(ctx, d.Order) // orders.go / cac.go
 	}
-	if d.Kind != woocommerce.DeliveryResource || d.Product == nil ||
-		(d.Topic != TopicProductCreated && d.Topic != TopicProductUpdated) {
+	product := d.Product != nil && (d.Topic == TopicProductCreated || d.Topic == TopicProductUpdated)
+	coupon := d.Coupon != nil && (d.Topic == TopicCouponCreated || d.Topic == TopicCouponUpdated)
+	if d.Kind != woocommerce.DeliveryResource || (!product && !coupon) {
 		return nil
 	}
 	rec, err := s.settings(ctx)
@@ -55,7 +59,7 @@ func (s *Syncer) HandleDelivery(ctx context.Context, d *woocommerce.Delivery) er
 	if err != nil {
 		return err
 	}
-	if rec.Paused || (!rec.Settings.SendChanges && !rec.Settings.SendStockChanges) {
+	if rec.Paused || (!rec.Settings.SendChanges && !rec.Settings.SendStockChanges) || (coupon && !rec.Settings.SendChanges) {
 		return nil
 	}
 	rep, err := s.run(ctx, "trigger "+d.Topic, []Step{stepTrigger}, nil, withDelivery(d), concurrent)
@@ -77,8 +81,11 @@ func withDelivery(d *woocommerce.Delivery) runOption {
 func init() {
 	steps[stepTrigger] = stepDef{run: func(j *job) error {
 		d, _ := j.ctx.Value(deliveryKey{}).(*woocommerce.Delivery)
-		if d == nil {
+		switch {
+		case d == nil:
 			return errors.New("woosync: trigger without a delivery")
+		case d.Coupon != nil:
+			return j.sendCouponChange(d.Coupon)
 		}
 		return j.sendChange(d.Product, nil)
 	}}
@@ -114,11 +121,7 @@ func (j *job) sendChange(p *woocommerce.Product, parent *woocommerce.Product) er
 			return j.fail(kind, p.ID, p.SKU, fmt.Errorf("SKU %q is undefined or not valid for Sitoo (run FixSKU)", p.SKU))
 		}
 		if _, err := j.site.Products.Update(j.ctx, id, &req); err != nil {
-			var api *sitoo.APIError
-			if errors.As(err, &api) && api.StatusCode < 500 && api.StatusCode != http.StatusTooManyRequests {
-				return j.fail(kind, p.ID, p.SKU, err)
-			}
-			return err
+			return j.triggerFailed(kind, p.ID, p.SKU, err)
 		}
 	}
 	if j.set.SendStockChanges {
