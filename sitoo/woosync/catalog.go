@@ -113,6 +113,10 @@ func (j *job) productRequest(p *woocommerce.Product) (sitoo.ProductRequest, erro
 		DescriptionShort: sitoo.Ptr(p.ShortDescription), MoneyPrice: price(p.RegularPrice, p.Price),
 		Active: &active, ActivePOS: &active, StockCountEnable: sitoo.Ptr(p.ManageStock == woocommerce.StockManaged),
 	}
+	var err error
+	if req.MoneyPrice, err = j.salePrice(req.MoneyPrice, p.TaxStatus, p.TaxClass); err != nil {
+		return req, err
+	}
 	var cats sitoo.IDList
 	for _, c := range p.Categories {
 		id, ok, err := j.mappedID(KindCategory, c.ID, true)

@@ -72,7 +72,7 @@
 //	Set order status on CAC orders in Sitoo               Settings.CACOrderClosed (open when false)
 //	Send all applied coupons to Sitoo as vouchers         Settings.SendCoupons
 //	Send order shipping as order rows to Sitoo            Settings.ShippingAsRows
-//	Send product prices including VAT to Sitoo            Settings.PricesIncludeVAT (order rows)
+//	Send product prices including VAT to Sitoo            Settings.PricesIncludeVAT (order rows, product prices)
 //	Deliver order after the synchronization to Sitoo      Settings.DeliverAfterSync
 //	Complete sync: Send CAC orders to Sitoo               StepSendCACOrders
 //	Send product stock changes to Sitoo (FIFO warehouse)  Settings.SendStockChanges: stock through orders

@@ -342,6 +342,11 @@ func (j *job) sendVariants(pd *pending, found map[string]sitoo.Product, stock *[
 			}
 			continue
 		}
+		if m, err := j.variationPrice(p, v); err != nil {
+			return nil, err
+		} else if m != nil {
+			sv.MoneyPrice = *m
+		}
 		set.Variants = append(set.Variants, sv)
 		if !mapped {
 			if id == 0 {
@@ -471,8 +476,11 @@ func (j *job) resyncVariations() error {
 					}
 					continue
 				}
-				req := sitoo.ProductRequest{ProductID: id, SKU: &sv.SKU, Title: &sv.Title, ActivePOS: &sv.ActivePOS,
-					MoneyPrice: price(v.RegularPrice, v.Price)}
+				vp, err := j.variationPrice(p, v)
+				if err != nil {
+					return err
+				}
+				req := sitoo.ProductRequest{ProductID: id, SKU: &sv.SKU, Title: &sv.Title, ActivePOS: &sv.ActivePOS, MoneyPrice: vp}
 				reqs, of = append(reqs, req), append(of, v)
 				if s, ok := variationStock(p, v); ok {
 					stock = append(stock, s)

@@ -71,6 +71,7 @@ type job struct {
 	total    int
 	handled  int
 	vouchers map[string]int64 // Sitoo voucher ids by lowercased code, read once (vouchers_sync.go)
+	vatRates *vatTable        // WooCommerce tax settings, read once when needed (vat.go)
 }
 
 // Run runs one step alone; see FullSync.

@@ -43,8 +43,10 @@ type OrderSettings struct {
 	// It takes effect only with a non-virtual warehouse and ForceInstantStock off (the seed's
 	// condition).
 	ShippingAsRows bool `json:"shipping_as_rows"`
-	// PricesIncludeVAT sends order prices including VAT (the purchase price never does). Off,
-	// rows carry the price before tax and no VAT.
+	// PricesIncludeVAT sends every price including VAT (the purchase price never does): order
+	// rows, and product and variant prices, to which the rate of the item's WooCommerce tax class
+	// (GET /taxes) is added unless WooCommerce prices are entered with tax. Off, rows carry the
+	// price before tax and no VAT, and product prices go as entered in WooCommerce.
 	PricesIncludeVAT bool `json:"prices_include_vat"`
 	// DeliverAfterSync creates an order delivery in Sitoo for all items of an order synced while
 	// it is completed in WooCommerce.

@@ -117,6 +117,8 @@ func (s *Server) routes() []route {
 	crud("webhooks", s.webhookHandlers())
 	add("customers/#/downloads", map[string]*endpoint{http.MethodGet: {action: actionList, run: s.customerDownloads}})
 	add("system_status", map[string]*endpoint{http.MethodGet: {action: actionList, run: s.getSystemStatus}})
+	add("taxes", map[string]*endpoint{http.MethodGet: {action: actionList, run: s.listTaxes}})
+	add("settings/tax/woocommerce_prices_include_tax", map[string]*endpoint{http.MethodGet: {action: actionView, run: s.getPricesIncludeTax}})
 	return r
 }
 

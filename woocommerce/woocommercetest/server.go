@@ -28,6 +28,7 @@ type Server struct {
 
 	mu    sync.Mutex // guards st and keys
 	st    *state
+	tax   taxState
 	keys  map[string]*apiKey // by consumer key
 	keyID int64
 
