@@ -2,7 +2,6 @@ package sitooconnect
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/loyalsync/loyalsync/internal/seal"
 	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/loyalty/internal/adapter"
 	"github.com/loyalsync/loyalsync/sitoo"
 )
 
@@ -74,10 +74,7 @@ type credentials struct {
 }
 
 type settings struct {
-	encKey     []byte
-	logger     *slog.Logger
-	clock      loyalty.Clock
-	random     io.Reader
+	adapter.Settings
 	clientOpts []sitoo.Option
 	engineOpts []loyalty.Option
 }
@@ -89,44 +86,28 @@ type Option func(*settings) error
 // outside the database, the same on every instance.
 func WithEncryptionKey(key []byte) Option {
 	return func(s *settings) error {
-		if len(key) != EncryptionKeySize {
-			return fmt.Errorf("sitooconnect: WithEncryptionKey: need %d bytes, got %d", EncryptionKeySize, len(key))
-		}
-		s.encKey = append([]byte(nil), key...)
-		return nil
+		return s.SetEncryptionKey("sitooconnect", key, EncryptionKeySize)
 	}
 }
 
 // WithLogger sets the logger of the connector and its engine (default: discard).
 func WithLogger(l *slog.Logger) Option {
 	return func(s *settings) error {
-		if l == nil {
-			return errors.New("sitooconnect: WithLogger: nil logger")
-		}
-		s.logger = l
-		return nil
+		return s.SetLogger("sitooconnect", l)
 	}
 }
 
 // WithClock sets the clock of the connector and its engine (default: the system clock).
 func WithClock(c loyalty.Clock) Option {
 	return func(s *settings) error {
-		if c == nil {
-			return errors.New("sitooconnect: WithClock: nil clock")
-		}
-		s.clock = c
-		return nil
+		return s.SetClock("sitooconnect", c)
 	}
 }
 
 // WithRandom sets the entropy source of connection ids and nonces (default crypto/rand).
 func WithRandom(r io.Reader) Option {
 	return func(s *settings) error {
-		if r == nil {
-			return errors.New("sitooconnect: WithRandom: nil reader")
-		}
-		s.random = r
-		return nil
+		return s.SetRandom("sitooconnect", r)
 	}
 }
 
@@ -141,17 +122,13 @@ func WithEngineOptions(opts ...loyalty.Option) Option {
 	return func(s *settings) error { s.engineOpts = append(s.engineOpts, opts...); return nil }
 }
 
-type systemClock struct{}
-
-func (systemClock) Now() time.Time { return time.Now() }
-
 // New returns a Connector over a loyalty store and a connection store; WithEncryptionKey is
 // required. Nil options are ignored.
 func New(store loyalty.Store, conns ConnectionStore, opts ...Option) (*Connector, error) {
 	if store == nil || conns == nil {
 		return nil, errors.New("sitooconnect: New: nil loyalty store or connection store")
 	}
-	st := settings{clock: systemClock{}, logger: slog.New(slog.DiscardHandler), random: rand.Reader}
+	st := settings{Settings: adapter.DefaultSettings()}
 	for _, o := range opts {
 		if o == nil {
 			continue
@@ -160,16 +137,16 @@ func New(store loyalty.Store, conns ConnectionStore, opts ...Option) (*Connector
 			return nil, err
 		}
 	}
-	if st.encKey == nil {
+	if st.EncKey == nil {
 		return nil, errors.New("sitooconnect: New: WithEncryptionKey is required")
 	}
-	sl, err := seal.New(st.encKey, st.random)
+	sl, err := seal.New(st.EncKey, st.Random)
 	if err != nil {
 		return nil, fmt.Errorf("sitooconnect: %w", err)
 	}
-	c := &Connector{conns: conns, seal: sl, log: st.logger, clock: st.clock, random: st.random,
+	c := &Connector{conns: conns, seal: sl, log: st.Logger, clock: st.Clock, random: st.Random,
 		clientOpts: st.clientOpts, cache: map[string]opened{}}
-	engOpts := append([]loyalty.Option{loyalty.WithClock(st.clock), loyalty.WithLogger(st.logger)}, st.engineOpts...)
+	engOpts := append([]loyalty.Option{loyalty.WithClock(st.Clock), loyalty.WithLogger(st.Logger)}, st.engineOpts...)
 	engOpts = append(engOpts, loyalty.WithCouponIssuer(c))
 	if c.eng, err = loyalty.New(store, engOpts...); err != nil {
 		return nil, err

@@ -3,7 +3,6 @@ package wooconnect
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/loyalsync/loyalsync/loyalty"
+	"github.com/loyalsync/loyalsync/loyalty/internal/adapter"
 	"github.com/loyalsync/loyalsync/loyalty/mail"
 	"github.com/loyalsync/loyalsync/woocommerce"
 )
@@ -62,20 +62,18 @@ type cachedClient struct {
 }
 
 type settings struct {
-	encKey, linkKey []byte
-	webhookURL      string
-	redeemURL       string
-	unsubscribeURL  string
-	business        mail.Business
-	sender          mail.Sender
-	logger          *slog.Logger
-	clock           loyalty.Clock
-	random          io.Reader
-	allowHTTP       bool
-	clientOpts      []woocommerce.Option
-	engineOpts      []loyalty.Option
-	maxBody         int64
-	maxBodyMemory   int64
+	adapter.Settings
+	linkKey        []byte
+	webhookURL     string
+	redeemURL      string
+	unsubscribeURL string
+	business       mail.Business
+	sender         mail.Sender
+	allowHTTP      bool
+	clientOpts     []woocommerce.Option
+	engineOpts     []loyalty.Option
+	maxBody        int64
+	maxBodyMemory  int64
 }
 
 // Option configures a Connector.
@@ -86,11 +84,7 @@ type Option func(*settings) error
 // every instance.
 func WithEncryptionKey(key []byte) Option {
 	return func(s *settings) error {
-		if len(key) != EncryptionKeySize {
-			return fmt.Errorf("wooconnect: WithEncryptionKey: need %d bytes, got %d", EncryptionKeySize, len(key))
-		}
-		s.encKey = append([]byte(nil), key...)
-		return nil
+		return s.SetEncryptionKey("wooconnect", key, EncryptionKeySize)
 	}
 }
 
@@ -163,22 +157,14 @@ func WithSender(snd mail.Sender) Option {
 // never logged.
 func WithLogger(l *slog.Logger) Option {
 	return func(s *settings) error {
-		if l == nil {
-			return errors.New("wooconnect: WithLogger: nil logger")
-		}
-		s.logger = l
-		return nil
+		return s.SetLogger("wooconnect", l)
 	}
 }
 
 // WithClock sets the clock of the connector and its engine (default: the system clock).
 func WithClock(c loyalty.Clock) Option {
 	return func(s *settings) error {
-		if c == nil {
-			return errors.New("wooconnect: WithClock: nil clock")
-		}
-		s.clock = c
-		return nil
+		return s.SetClock("wooconnect", c)
 	}
 }
 
@@ -186,11 +172,7 @@ func WithClock(c loyalty.Clock) Option {
 // crypto/rand). Only examples and tests want anything else.
 func WithRandom(r io.Reader) Option {
 	return func(s *settings) error {
-		if r == nil {
-			return errors.New("wooconnect: WithRandom: nil reader")
-		}
-		s.random = r
-		return nil
+		return s.SetRandom("wooconnect", r)
 	}
 }
 
@@ -238,17 +220,13 @@ func WithMaxWebhookMemory(n int64) Option {
 	}
 }
 
-type systemClock struct{}
-
-func (systemClock) Now() time.Time { return time.Now() }
-
 // New returns a Connector over a loyalty store and a connection store. WithEncryptionKey and
 // WithWebhookURL are required.
 func New(store loyalty.Store, conns ConnectionStore, opts ...Option) (*Connector, error) {
 	if store == nil || conns == nil {
 		return nil, errors.New("wooconnect: New: nil loyalty store or connection store")
 	}
-	st := settings{clock: systemClock{}, logger: slog.New(slog.DiscardHandler), random: rand.Reader,
+	st := settings{Settings: adapter.DefaultSettings(),
 		maxBody: DefaultMaxWebhookBody, maxBodyMemory: DefaultMaxWebhookMemory}
 	for _, o := range opts {
 		if o == nil {
@@ -258,7 +236,7 @@ func New(store loyalty.Store, conns ConnectionStore, opts ...Option) (*Connector
 			return nil, err
 		}
 	}
-	if st.encKey == nil {
+	if st.EncKey == nil {
 		return nil, errors.New("wooconnect: New: WithEncryptionKey is required")
 	}
 	if st.webhookURL == "" {
@@ -267,12 +245,12 @@ func New(store loyalty.Store, conns ConnectionStore, opts ...Option) (*Connector
 	if st.maxBodyMemory < st.maxBody {
 		return nil, fmt.Errorf("wooconnect: New: WithMaxWebhookMemory (%d) is below the body limit (%d)", st.maxBodyMemory, st.maxBody)
 	}
-	seal, err := newSealer(st.encKey, st.random)
+	seal, err := newSealer(st.EncKey, st.Random)
 	if err != nil {
 		return nil, err
 	}
 	if st.linkKey == nil {
-		m := hmac.New(sha256.New, st.encKey)
+		m := hmac.New(sha256.New, st.EncKey)
 		m.Write([]byte("wooconnect/link-key/v1"))
 		st.linkKey = m.Sum(nil)
 	}
@@ -286,16 +264,16 @@ func New(store loyalty.Store, conns ConnectionStore, opts ...Option) (*Connector
 		st.redeemURL, st.unsubscribeURL = base.String()+"/redeem", base.String()+"/unsubscribe"
 	}
 	if st.sender == nil {
-		st.sender = &mail.LogSender{Logger: st.logger}
+		st.sender = &mail.LogSender{Logger: st.Logger}
 	}
 	c := &Connector{
-		conns: conns, seal: seal, links: links, log: st.logger, clock: st.clock, random: st.random,
+		conns: conns, seal: seal, links: links, log: st.Logger, clock: st.Clock, random: st.Random,
 		sender: st.sender, business: st.business, webhookURL: st.webhookURL, redeemURL: st.redeemURL,
 		unsubscribeURL: st.unsubscribeURL, allowHTTP: st.allowHTTP, clientOpts: st.clientOpts, maxBody: st.maxBody,
 		bodies:  byteBudget{max: st.maxBodyMemory},
 		clients: map[string]cachedClient{},
 	}
-	engOpts := append([]loyalty.Option{loyalty.WithClock(st.clock), loyalty.WithLogger(st.logger)}, st.engineOpts...)
+	engOpts := append([]loyalty.Option{loyalty.WithClock(st.Clock), loyalty.WithLogger(st.Logger)}, st.engineOpts...)
 	engOpts = append(engOpts, loyalty.WithCouponIssuer(c), loyalty.WithMailer(c))
 	if c.eng, err = loyalty.New(store, engOpts...); err != nil {
 		return nil, err

@@ -57,7 +57,7 @@ func NewSQLConnectionStore(ctx context.Context, db sqlstore.Shared, opts ...Stor
 	if db == nil {
 		return nil, errors.New("wooconnect: NewSQLConnectionStore: nil store")
 	}
-	s := &SQLConnectionStore{db: db, clock: systemClock{}}
+	s := &SQLConnectionStore{db: db, clock: adapter.SystemClock{}}
 	for _, o := range opts {
 		if o == nil {
 			continue
