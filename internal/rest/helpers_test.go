@@ -70,7 +70,11 @@ func newServer(t *testing.T, h http.HandlerFunc) *httptest.Server {
 // newTestClient returns a Client for srv with millisecond back-off; configure may change the Config.
 func newTestClient(t *testing.T, srv *httptest.Server, configure func(*Config)) *Client {
 	t.Helper()
+	// srv.Client() has a transport of its own: with the default client, any parallel test's
+	// httptest.Server.Close closes idle connections of http.DefaultTransport and may break a
+	// connection this test is about to reuse (a transport error instead of the server's answer).
 	cfg := Config{
+		HTTPClient:   srv.Client(),
 		BaseURL:      srv.URL + "/api/v1",
 		API:          "test",
 		RetryWaitMin: time.Millisecond,
