@@ -2,7 +2,6 @@ package loyalty
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -208,7 +207,10 @@ func (e *Engine) applyCounterRefund(ctx context.Context, tx Tx, p Program, r Cou
 			return OrderResult{}, err
 		}
 		if m.Seq == 0 {
-			return OrderResult{}, errors.New("loyalty: counter refund movement exists without its order state")
+			// A concurrent transaction applied this refund after this one read the sale's state
+			// (READ COMMITTED on PostgreSQL): a lost race, so the engine runs the transaction again
+			// and then finds the refund recorded (OutcomeDuplicate).
+			return OrderResult{}, fmt.Errorf("loyalty: counter refund %s applied concurrently: %w", r.RefundOrderID, ErrConflict)
 		}
 		res.Movements = []Movement{m}
 		res.Balance = acct.Balance
