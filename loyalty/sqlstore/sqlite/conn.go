@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/internal/sqlcore"
 )
@@ -96,11 +97,16 @@ type errRow struct{ err error }
 
 func (r errRow) Scan(...any) error { return r.err }
 
-// openConns takes n connections from db for the store's own use.
-func openConns(ctx context.Context, db *sql.DB, n int) ([]*conn, error) {
+// openConns takes n connections from db for the store's own use. Opening a connection runs
+// the pragmas of the data source name, and SQLite answers SQLITE_BUSY to some of them without
+// consulting the busy handler: while the last connection of another Store or process is
+// closing (it checkpoints and removes the write-ahead log under an exclusive lock) or while
+// one recovers the log after a crash. Those windows are short, so a busy connect is tried again
+// with growing pauses for up to wait in all, as the busy timeout would have waited.
+func openConns(ctx context.Context, db *sql.DB, n int, wait time.Duration) ([]*conn, error) {
 	var out []*conn
 	for range n {
-		c, err := db.Conn(ctx)
+		c, err := connect(ctx, db, wait)
 		if err != nil {
 			closeConns(out)
 			return nil, err
@@ -108,6 +114,27 @@ func openConns(ctx context.Context, db *sql.DB, n int) ([]*conn, error) {
 		out = append(out, &conn{c: c, stmts: map[string]*sql.Stmt{}})
 	}
 	return out, nil
+}
+
+// connect opens one connection, retrying SQLITE_BUSY until the pauses add up to wait.
+func connect(ctx context.Context, db *sql.DB, wait time.Duration) (*sql.Conn, error) {
+	pause := time.Millisecond
+	for {
+		c, err := db.Conn(ctx)
+		if err == nil || !isBusy(err) || wait <= 0 {
+			return c, err
+		}
+		pause = min(pause, wait)
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, errors.Join(err, ctx.Err())
+		case <-t.C:
+		}
+		wait -= pause
+		pause = min(2*pause, 100*time.Millisecond)
+	}
 }
 
 func closeConns(cs []*conn) error {

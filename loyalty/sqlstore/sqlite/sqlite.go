@@ -149,7 +149,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if s.writerDB, err = sql.Open("sqlite", dsn(path, cfg, true)); err != nil {
 		return nil, fmt.Errorf("sqlite store: open %s: %w", path, err)
 	}
-	w, err := openConns(ctx, s.writerDB, 1)
+	w, err := openConns(ctx, s.writerDB, 1, cfg.busyTimeout)
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("sqlite store: open %s: %w", path, err)
@@ -165,7 +165,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("sqlite store: open %s: %w", path, err)
 	}
-	r, err := openConns(ctx, s.readerDB, cfg.readers)
+	r, err := openConns(ctx, s.readerDB, cfg.readers, cfg.busyTimeout)
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("sqlite store: open %s: %w", path, err)
@@ -369,4 +369,10 @@ func mapError(err error) error {
 		return fmt.Errorf("%w: a referenced record does not exist: %w", loyalty.ErrNotFound, err)
 	}
 	return err
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY (any extended code).
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
