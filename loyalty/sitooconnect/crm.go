@@ -115,7 +115,12 @@ func (c *Connector) crm(op Operation) http.HandlerFunc {
 			if code == "" {
 				code = "other"
 			}
-			writeError(w, status, code, err.Error())
+			data := map[string]string{"message": err.Error()}
+			var fe *fieldError
+			if errors.As(err, &fe) {
+				data["field"] = fe.Field
+			}
+			writeJSON(w, status, ErrorBody{ErrorCode: code, ErrorData: data})
 			return
 		}
 		writeJSON(w, status, out)
@@ -293,20 +298,33 @@ func (c *Connector) customer(ctx context.Context, req crmRequest, ref loyalty.Me
 	return cu, nil
 }
 
+// fieldError is a 400 about one field of the request body: the POS gets the field's name in
+// error_data["field"] beside the message it shows.
+type fieldError struct {
+	Field, Message string
+}
+
+func (e *fieldError) Error() string { return e.Message }
+
 // addCustomer creates a member from the POS (a first scan of a card): the email is required
-// and unique; adding an existing email returns that customer.
+// and unique (see CustomerInput); adding an existing email returns that customer.
 func (c *Connector) addCustomer(ctx context.Context, req crmRequest, body []byte) (int, any, error) {
 	var in CustomerInput
 	if err := json.Unmarshal(body, &in); err != nil {
 		return 400, nil, fmt.Errorf("body: %v", err)
 	}
 	if in.Email == nil || strings.TrimSpace(*in.Email) == "" {
-		return 400, nil, errors.New("email is required")
+		return 400, nil, &fieldError{Field: "email", Message: "email is required to add a customer: members are " +
+			"identified by their email address (they sign in with it and get their points emails there); " +
+			"ask the customer for one, or search for them if they are already a member"}
 	}
 	name := strings.TrimSpace(deref(in.NameFirst) + " " + deref(in.NameLast))
 	m, err := c.eng.Enroll(ctx, req.rec.ProgramID, loyalty.NewMember{Email: *in.Email, Name: name,
 		Source: "counter:" + storeKey(req.rec.AccountID) + "/" + req.StoreID})
-	if errors.Is(err, loyalty.ErrInvalid) {
+	var ve *loyalty.ValidationError
+	if errors.As(err, &ve) && ve.Field == "NewMember.Email" {
+		return 400, nil, &fieldError{Field: "email", Message: ve.Reason}
+	} else if errors.Is(err, loyalty.ErrInvalid) {
 		return 400, nil, err
 	} else if err != nil {
 		return 503, nil, err

@@ -2,6 +2,7 @@ package sitooconnect_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -333,4 +334,74 @@ func TestCRM_UpdateCustomerChangesTheEmail(t *testing.T) {
 	assert.Equal(t, "emp-0193", changes[0].Actor)
 	assert.Equal(t, cu.CustomerID, changes[0].MemberID)
 	assert.Contains(t, changes[0].Message, "from ana@example.org to ana.berg@example.org")
+}
+
+// addCustomerRaw posts an Add Customer body as the POS does and returns the status and the
+// error body (when the answer is not 2xx).
+func (e *env) addCustomerRaw(body string) (int, sitooconnect.ErrorBody) {
+	e.t.Helper()
+	req, err := http.NewRequestWithContext(e.ctx, http.MethodPost, e.pos.CRMURL+"/customers", strings.NewReader(body))
+	require.NoError(e.t, err)
+	req.SetBasicAuth(e.pos.CRMUser, e.pos.CRMPassword)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := e.srv.Client().Do(req)
+	require.NoError(e.t, err)
+	defer resp.Body.Close()
+	var eb sitooconnect.ErrorBody
+	if resp.StatusCode/100 != 2 {
+		require.NoError(e.t, json.NewDecoder(resp.Body).Decode(&eb))
+	}
+	return resp.StatusCode, eb
+}
+
+func (e *env) memberCount() int {
+	e.t.Helper()
+	n := 0
+	for _, err := range e.eng.AllMembers(e.ctx, "card") {
+		require.NoError(e.t, err)
+		n++
+	}
+	return n
+}
+
+// A POS set up to add customers by mobile number or card alone gets a 400 that names the
+// missing field with a message staff can act on, and nothing is created (no member, no
+// profile, no activity); with the email the same customer is added and found by mobile.
+func TestCRM_AddCustomerWithoutEmailIsAClearErrorAndCreatesNothing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	for _, body := range []string{
+		`{"mobile":"+46 70 555 01 23","name_first":"Ana","name_last":"Berg"}`,
+		`{"member_number":"770042","mobile":"+46705550123"}`,
+		`{"email":"   ","mobile":"+46705550123"}`,
+		`{"email":null,"personal_id":"19800101-1234"}`,
+	} {
+		st, eb := e.addCustomerRaw(body)
+		assert.Equal(t, http.StatusBadRequest, st, body)
+		assert.Equal(t, "bad-request", eb.ErrorCode, body)
+		assert.Equal(t, "email", eb.ErrorData["field"], body)
+		assert.Contains(t, eb.ErrorData["message"], "email is required to add a customer", body)
+	}
+	st, eb := e.addCustomerRaw(`{"email":"ana.berg@","mobile":"+46705550123"}`)
+	assert.Equal(t, http.StatusBadRequest, st)
+	assert.Equal(t, "email", eb.ErrorData["field"])
+	assert.Contains(t, eb.ErrorData["message"], "not a valid email address")
+
+	assert.Zero(t, e.memberCount(), "no member is created without an email")
+	found, st, err := e.pos.SearchCustomer(e.ctx, sitooconnect.KeyMobile, "+46705550123")
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, st)
+	assert.Empty(t, found, "no profile is stored for the refused customer")
+	acts, _, err := e.eng.Activity(e.ctx, "card", loyalty.PageOptions{Limit: 100})
+	require.NoError(t, err)
+	for _, a := range acts {
+		assert.NotEqual(t, "counter_customer", a.Kind, "a refused Add Customer is not in the activity log")
+	}
+
+	cu := e.member("ana@example.org") // the customer gives an email: added, with the mobile
+	assert.Equal(t, 1, e.memberCount())
+	found, _, err = e.pos.SearchCustomer(e.ctx, sitooconnect.KeyMobile, "+46705550123")
+	require.NoError(t, err)
+	require.Len(t, found, 1)
+	assert.Equal(t, cu.CustomerID, found[0]["customer_id"])
 }

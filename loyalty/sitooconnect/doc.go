@@ -23,10 +23,12 @@
 //
 //   - Search Customer finds a member by member number (or card code), email, mobile, personal
 //     id or customer id and answers 200 [] when nobody matches (and for an unknown key type);
-//     Add Customer enrols a member (the first scan of a card); the card's sections and status
-//     show the balance, its value and the tier; bonus checks (Connector.IssueBonusCheck: points
-//     reserved into a check of the card's discount value) are redeemed once with Redeem Items
-//     and restored with Undo Redeem, idempotently per (customer, check).
+//     Add Customer enrols a member (the first scan of a card) and needs the customer's email
+//     (see CustomerInput: without one the POS gets 400 naming the field "email", and nothing
+//     is created); the card's sections and status show the balance, its value and the tier;
+//     bonus checks (Connector.IssueBonusCheck: points reserved into a check of the card's
+//     discount value) are redeemed once with Redeem Items and restored with Undo Redeem,
+//     idempotently per (customer, check).
 //   - A closed, paid receipt of type Order earns base points × the member's tier multiplier;
 //     bookings, parked and unpaid orders never earn, gift-card rows earn nothing. The member is
 //     the order's crm-customerid (our member id) or crm-membernumber, else its email (a new

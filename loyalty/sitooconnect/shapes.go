@@ -164,6 +164,15 @@ type SectionValue struct {
 
 // CustomerInput is the body of Add Customer and Update Customer [U]: the customer's editable
 // fields; unknown fields are ignored, absent ones left unchanged on update.
+//
+// Add Customer needs Email. The sheet leaves the required fields open [U], and a POS may be
+// set up to add a customer with only a mobile number or a card, but a member is identified by
+// the email address: the webshop matches orders by it, members sign in to their wallet with it
+// and a one-time code, points emails go to it, points synchronisation names members by it, and
+// it is what makes a retried Add Customer return the same member instead of creating a second.
+// Without an email (absent, blank or invalid) the answer is 400 with error_code "bad-request"
+// and error_data {"field": "email", "message": ...}, a message staff can act on, and nothing
+// is created. Staff change a member's email later with Update Customer.
 type CustomerInput struct {
 	Email                *string  `json:"email"`
 	NameFirst            *string  `json:"name_first"`
