@@ -13,6 +13,7 @@ import (
 	"github.com/loyalsync/loyalsync/loyalty"
 	"github.com/loyalsync/loyalsync/loyalty/sitooconnect"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/sqlite"
+	"github.com/loyalsync/loyalsync/sitoo"
 	"github.com/loyalsync/loyalsync/sitoo/sitootest"
 )
 
@@ -212,6 +213,57 @@ func TestCounter_ClosedPaidOnlyAndGiftCardsEarnNothing(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, rs)
 	assert.Contains(t, rs[0].Reason, "booking or parked")
+}
+
+// Only a closed, paid receipt of type Order earns: a booking earns nothing even when closed
+// and paid, nor does a closed receipt whose payment is pending or an open one; each is
+// recorded with what is missing.
+func TestCounter_BookingsUnpaidAndOpenReceiptsEarnNothing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	cu := e.member("ana@example.org")
+	for _, r := range []struct {
+		typ   sitoo.OrderType
+		state sitoo.OrderState
+		pay   sitoo.PaymentState
+	}{
+		{sitoo.OrderTypeBooking, sitoo.OrderStateClosed, sitoo.PaymentStateSuccessful},
+		{sitoo.OrderTypeOrder, sitoo.OrderStateClosed, sitoo.PaymentStatePending},
+		{sitoo.OrderTypeOrder, sitoo.OrderStateOpen, sitoo.PaymentStateSuccessful},
+	} {
+		_, err := e.pos.Record(e.ctx, cu, r.typ, r.state, r.pay, row("40.00"))
+		require.NoError(t, err)
+	}
+	e.deliver()
+
+	assert.Zero(t, e.wallet(cu.CustomerID).Balance)
+	rs, _, err := e.eng.Receipts(e.ctx, "card", loyalty.OutcomeIgnored, loyalty.PageOptions{Limit: 10})
+	require.NoError(t, err)
+	var reasons []string
+	for _, r := range rs {
+		reasons = append(reasons, r.Reason)
+	}
+	all := strings.Join(reasons, "; ")
+	assert.Contains(t, all, "ordertype 100 (booking or parked)")
+	assert.Contains(t, all, "paymentstate 10 (not paid)")
+	assert.Contains(t, all, "orderstate 0 (not closed)")
+}
+
+// The member is the receipt's crm-customerid, else its crm-membernumber; a customer id that
+// names no member skips the receipt with the reason (it never falls back to another member).
+func TestCounter_MemberByMemberNumberAndUnknownCustomerID(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	cu := e.member("ana@example.org")
+	e.sale(sitootest.Customer{MemberNumber: cu.MemberNumber}, row("9.00"))
+	e.sale(sitootest.Customer{CustomerID: "mem_gone", MemberNumber: cu.MemberNumber}, row("4.00"))
+	e.deliver()
+
+	assert.EqualValues(t, 9, e.wallet(cu.CustomerID).Balance, "by member number; the unknown customer id earns nothing")
+	rs, _, err := e.eng.Receipts(e.ctx, "card", loyalty.OutcomeSkipped, loyalty.PageOptions{Limit: 10})
+	require.NoError(t, err)
+	require.Len(t, rs, 1)
+	assert.Contains(t, rs[0].Reason, "no member matches")
 }
 
 func TestCounter_MemberByEmailElseSkippedWithReason(t *testing.T) {

@@ -184,6 +184,14 @@ func (p *POS) Park(ctx context.Context, cu Customer, rows ...Row) (int64, error)
 	return p.record(ctx, cu, sitoo.OrderTypePOSParked, sitoo.OrderStateOpen, sitoo.PaymentStateNone, nil, rows, nil)
 }
 
+// Record records a receipt of any type and states for the customer (a booking, a closed but
+// unpaid receipt, an open one) and queues its order event (add; closed when state is
+// Closed). It returns the order id.
+func (p *POS) Record(ctx context.Context, cu Customer, typ sitoo.OrderType, state sitoo.OrderState, pay sitoo.PaymentState,
+	rows ...Row) (int64, error) {
+	return p.record(ctx, cu, typ, state, pay, nil, rows, nil)
+}
+
 // Refund records a refund of a sale as its own closed order: the rows are returned (given
 // with positive prices; the order carries them negative), creditorderid and
 // pos-originalsales-orderid point to the sale, and reason codes are set. It queues its event.
