@@ -277,23 +277,16 @@ func (e *Engine) matchOrderMember(ctx context.Context, tx Tx, p Program, ev Orde
 	return m, err == nil, "", err
 }
 
+// createMember creates the member nm in tx: an id and, unless nm.Code is free and well formed,
+// a member code drawn from the engine's random source, dated now.
 func (e *Engine) createMember(ctx context.Context, tx Tx, nm NewMember, now time.Time) (Member, error) {
 	id, err := e.randomID("mem_")
 	if err != nil {
 		return Member{}, err
 	}
-	var code string
-	for range 8 {
-		b, err := e.randomBytes(5)
-		if err != nil {
-			return Member{}, err
-		}
-		code = code8(b)
-		if _, err := tx.MemberByCode(ctx, code); isNotFound(err) {
-			break
-		} else if err != nil {
-			return Member{}, err
-		}
+	code, err := e.memberCode(ctx, tx, strings.ToUpper(strings.TrimSpace(nm.Code)))
+	if err != nil {
+		return Member{}, err
 	}
 	source := nm.Source
 	if source == "" {
@@ -301,6 +294,31 @@ func (e *Engine) createMember(ctx context.Context, tx Tx, nm NewMember, now time
 	}
 	return tx.CreateMember(ctx, Member{ID: id, Code: code, Email: NormalizeEmail(nm.Email),
 		Name: strings.TrimSpace(nm.Name), Language: nm.Language, Source: source, CreatedAt: now})
+}
+
+// memberCode returns want when it is a well-formed code no member has, else a fresh random code
+// no member has.
+func (e *Engine) memberCode(ctx context.Context, tx Tx, want string) (string, error) {
+	if wellFormedCode(want) {
+		if _, err := tx.MemberByCode(ctx, want); isNotFound(err) {
+			return want, nil
+		} else if err != nil {
+			return "", err
+		}
+	}
+	for range 8 {
+		b, err := e.randomBytes(5)
+		if err != nil {
+			return "", err
+		}
+		code := code8(b)
+		if _, err := tx.MemberByCode(ctx, code); isNotFound(err) {
+			return code, nil
+		} else if err != nil {
+			return "", err
+		}
+	}
+	return "", errors.New("loyalty: no free member code after 8 draws (is the random source broken?)")
 }
 
 func ensureAccount(ctx context.Context, tx Tx, programID, memberID string, now time.Time) (Account, error) {

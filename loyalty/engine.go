@@ -184,6 +184,9 @@ func New(store Store, opts ...Option) (*Engine, error) {
 // Store returns the engine's store.
 func (e *Engine) Store() Store { return e.store }
 
+// Clock returns the engine's clock (WithClock, or the system clock).
+func (e *Engine) Clock() Clock { return e.clock }
+
 func (e *Engine) now() time.Time { return e.clock.Now().UTC() }
 
 // update runs fn in a read-write transaction, again on conflicts, at most maxRetries+1 times.

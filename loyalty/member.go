@@ -81,6 +81,24 @@ type NewMember struct {
 	Language string
 	// Source says where the member came from (default "manual").
 	Source string
+	// Code asks for a member code, such as the member's code on another site of the merchant:
+	// it is kept when it is a well-formed member code (8 symbols of the engine's code alphabet,
+	// compared in upper case) that no member has; otherwise the member gets a fresh code. Empty:
+	// a fresh code.
+	Code string
+}
+
+// wellFormedCode reports whether c could be a code the engine generated (see code8).
+func wellFormedCode(c string) bool {
+	if len(c) != 8 {
+		return false
+	}
+	for i := range len(c) {
+		if strings.IndexByte(codeAlphabet, c[i]) < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func validEmail(email string) bool {

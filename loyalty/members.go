@@ -5,16 +5,17 @@ import (
 	"fmt"
 	"iter"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 )
 
 // Enroll adds a member to a program by hand (a card scanned at the counter, a staff sign-up):
 // the member is matched by normalised email or created, and joins the program. Enrolling an
-// existing member again returns them unchanged.
+// existing member again returns them unchanged. A new member keeps nm.Code when it is a
+// well-formed code no member has (see NewMember.Code).
 func (e *Engine) Enroll(ctx context.Context, programID string, nm NewMember) (Member, error) {
-	email := NormalizeEmail(nm.Email)
-	if !validEmail(email) {
+	if email := NormalizeEmail(nm.Email); !validEmail(email) {
 		return Member{}, invalid("NewMember.Email", "%q is not a valid email address", nm.Email)
 	}
 	var m Member
@@ -24,14 +25,10 @@ func (e *Engine) Enroll(ctx context.Context, programID string, nm NewMember) (Me
 		if err != nil {
 			return err
 		}
-		m, err = tx.MemberByEmail(ctx, email)
-		if isNotFound(err) {
-			if nm.Language == "" {
-				nm.Language = p.EmailLanguage
-			}
-			m, err = e.createMember(ctx, tx, nm, now)
+		if nm.Language == "" {
+			nm.Language = p.EmailLanguage
 		}
-		if err != nil {
+		if m, _, err = e.ensureMember(ctx, tx, nm, now); err != nil {
 			return err
 		}
 		_, err = ensureAccount(ctx, tx, programID, m.ID, now)
@@ -41,6 +38,38 @@ func (e *Engine) Enroll(ctx context.Context, programID string, nm NewMember) (Me
 		return Member{}, fmt.Errorf("loyalty: enroll: %w", err)
 	}
 	return m, nil
+}
+
+// EnsureMember returns the member whose normalised email is nm.Email, or creates it in tx the
+// way the engine creates members from orders: an id and a member code drawn from the engine's
+// random source (WithRandom), nm.Code kept instead when it is a well-formed code no member has
+// (see NewMember.Code), CreatedAt from the engine's clock, Source nm.Source ("manual" when
+// empty) and Language nm.Language as given. created reports whether the member is new.
+//
+// It is for callers that write their own movements in a transaction of the engine's Store
+// (Engine.Store), such as loyalty/pointsyncconnect applying movements received from another
+// site: tx must be such a transaction, and the caller retries it on ErrConflict and
+// ErrDuplicateKey (two transactions creating the same email or code). Nothing else happens: the
+// member joins no program, earns no welcome bonus and is sent no email. An email that is not a
+// valid address is a *ValidationError.
+func (e *Engine) EnsureMember(ctx context.Context, tx Tx, nm NewMember) (m Member, created bool, err error) {
+	return e.ensureMember(ctx, tx, nm, e.now())
+}
+
+func (e *Engine) ensureMember(ctx context.Context, tx Tx, nm NewMember, now time.Time) (m Member, created bool, err error) {
+	email := NormalizeEmail(nm.Email)
+	if !validEmail(email) {
+		return Member{}, false, invalid("NewMember.Email", "%q is not a valid email address", nm.Email)
+	}
+	m, err = tx.MemberByEmail(ctx, email)
+	if !isNotFound(err) {
+		return m, false, err
+	}
+	m, err = e.createMember(ctx, tx, nm, now)
+	if err != nil {
+		return Member{}, false, err
+	}
+	return m, true, nil
 }
 
 // ChangeMemberEmail changes the email of a member of the program (staff editing the customer

@@ -35,7 +35,7 @@ func (t *tour) newSyncSite(store loyalty.Store, ps interface {
 	if err != nil {
 		return nil, err
 	}
-	ledger, err := pointsyncconnect.NewLedger(observed)
+	ledger, err := pointsyncconnect.NewLedger(eng)
 	if err != nil {
 		return nil, err
 	}

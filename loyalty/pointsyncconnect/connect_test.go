@@ -75,7 +75,7 @@ func newSiteOn(t testing.TB, store loyalty.Store, ps interface {
 	p.Redemption.MinPoints = 10
 	_, err = s.engine.SaveProgram(ctx, p, "owner")
 	require.NoError(t, err)
-	ledger, err := pointsyncconnect.NewLedger(s.store)
+	ledger, err := pointsyncconnect.NewLedger(s.engine)
 	require.NoError(t, err)
 	h, err := pointsync.NewHandler(s.ps, ledger)
 	require.NoError(t, err)
@@ -149,7 +149,7 @@ func testNoEcho(t *testing.T, a, b *site) {
 	assert.Zero(t, pending(t, b, a), "a movement applied from sync is not sent back (no echo)")
 
 	// A redelivery of the same movement applies nothing.
-	ledger, err := pointsyncconnect.NewLedger(b.store)
+	ledger, err := pointsyncconnect.NewLedger(b.engine)
 	require.NoError(t, err)
 	hist, _, err := a.engine.History(ctx, program, mustMember(t, a, "alice@example.com").ID, loyalty.PageOptions{})
 	require.NoError(t, err)

@@ -11,7 +11,8 @@
 //   - Ledger implements pointsync.Ledger over the same store: a received movement is applied
 //     once per (origin site, origin movement id), as a ledger movement with key
 //     "sync/<origin>/<id>", with the points as sent (never floored, so every site holds the same
-//     sum). Members are found by normalised email, then member code, and created when unknown.
+//     sum). Members are found by normalised email, then member code, and created when unknown
+//     the way the engine creates members (loyalty.Engine.EnsureMember): no welcome bonus.
 //     Nothing here sends an email: the site where a movement was made mails the member.
 //   - SQLStore keeps pointsync's settings and queue in the loyalty store's SQL database (SQLite
 //     or PostgreSQL, component "pointsync" of its migrations), and queues movements inside the
@@ -38,7 +39,7 @@
 //	q, _ := pointsync.NewMemStore()                 // settings and queue
 //	store := pointsyncconnect.Observe(memstore.New(), q, q)
 //	engine, _ := loyalty.New(store)
-//	ledger, _ := pointsyncconnect.NewLedger(store)
+//	ledger, _ := pointsyncconnect.NewLedger(engine)
 //	h, _ := pointsync.NewHandler(q, ledger)
 //	sender, _ := pointsync.NewSender(q, q)
 //

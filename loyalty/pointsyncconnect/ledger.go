@@ -2,12 +2,10 @@ package pointsyncconnect
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
-	"time"
+	"strings"
 
 	"github.com/loyalsync/loyalsync/loyalty"
 	"github.com/loyalsync/loyalsync/pointsync"
@@ -20,23 +18,31 @@ const ActivityDoubleSpend loyalty.ActivityKind = "sync_double_spend"
 // Ledger applies movements received from remote sites to a loyalty.Store; it implements
 // pointsync.Ledger. Create it with NewLedger.
 type Ledger struct {
+	eng   *loyalty.Engine
 	store loyalty.Store
 	clock loyalty.Clock
 }
 
 var _ pointsync.Ledger = (*Ledger)(nil)
 
-// NewLedger returns the Ledger of store. Give it the Store returned by Observe or the plain
-// store: movements applied here are never queued either way. Option: WithClock.
-func NewLedger(store loyalty.Store, opts ...Option) (*Ledger, error) {
-	if store == nil {
-		return nil, errors.New("pointsyncconnect: nil store")
+// NewLedger returns the Ledger that applies received movements to the engine's store
+// (loyalty.Engine.Store; the Store returned by Observe or the plain one: movements applied here
+// are never queued either way) and creates unknown members through the engine
+// (loyalty.Engine.EnsureMember), with its ids, member codes, random source and clock. Option:
+// WithClock (default: the engine's clock).
+func NewLedger(eng *loyalty.Engine, opts ...Option) (*Ledger, error) {
+	if eng == nil {
+		return nil, errors.New("pointsyncconnect: nil engine")
 	}
 	o, err := newOptions(opts)
 	if err != nil {
 		return nil, err
 	}
-	return &Ledger{store: store, clock: o.clock}, nil
+	clock := eng.Clock()
+	if o.clockSet {
+		clock = o.clock
+	}
+	return &Ledger{eng: eng, store: eng.Store(), clock: clock}, nil
 }
 
 // SyncKey is the ledger key of the movement id applied from the remote site origin:
@@ -68,13 +74,14 @@ func (l *Ledger) ApplyRemote(ctx context.Context, in pointsync.Incoming) (points
 	err := retry(func() error {
 		res = pointsync.Applied{}
 		return l.store.Update(ctx, func(tx loyalty.Tx) error {
-			if _, err := tx.Program(ctx, in.Reserve); errors.Is(err, loyalty.ErrNotFound) {
+			p, err := tx.Program(ctx, in.Reserve)
+			if errors.Is(err, loyalty.ErrNotFound) {
 				return pointsync.ErrUnknownReserve
 			} else if err != nil {
 				return err
 			}
 			for _, m := range in.Movements {
-				applied, err := l.apply(ctx, tx, in, m)
+				applied, err := l.apply(ctx, tx, p, in, m)
 				if err != nil {
 					return fmt.Errorf("movement %s: %w", m.ID, err)
 				}
@@ -104,7 +111,7 @@ func retry(fn func() error) error {
 	return err
 }
 
-func (l *Ledger) apply(ctx context.Context, tx loyalty.Tx, in pointsync.Incoming, m pointsync.Movement) (bool, error) {
+func (l *Ledger) apply(ctx context.Context, tx loyalty.Tx, p loyalty.Program, in pointsync.Incoming, m pointsync.Movement) (bool, error) {
 	key := SyncKey(in.Origin, m.ID)
 	if _, err := tx.Movement(ctx, in.Reserve, key); err == nil {
 		return false, nil
@@ -112,7 +119,7 @@ func (l *Ledger) apply(ctx context.Context, tx loyalty.Tx, in pointsync.Incoming
 		return false, err
 	}
 	now := l.clock.Now().UTC()
-	mem, err := l.member(ctx, tx, m.Member, in.Origin, now)
+	mem, err := l.member(ctx, tx, p, m.Member, in.Origin)
 	if err != nil {
 		return false, err
 	}
@@ -143,38 +150,24 @@ func (l *Ledger) apply(ctx context.Context, tx loyalty.Tx, in pointsync.Incoming
 	return true, err
 }
 
-// member finds the member by normalised email, then by code, or creates one.
-func (l *Ledger) member(ctx context.Context, tx loyalty.Tx, who pointsync.Member, origin string, now time.Time) (loyalty.Member, error) {
+// member finds the member by normalised email, then by code, or creates one as the engine
+// creates members (loyalty.Engine.EnsureMember): with the engine's id and a member code — the
+// member's code on the origin site when it is well formed and free here — in the program's email
+// language, Source "sync:<origin>". Creating a member grants nothing: a welcome bonus the origin
+// gave arrives as a movement of its own.
+func (l *Ledger) member(ctx context.Context, tx loyalty.Tx, p loyalty.Program, who pointsync.Member, origin string) (loyalty.Member, error) {
 	email := loyalty.NormalizeEmail(who.Email)
 	m, err := tx.MemberByEmail(ctx, email)
 	if !errors.Is(err, loyalty.ErrNotFound) {
 		return m, err
 	}
-	if who.Code != "" {
-		m, err = tx.MemberByCode(ctx, who.Code)
+	if code := strings.ToUpper(strings.TrimSpace(who.Code)); code != "" {
+		m, err = tx.MemberByCode(ctx, code)
 		if !errors.Is(err, loyalty.ErrNotFound) {
 			return m, err
 		}
 	}
-	id, err := randomHex(12)
-	if err != nil {
-		return loyalty.Member{}, err
-	}
-	code := who.Code
-	if code == "" {
-		if code, err = randomHex(4); err != nil {
-			return loyalty.Member{}, err
-		}
-		code = "S" + code[:7]
-	}
-	return tx.CreateMember(ctx, loyalty.Member{ID: "mem_" + id, Code: code, Email: email,
-		Source: "sync:" + origin, CreatedAt: now})
-}
-
-func randomHex(n int) (string, error) {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("pointsyncconnect: random: %w", err)
-	}
-	return hex.EncodeToString(b), nil
+	m, _, err = l.eng.EnsureMember(ctx, tx, loyalty.NewMember{Email: email, Code: who.Code,
+		Language: p.EmailLanguage, Source: "sync:" + origin})
+	return m, err
 }

@@ -72,7 +72,7 @@ func (s *meshSite) start(t *testing.T) {
 	p.Redemption.MinPoints = 10
 	_, err = s.eng.SaveProgram(ctx, p, "owner")
 	require.NoError(t, err)
-	ledger, err := pointsyncconnect.NewLedger(store)
+	ledger, err := pointsyncconnect.NewLedger(s.eng)
 	require.NoError(t, err)
 	h, err := pointsync.NewHandler(s.ps, ledger)
 	require.NoError(t, err)

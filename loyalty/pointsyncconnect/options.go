@@ -11,18 +11,20 @@ import (
 type Option func(*options) error
 
 type options struct {
-	clock loyalty.Clock
+	clock    loyalty.Clock
+	clockSet bool // WithClock was given
 }
 
-// WithClock sets the clock (default: the system clock): it dates members and accounts created
-// from sync, and queue entries, leases and delivery records. Movements keep the time of their
-// origin.
+// WithClock sets the clock: for NewLedger (default: the engine's clock) it dates accounts
+// created from sync and double-spend records — members are dated by the engine's clock; for
+// NewSQLStore (default: the system clock) it dates queue entries, leases and delivery records.
+// Movements keep the time of their origin.
 func WithClock(c loyalty.Clock) Option {
 	return func(o *options) error {
 		if c == nil {
 			return errors.New("pointsyncconnect: nil clock")
 		}
-		o.clock = c
+		o.clock, o.clockSet = c, true
 		return nil
 	}
 }
