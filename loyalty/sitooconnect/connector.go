@@ -209,7 +209,7 @@ func (c *Connector) open(rec ConnectionRecord) (opened, error) {
 	connID := rec.ID
 	if o.events, err = sitoo.NewEventHandler(func(ctx context.Context, ev sitoo.Event) error {
 		return c.receiveEvent(ctx, connID, ev)
-	}, sitoo.WithEventAuth(o.creds.EventsUsername, o.creds.EventsPassword), sitoo.WithSeenStore(seenStore{c.conns, connID}),
+	}, sitoo.WithEventAuth(o.creds.EventsUsername, o.creds.EventsPassword), sitoo.WithSeenStore(seenStore{c.conns, connID, c.now}),
 		sitoo.WithEventLogger(c.log)); err != nil {
 		return opened{}, err
 	}
@@ -229,10 +229,12 @@ func (c *Connector) forget(id string) {
 // account.
 func storeKey(accountID int64) string { return "sitoo:" + strconv.FormatInt(accountID, 10) }
 
-// seenStore keeps the Events SPI's processed event ids in the ConnectionStore.
+// seenStore keeps the Events SPI's processed event ids in the ConnectionStore, marked on the
+// connector's clock.
 type seenStore struct {
 	conns ConnectionStore
 	id    string
+	now   func() time.Time
 }
 
 func (s seenStore) Seen(ctx context.Context, eventID string) (bool, error) {
@@ -240,6 +242,6 @@ func (s seenStore) Seen(ctx context.Context, eventID string) (bool, error) {
 }
 
 func (s seenStore) MarkSeen(ctx context.Context, eventID string) error {
-	_, err := s.conns.MarkEventSeen(ctx, s.id, eventID)
+	_, err := s.conns.MarkEventSeen(ctx, s.id, eventID, s.now())
 	return err
 }

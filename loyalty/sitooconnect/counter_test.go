@@ -1,6 +1,9 @@
 package sitooconnect_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -436,4 +439,47 @@ func TestCounter_LateEventOfASaleFromAPausedPeriodEarnsNothing(t *testing.T) {
 	e.deliver()
 
 	assert.EqualValues(t, 30, e.wallet(cu.CustomerID).Balance, "only the sale made since resuming earns")
+}
+
+// Seen event ids are kept for SeenEventRetention on the connector's clock, then RunOnce
+// forgets them; an event Sitoo delivers again after that is queued again and its order still
+// applies once.
+func TestRunOnce_ForgetsOldSeenEventsAndARedeliveryAppliesOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	cu := e.member("ana@example.org")
+	saleID := e.sale(cu, row("10.00"))
+	e.deliver()
+	eventID := fmt.Sprintf("%032x", 1) // the POS's first event
+	seen := func() bool {
+		ok, err := e.conns.EventSeen(e.ctx, e.rec.ID, eventID)
+		require.NoError(t, err)
+		return ok
+	}
+	require.True(t, seen())
+	e.clock.Advance(sitooconnect.SeenEventRetention - time.Minute)
+	require.NoError(t, e.con.RunOnce(e.ctx))
+	assert.True(t, seen(), "kept for the retention")
+	e.clock.Advance(2 * time.Minute)
+	require.NoError(t, e.con.RunOnce(e.ctx))
+	assert.False(t, seen(), "forgotten after it")
+
+	data, err := json.Marshal(sitoo.OrderEventData{EshopID: 1, OrderID: saleID, OrderEventType: "add", OrderStateChanged: "closed"})
+	require.NoError(t, err)
+	body, err := json.Marshal([]sitoo.Event{{ID: eventID, Type: sitoo.EventTypeOrder, Date: sitoo.NewUnixTime(e.clock.Now()),
+		AccountID: e.rec.AccountID, Data: data}})
+	require.NoError(t, err)
+	req, err := http.NewRequestWithContext(e.ctx, http.MethodPost, e.pos.EventsURL, bytes.NewReader(body))
+	require.NoError(t, err)
+	req.SetBasicAuth(e.pos.EventsUser, e.pos.EventsPassword)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := e.srv.Client().Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.True(t, seen(), "marked again")
+	rep, err := e.con.ProcessPending(e.ctx, e.rec.ID)
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.Applied, "queued again")
+	assert.EqualValues(t, 10, e.wallet(cu.CustomerID).Balance, "the order applies once")
 }

@@ -16,8 +16,9 @@
 //     the Events credentials (HTTP Basic), order events. Sitoo POSTs to <base_url>/events.
 //
 // Run Connector.ProcessPending after deliveries (and on a schedule) and Connector.Reconcile
-// every few minutes: events are persisted and answered 200 at once, applied later by order id,
-// and the poll catches what Sitoo dropped.
+// every few minutes (Connector.Run does both, and forgets seen event ids after
+// SeenEventRetention): events are persisted and answered 200 at once, applied later by order
+// id, and the poll catches what Sitoo dropped.
 //
 // # What the counter does
 //

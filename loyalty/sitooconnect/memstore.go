@@ -10,20 +10,23 @@ import (
 )
 
 // MemoryConnectionStore is a ConnectionStore in memory, for tests, demos and single-process
-// use. The zero value is not usable; call NewMemoryConnectionStore.
+// use. The zero value is not usable; call NewMemoryConnectionStore. Its memory is bounded
+// only as the ledger's is: connections, profiles and bonus checks stay for the life of the
+// process; seen event ids stay until PruneSeenEvents (Connector.RunOnce prunes those older
+// than SeenEventRetention) and the queue holds the events not yet applied.
 type MemoryConnectionStore struct {
 	mu       sync.Mutex
 	conns    map[string]ConnectionRecord
 	profiles map[[2]string]Profile
 	checks   map[string]BonusCheck
-	seen     map[[2]string]bool
+	seen     map[[2]string]time.Time
 	pending  []PendingOrder
 }
 
 // NewMemoryConnectionStore returns an empty MemoryConnectionStore.
 func NewMemoryConnectionStore() *MemoryConnectionStore {
 	return &MemoryConnectionStore{conns: map[string]ConnectionRecord{}, profiles: map[[2]string]Profile{},
-		checks: map[string]BonusCheck{}, seen: map[[2]string]bool{}}
+		checks: map[string]BonusCheck{}, seen: map[[2]string]time.Time{}}
 }
 
 func copyRecord(r ConnectionRecord) ConnectionRecord {
@@ -220,14 +223,14 @@ func (s *MemoryConnectionStore) SetBonusCheckRedeemed(_ context.Context, id stri
 }
 
 // MarkEventSeen implements ConnectionStore.
-func (s *MemoryConnectionStore) MarkEventSeen(_ context.Context, connectionID, eventID string) (bool, error) {
+func (s *MemoryConnectionStore) MarkEventSeen(_ context.Context, connectionID, eventID string, at time.Time) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k := [2]string{connectionID, eventID}
-	if s.seen[k] {
+	if _, ok := s.seen[k]; ok {
 		return false, nil
 	}
-	s.seen[k] = true
+	s.seen[k] = at
 	return true, nil
 }
 
@@ -235,7 +238,22 @@ func (s *MemoryConnectionStore) MarkEventSeen(_ context.Context, connectionID, e
 func (s *MemoryConnectionStore) EventSeen(_ context.Context, connectionID, eventID string) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.seen[[2]string{connectionID, eventID}], nil
+	_, ok := s.seen[[2]string{connectionID, eventID}]
+	return ok, nil
+}
+
+// PruneSeenEvents implements ConnectionStore.
+func (s *MemoryConnectionStore) PruneSeenEvents(_ context.Context, before time.Time) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var n int64
+	for k, at := range s.seen {
+		if at.Before(before) {
+			delete(s.seen, k)
+			n++
+		}
+	}
+	return n, nil
 }
 
 // EnqueueOrder implements ConnectionStore.

@@ -350,10 +350,15 @@ func (s *SQLConnectionStore) SetBonusCheckRedeemed(ctx context.Context, id strin
 }
 
 // MarkEventSeen implements ConnectionStore.
-func (s *SQLConnectionStore) MarkEventSeen(ctx context.Context, connectionID, eventID string) (bool, error) {
+func (s *SQLConnectionStore) MarkEventSeen(ctx context.Context, connectionID, eventID string, at time.Time) (bool, error) {
 	n, err := s.exec(ctx, "mark event seen", `INSERT INTO sitooconnect_seen_events (connection_id, event_id, seen_at)
-		VALUES ($1, $2, $3) ON CONFLICT (connection_id, event_id) DO NOTHING`, connectionID, eventID, time.Now().UnixMicro())
+		VALUES ($1, $2, $3) ON CONFLICT (connection_id, event_id) DO NOTHING`, connectionID, eventID, adapter.Micros(at))
 	return n > 0, err
+}
+
+// PruneSeenEvents implements ConnectionStore.
+func (s *SQLConnectionStore) PruneSeenEvents(ctx context.Context, before time.Time) (int64, error) {
+	return s.exec(ctx, "prune seen events", `DELETE FROM sitooconnect_seen_events WHERE seen_at < $1`, adapter.Micros(before))
 }
 
 // EventSeen implements ConnectionStore.

@@ -143,10 +143,12 @@ type ConnectionStore interface {
 	// reports whether it changed the check.
 	SetBonusCheckRedeemed(ctx context.Context, id string, from, to time.Time) (bool, error)
 
-	// MarkEventSeen records an event id of a connection; it reports false when it was already
-	// recorded. EventSeen reports whether it was.
-	MarkEventSeen(ctx context.Context, connectionID, eventID string) (bool, error)
+	// MarkEventSeen records an event id of a connection, seen at at; it reports false when it
+	// was already recorded. EventSeen reports whether it was. PruneSeenEvents forgets the ids
+	// (of every connection) seen before before and returns how many it forgot.
+	MarkEventSeen(ctx context.Context, connectionID, eventID string, at time.Time) (bool, error)
 	EventSeen(ctx context.Context, connectionID, eventID string) (bool, error)
+	PruneSeenEvents(ctx context.Context, before time.Time) (int64, error)
 	// EnqueueOrder persists an order event; PendingOrders lists a connection's queue, oldest
 	// first; UpdatePending and DeletePending change or drop an entry (by event id).
 	EnqueueOrder(ctx context.Context, p PendingOrder) error
