@@ -18,10 +18,13 @@
 //     or PostgreSQL, component "pointsync" of its migrations), and queues movements inside the
 //     ledger's own transaction (sqlstore.LedgerTx). On PostgreSQL, leases use FOR UPDATE SKIP
 //     LOCKED, so several instances of a site deliver each batch once; it is also the
-//     pointsync.ReplayGuard those instances share (pointsync.WithReplayGuard).
+//     pointsync.ReplayGuard those instances share (pointsync.WithReplayGuard), and the PushLog
+//     of WooRewards remotes.
 //   - WooRewardsDeliverer pushes movements to a WooRewards site (a remote of kind
-//     pointsync.KindWooRewards) through its points add/subtract API; its doc says what that
-//     direction cannot do, and CheckDrift compares balances;
+//     pointsync.KindWooRewards) through its points add/subtract API, recording each push in a
+//     PushLog (SQLStore, or MemPushLog) so that a batch delivered again, after a restart too, does
+//     not add a movement twice; its doc says what is guaranteed, what that direction cannot do,
+//     and CheckDrift compares balances;
 //   - RewardPointsDeliverer adds credits to a "WooCommerce Reward Points" site (a remote of kind
 //     pointsync.KindRewardPoints) with its idempotent operation store; that API cannot subtract,
 //     read balances or look users up, as its doc says.

@@ -159,6 +159,12 @@ func (s *SQLStore) Ack(ctx context.Context, remote, leaseID string) error {
 		if leaseID == "" {
 			return pointsync.ErrLeaseLost
 		}
+		// The push records of the acknowledged movements go with them (see PushLog): until
+		// now a redelivery of the batch had to find them.
+		if _, err := tx.Exec(ctx, `DELETE FROM pointsync_pushes WHERE remote = $1 AND movement_id IN (
+			SELECT movement_id FROM pointsync_queue WHERE remote = $1 AND lease = $2)`, remote, leaseID); err != nil {
+			return err
+		}
 		res, err := tx.Exec(ctx, `DELETE FROM pointsync_queue WHERE remote = $1 AND lease = $2`, remote, leaseID)
 		if err != nil {
 			return err
@@ -257,8 +263,10 @@ func (s *SQLStore) State(ctx context.Context, remote string) (pointsync.RemoteSt
 // Purge implements pointsync.Queue.
 func (s *SQLStore) Purge(ctx context.Context, remote string) error {
 	return wrap("purge "+remote, s.db.Write(ctx, func(tx sqlstore.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM pointsync_queue WHERE remote = $1`, remote); err != nil {
-			return err
+		for _, tbl := range []string{"pointsync_queue", "pointsync_pushes"} {
+			if _, err := tx.Exec(ctx, `DELETE FROM `+tbl+` WHERE remote = $1`, remote); err != nil {
+				return err
+			}
 		}
 		_, err := tx.Exec(ctx, `DELETE FROM pointsync_state WHERE remote = $1`, remote)
 		return err

@@ -19,7 +19,7 @@ var migrationFiles embed.FS
 
 // SQLStore keeps pointsync's settings and queue in the loyalty store's SQL database (SQLite or
 // PostgreSQL, through sqlstore.Shared): it implements pointsync.SettingsStore,
-// pointsync.Queue and pointsync.ReplayGuard, and queues movements in the ledger's own transaction (see Observe). On
+// pointsync.Queue, pointsync.ReplayGuard and PushLog, and queues movements in the ledger's own transaction (see Observe). On
 // PostgreSQL, leases take rows with FOR UPDATE SKIP LOCKED, so several instances of a site
 // deliver each batch once. Create it with NewSQLStore.
 type SQLStore struct {

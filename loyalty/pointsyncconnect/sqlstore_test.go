@@ -67,7 +67,7 @@ func TestSQLStore_PostgreSQL(t *testing.T) {
 	fresh := func(t *testing.T, now func() time.Time) *pointsyncconnect.SQLStore {
 		s := newSQLStore(t, db, now)
 		require.NoError(t, db.Write(t.Context(), func(tx sqlstore.Tx) error {
-			for _, tbl := range []string{"pointsync_settings", "pointsync_remotes", "pointsync_queue", "pointsync_state", "pointsync_replay"} {
+			for _, tbl := range []string{"pointsync_settings", "pointsync_remotes", "pointsync_queue", "pointsync_state", "pointsync_replay", "pointsync_pushes"} {
 				if _, err := tx.Exec(t.Context(), "DELETE FROM "+tbl); err != nil {
 					return err
 				}
@@ -85,6 +85,8 @@ func TestSQLStore_PostgreSQL(t *testing.T) {
 	t.Run("replay guard", func(t *testing.T) {
 		pointsynctest.RunReplayGuard(t, func(t *testing.T, now func() time.Time) pointsync.ReplayGuard { return fresh(t, now) })
 	})
+	t.Run("push log", func(t *testing.T) { testPushLog(t, fresh(t, nil)) })
+	t.Run("push log with queue", func(t *testing.T) { testPushLogWithQueue(t, fresh(t, nil)) })
 }
 
 // On an SQL store, a movement and its queue entries are written by one transaction: an update

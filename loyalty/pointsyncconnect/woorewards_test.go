@@ -24,7 +24,10 @@ func TestWooRewardsRemote(t *testing.T) {
 	wr.AddPool(woorewardstest.Pool{ID: "pool1", Name: "Points", Active: true})
 
 	a := newSite(t)
-	d := pointsyncconnect.NewWooRewardsDeliverer(woorewards.WithHTTPClient(wr.Client()))
+	log, err := pointsyncconnect.NewMemPushLog()
+	require.NoError(t, err)
+	d, err := pointsyncconnect.NewWooRewardsDeliverer(log, woorewards.WithHTTPClient(wr.Client()))
+	require.NoError(t, err)
 	sender, err := pointsync.NewSender(a.ps, a.ps, pointsync.WithDeliverer(pointsync.KindWooRewards, d))
 	require.NoError(t, err)
 	remote := pointsync.Remote{SharingKey: "woorewards-site", Kind: pointsync.KindWooRewards,
