@@ -15,62 +15,6 @@ import (
 	"github.com/loyalsync/loyalsync/sitoo/woosync"
 )
 
-// sleeper counts the Syncer's rate-limit waits (and really waits: the fake's bucket refills in
-// real time, within milliseconds here).
-type sleeper struct {
-	mu    sync.Mutex
-	waits int
-	at    []int // Sitoo requests served when each wait began
-	srv   *sitootest.Server
-}
-
-func (s *sleeper) sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	s.waits++
-	if s.srv != nil {
-		s.at = append(s.at, s.srv.Stats().Requests)
-	}
-	s.mu.Unlock()
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-func TestFullSync_CheckRateLimitWaitsBeforeTheStep(t *testing.T) {
-	t.Parallel()
-	sl := &sleeper{}
-	e := newEnv(t, envOption{
-		sitoo:  []sitootest.Option{sitootest.WithRateLimit(200, 10)},
-		syncer: []woosync.Option{woosync.WithSleep(sl.sleep)},
-	})
-	sl.srv = e.sitoo
-	e.connect(func(s *woosync.Settings) { s.CheckRateLimit = true })
-	for i := range 30 {
-		e.simple(fmt.Sprint("P", i), fmt.Sprint("P-", i), 1)
-	}
-	// Spend the budget with the Syncer's own client, as an earlier step would.
-	client, err := e.syncer.SitooClient(e.ctx)
-	require.NoError(t, err)
-	for range 9 { // with Connect's request, the whole burst
-		_, _, err := client.Site(1).Warehouses.List(e.ctx, &sitoo.ListOptions{Num: 1})
-		require.NoError(t, err)
-	}
-	before := e.sitoo.Stats().Requests
-
-	rep, err := e.syncer.FullSync(e.ctx, []woosync.Step{woosync.StepSendProducts}, nil)
-	require.NoError(t, err)
-	assert.Equal(t, 30, rep.Steps[0].Done)
-	require.Positive(t, sl.waits, "waited for the window")
-	assert.LessOrEqual(t, sl.at[0]-before, 1, "waited before the step sent anything (at most a probe)")
-	assert.Positive(t, rep.Steps[0].Waited)
-	assert.Len(t, e.sitooProducts(), 30)
-}
-
 func TestFullSync_CheckRateLimitRefusesBeforeStarting(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, envOption{
@@ -106,4 +50,74 @@ func hourly() func() time.Time {
 		t = t.Add(time.Hour)
 		return t
 	}
+}
+
+// vclock is a virtual clock that moves only when someone sleeps on it.
+type vclock struct {
+	mu    sync.Mutex
+	t     time.Time
+	srv   *sitootest.Server
+	waits []time.Duration // of the Syncer (not of the client)
+	at    []int           // Sitoo requests served when each of the Syncer's waits began
+}
+
+func (c *vclock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *vclock) sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+	return nil
+}
+
+func (c *vclock) syncerSleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	c.waits = append(c.waits, d)
+	if c.srv != nil {
+		c.at = append(c.at, c.srv.Stats().Requests)
+	}
+	c.mu.Unlock()
+	return c.sleep(ctx, d)
+}
+
+// CheckRateLimit waits for Sitoo's window before a step that needs more than remains, and
+// reads every time on the Syncer's clock: with the fake, the client and the Syncer on one
+// virtual clock (so nothing depends on how fast the machine is), the first wait is exactly the
+// fake's time to its next token (a bucket of 10 refilled at 1 a second), the second the rest
+// of the window at the observed refill rate — including the token the re-check costs — and the
+// step then runs without a 429.
+func TestFullSync_CheckRateLimitWaitsBeforeTheStep(t *testing.T) {
+	t.Parallel()
+	vc := &vclock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	e := newEnv(t, envOption{
+		sitoo: []sitootest.Option{sitootest.WithRateLimit(1, 10), sitootest.WithClock(vc.now)},
+		syncer: []woosync.Option{woosync.WithClock(vc.now), woosync.WithSleep(vc.syncerSleep),
+			woosync.WithSitooOptions(sitoo.WithClock(vc.now), sitoo.WithSleep(vc.sleep))},
+	})
+	e.connect(func(s *woosync.Settings) { s.CheckRateLimit = true })
+	for i := range 30 {
+		e.simple(fmt.Sprint("P", i), fmt.Sprint("P-", i), 1)
+	}
+	vc.srv = e.sitoo
+	// Spend the budget with the Syncer's own client, as an earlier step would.
+	client, err := e.syncer.SitooClient(e.ctx)
+	require.NoError(t, err)
+	for range 9 { // with Connect's request, the whole burst
+		_, _, err := client.Site(1).Warehouses.List(e.ctx, &sitoo.ListOptions{Num: 1})
+		require.NoError(t, err)
+	}
+	before := e.sitoo.Stats().Requests
+
+	rep, err := e.syncer.FullSync(e.ctx, []woosync.Step{woosync.StepSendProducts}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 30, rep.Steps[0].Done)
+	assert.Equal(t, []time.Duration{time.Second, 9 * time.Second}, vc.waits,
+		"the time to the next token, then the step's estimate and the re-check's token at the observed second per token")
+	assert.Equal(t, before, vc.at[0], "waited before the step sent anything")
+	assert.Equal(t, 10*time.Second, rep.Steps[0].Waited)
+	assert.Zero(t, e.sitoo.RateLimitStats().Limited, "no 429")
+	assert.Len(t, e.sitooProducts(), 30)
 }

@@ -245,7 +245,7 @@ func (j *job) checkRate(def stepDef) error {
 	for round := 0; rl.Remaining < need && round < maxRateRounds; round++ {
 		// Wait for the window to reset; if the budget then grew by less than needed (a token
 		// bucket refills gradually), wait for the rest at the observed refill rate.
-		wait := time.Until(rl.Reset)
+		wait := rl.Reset.Sub(j.clock())
 		if wait <= 0 {
 			wait = 100 * time.Millisecond
 		}
@@ -255,7 +255,7 @@ func (j *job) checkRate(def stepDef) error {
 		}
 		j.logger.InfoContext(j.ctx, "woosync: waiting for the Sitoo rate limit", "step", j.rep.Step,
 			"need", need, "remaining", rl.Remaining, "wait", wait)
-		before, t0 := rl.Remaining, time.Now()
+		before, t0 := rl.Remaining, j.clock()
 		if err := j.sleep(j.ctx, wait); err != nil {
 			return err
 		}
@@ -263,8 +263,9 @@ func (j *job) checkRate(def stepDef) error {
 			return err
 		}
 		if gained := rl.Remaining + 1 - before; gained > 0 && rl.Remaining < need {
-			perToken := time.Since(t0) / time.Duration(gained)
-			rest := perToken * time.Duration(need-rl.Remaining)
+			// The next probe costs a token too: wait for need+1 so that it leaves need.
+			perToken := j.clock().Sub(t0) / time.Duration(gained)
+			rest := perToken * time.Duration(need+1-rl.Remaining)
 			if j.clock().Add(rest).Sub(start) > j.maxWait {
 				return fmt.Errorf("%w: step %s needs about %d requests, %d remain", ErrRateBudget, j.rep.Step, need, rl.Remaining)
 			}
