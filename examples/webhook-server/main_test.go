@@ -414,3 +414,87 @@ func TestServer_RetriesYoungReservationsAtTheRecoverAge(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, coupons, 1, "issued at the recover age")
 }
+
+// records is a slog handler keeping the records it is given.
+type records struct {
+	mu   sync.Mutex
+	recs []slog.Record
+}
+
+func (h *records) Enabled(context.Context, slog.Level) bool { return true }
+func (h *records) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *records) WithGroup(string) slog.Handler            { return h }
+func (h *records) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.recs = append(h.recs, r.Clone())
+	return nil
+}
+
+// warnings returns the WARN messages with their attributes, as "msg key=value ...".
+func (h *records) warnings() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for _, r := range h.recs {
+		if r.Level != slog.LevelWarn {
+			continue
+		}
+		s := r.Message
+		r.Attrs(func(a slog.Attr) bool { s += " " + a.String(); return true })
+		out = append(out, s)
+	}
+	return out
+}
+
+// A webhook that stops delivering while the server runs (here paused in the store) is found by
+// the periodic check, after the overview's status cache, and a warning names its status and
+// the fix (issue 12.4); only the start-up repairs it by itself.
+func TestServer_WarnsWhenTheWebhookStopsDelivering(t *testing.T) {
+	t.Parallel()
+	clk := &fakeClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	r := newRig(t, woocommercetest.WithClock(clk.Now), woocommercetest.WithTLS())
+	ticks := make(chan time.Time)
+	passes := make(chan struct{})
+	cfg := r.cfg
+	cfg.Reconcile = time.Minute
+	cfg.Clock = clk
+	cfg.ClientOptions = append(cfg.ClientOptions, woocommerce.WithHTTPClient(r.shop.Client()))
+	cfg.After = func(time.Duration) <-chan time.Time { return ticks }
+	cfg.upkept = func() { passes <- struct{}{} }
+	logs := &records{}
+	a, err := setUp(t.Context(), cfg, slog.New(logs))
+	require.NoError(t, err)
+	t.Cleanup(a.close)
+	h := a.routes()
+	r.handler.Store(&h)
+	require.NoError(t, a.start(t.Context()))
+	maintainInBackground(t, a)
+
+	clk.Advance(time.Minute)
+	ticks <- clk.Now()
+	<-passes
+	for _, w := range logs.warnings() {
+		assert.NotContains(t, w, "webhook does not deliver", "an active webhook warns nothing")
+	}
+
+	paused := woocommerce.WebhookPaused
+	_, _, err = r.owner.Webhooks.Update(t.Context(), mustConn(t, a).WebhookID, &woocommerce.WebhookRequest{Status: &paused})
+	require.NoError(t, err)
+	clk.Advance(time.Minute)
+	ticks <- clk.Now()
+	<-passes
+
+	var found string
+	for _, w := range logs.warnings() {
+		if strings.Contains(w, "webhook does not deliver") {
+			found = w
+		}
+	}
+	require.NotEmpty(t, found, "the periodic check warns")
+	assert.Contains(t, found, "paused")
+	assert.Contains(t, found, "fix=")
+	wh, _, err := r.owner.Webhooks.Get(t.Context(), mustConn(t, a).WebhookID)
+	require.NoError(t, err)
+	assert.Equal(t, woocommerce.WebhookPaused, wh.Status, "left as the store has it while running")
+}
