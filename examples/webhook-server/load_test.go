@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strconv"
@@ -62,6 +63,8 @@ func benchmarkLoad(b *testing.B, inFlight int) {
 				failed.Add(1)
 			}
 			if err == nil {
+				// Read to the end, so that the connection is kept and reused.
+				_, _ = io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 			}
 		}
