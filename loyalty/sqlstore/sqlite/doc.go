@@ -17,8 +17,9 @@
 // another runs are committed together (group commit): each runs in its own SAVEPOINT, so one
 // that fails leaves no trace and the others go on, and they share one COMMIT. A transaction
 // that runs alone commits at once. Reads (View) run on a pool of read-only connections, each
-// in a transaction that sees one snapshot. Every statement is prepared once per connection,
-// and pages are read through a memory map.
+// in a transaction that sees one snapshot. Every statement is prepared once per connection;
+// the write connection reads pages through a memory map, the read connections with pread
+// (their cache and map would be dropped whenever another connection commits).
 //
 // Idempotency rests on UNIQUE constraints (movement keys per program, member id, email and
 // code, accounts, order states, redemption ids and coupon codes), reported as
