@@ -71,7 +71,9 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithClock sets the clock used for timestamps and the run log (default time.Now).
+// WithClock sets the clock used for timestamps, the run log and the rate-limit waits of
+// CheckRateLimit (default time.Now). A replaced clock should also be the Sitoo client's
+// (WithSitooOptions(sitoo.WithClock(now))): the window's reset time is read on that clock.
 func WithClock(now func() time.Time) Option {
 	return func(s *Syncer) error {
 		if now == nil {
