@@ -198,24 +198,37 @@ func TestShippingRowsAndVAT_SitooTotalExact(t *testing.T) {
 				{Name: "Loyalty discount", Total: woocommerce.MustMoney("-4.00"), TotalTax: woocommerce.MustMoney("-1.00")}}}
 	}
 	for _, tc := range []struct {
-		name         string
-		rows, vat    bool
-		force        bool
-		total, items string
+		name           string
+		rows, vat      bool
+		force, virtual bool // the seed's condition: rows only to a non-virtual warehouse without force
+		total, items   string
 	}{
-		{"rows and VAT", true, true, false, "180.00", "4"},
-		{"rows without VAT", true, false, false, "144.00", "4"},
-		{"VAT without rows", false, true, false, "130.00", "3"},
-		{"neither", false, false, false, "104.00", "3"},
+		{"rows and VAT", true, true, false, false, "180.00", "4"},
+		{"rows without VAT", true, false, false, false, "144.00", "4"},
+		{"VAT without rows", false, true, false, false, "130.00", "3"},
+		{"neither", false, false, false, false, "104.00", "3"},
+		// Otherwise a non-CAC order is not sent at all (stock is sent instantly), so no rows.
+		{"forced instant stock", true, true, true, false, "", ""},
+		{"virtual warehouse", true, true, false, true, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, envOption{})
 			e.connect(func(s *woosync.Settings) {
 				s.WarehouseID, s.SendStockChanges, s.ShippingAsRows, s.PricesIncludeVAT = e.fifo, true, tc.rows, tc.vat
+				s.ForceInstantStock = tc.force
+				if tc.virtual {
+					s.WarehouseID = e.virtual
+				}
 			})
 			e.sitoo.SetStock(1, e.fifo, "MUG-1", sitoo.DecimalFromInt(10))
 			act, err := e.syncer.HandleOrder(e.ctx, order(41))
 			require.NoError(t, err)
+			if tc.force || tc.virtual {
+				assert.Equal(t, woosync.OrderIgnored, act)
+				_, n := e.sitooOrderOf(41)
+				assert.Zero(t, n, "no Sitoo order, so no shipping rows")
+				return
+			}
 			require.Equal(t, woosync.OrderSent, act)
 			so, _ := e.sitooOrderOf(41)
 			assert.Equal(t, tc.total, so.MoneyTotalGrossAll.StringFixed(2))

@@ -264,3 +264,39 @@ func TestResyncParentsAndVariations(t *testing.T) {
 	assert.Equal(t, "25.50", ps["TS-S"].MoneyPrice.String())
 	assert.Equal(t, int64(9), e.stock("TS-S"))
 }
+
+func TestSendProducts_OverwritesAnItemFoundBySKU(t *testing.T) {
+	t.Parallel()
+	png := func(context.Context, string) ([]byte, error) { return []byte("\x89PNG\r\n\x1a\n"), nil }
+	e := newEnv(t, envOption{syncer: []woosync.Option{woosync.WithImageFetcher(png)}})
+	e.connect(nil)
+	// Sitoo already has LAMP (made in the POS, never synced), with two images of its own.
+	old := e.sitoo.AddProduct(1, sitoo.Product{SKU: "LAMP", Title: "Old lamp", MoneyPrice: sitoo.MustMoney("1.00"), ActivePOS: true})
+	client, err := e.syncer.SitooClient(e.ctx)
+	require.NoError(t, err)
+	for _, name := range []string{"old-a.png", "old-b.png"} {
+		_, err := client.Site(1).ProductImages.Upload(e.ctx, old, name, []byte("\x89PNG\r\n\x1a\n"))
+		require.NoError(t, err)
+	}
+	price, _ := woocommerce.NewMoney("49.00")
+	lamp, _, err := e.wc.Products.Create(e.ctx, &woocommerce.ProductRequest{Name: woocommerce.Ptr("Lamp"), SKU: woocommerce.Ptr("LAMP"),
+		RegularPrice: woocommerce.Ptr(woocommerce.SomeMoney(price)),
+		Images:       []woocommerce.ImageRequest{{Src: "https://shop.example/up/lamp.png"}}})
+	require.NoError(t, err)
+
+	rep, err := e.syncer.Run(e.ctx, woosync.StepSendProducts, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.Steps[0].Done)
+	ps := e.sitooProducts()
+	require.Len(t, ps, 1, "found by SKU, not created again")
+	assert.Equal(t, old, ps["LAMP"].ProductID)
+	assert.Equal(t, "Lamp", ps["LAMP"].Title, "overwritten from WooCommerce")
+	assert.Equal(t, "49.00", ps["LAMP"].MoneyPrice.String())
+	imgs, _, err := client.Site(1).ProductImages.List(e.ctx, old, nil)
+	require.NoError(t, err)
+	require.Len(t, imgs, 1, "images recreated, the old ones deleted")
+	assert.Equal(t, "lamp.png", imgs[0].ResourceID)
+	m, err := e.store.MappingByWoo(e.ctx, woosync.KindProduct, lamp.ID)
+	require.NoError(t, err)
+	assert.Equal(t, old, m.SitooID)
+}

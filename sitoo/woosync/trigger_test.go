@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/loyalsync/loyalsync/sitoo"
 	"github.com/loyalsync/loyalsync/sitoo/woosync"
 	"github.com/loyalsync/loyalsync/woocommerce"
 )
@@ -78,4 +79,35 @@ func TestTrigger_OffByDefault(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, e.woo.FlushWebhooks(e.ctx))
 	assert.Equal(t, "Mug", e.sitooProducts()["MUG-1"].Title)
+}
+
+func TestTrigger_StockToFIFOOnlyWhenForced(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOption{})
+	e.connect(func(s *woosync.Settings) { s.WarehouseID, s.SendStockChanges = e.fifo, true })
+	mug := e.simple("Mug", "MUG-1", 5)
+	_, err := e.syncer.Run(e.ctx, woosync.StepSendProducts, nil)
+	require.NoError(t, err)
+	e.hook()
+	txs := len(e.sitoo.Transactions(1))
+
+	// A FIFO warehouse without force: stock goes through orders, not on a product change.
+	_, _, err = e.wc.Products.Update(e.ctx, mug, &woocommerce.ProductRequest{StockQuantity: woocommerce.Ptr(int64(9))})
+	require.NoError(t, err)
+	require.NoError(t, e.woo.FlushWebhooks(e.ctx))
+	assert.True(t, e.sitoo.Stock(1, e.fifo, "MUG-1").IsZero(), "no instant stock to a FIFO warehouse")
+	assert.Len(t, e.sitoo.Transactions(1), txs)
+
+	// Forced: the change is counted at once by a stock-taking batch.
+	e.connect(func(s *woosync.Settings) { s.WarehouseID, s.SendStockChanges, s.ForceInstantStock = e.fifo, true, true })
+	_, _, err = e.wc.Products.Update(e.ctx, mug, &woocommerce.ProductRequest{StockQuantity: woocommerce.Ptr(int64(11))})
+	require.NoError(t, err)
+	require.NoError(t, e.woo.FlushWebhooks(e.ctx))
+	assert.Equal(t, int64(11), e.sitoo.Stock(1, e.fifo, "MUG-1").IntPart())
+	all := e.sitoo.Transactions(1)
+	require.Len(t, all, txs+1)
+	assert.Equal(t, sitoo.TransactionTypeStocktaking, all[len(all)-1].TransactionType)
+	for _, d := range e.woo.Deliveries() {
+		assert.True(t, d.Success, d.Topic)
+	}
 }
