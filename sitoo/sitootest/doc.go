@@ -18,4 +18,17 @@
 // sitoo.WithClock, and advance it in sitoo.WithSleep, so that a test of pacing depends on no
 // machine's speed). Faults returns the shared fault injector (internal/faults) for 5xx, 429,
 // latency and dropped connections.
+//
+// # Where it is simplified
+//
+// Product images keep only their metadata (resourceid, mimetype, file size, and the dimensions
+// when the data decodes as an image): the file itself is neither kept nor served, and resourceid
+// is not checked (Sitoo's naming rules are undocumented). The plain resources (categories,
+// manufacturers, product groups, price lists, vouchers, warehouses) list in id order with start,
+// num and fields only: their sort and filter parameters are ignored, and voucher codes are not
+// checked for uniqueness. Products, orders and warehouse transactions sort by id only (ascending
+// or descending). GET /sites.json lists the sites given to WithSites with made-up GUIDs and
+// addresses: only eshopid is meaningful. A warehouse added without a type gets 10, presumed FIFO.
+// The rate limit is a token bucket, not Sitoo's own (undocumented) algorithm; only its headers
+// follow Sitoo's.
 package sitootest

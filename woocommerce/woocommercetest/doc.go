@@ -32,7 +32,9 @@
 // "Item #<id> stock increased from <old> to <new>." notes before the status change note, and
 // only lines whose stock was reduced are restocked), products and variations (sharing one id space, with
 // manage_stock "parent"), categories, coupons (code lowercased and unique, email restrictions, usage
-// limits, expiry, usage count), customers, webhooks (secret write-only) and system_status. Lists
+// limits, expiry, usage count), customers, webhooks (secret write-only), system_status, and the
+// tax configuration: the tax rates (GET /taxes) and the prices-include-tax setting (GET
+// /settings/tax/woocommerce_prices_include_tax), both read-only and simplified (see below). Lists
 // paginate with X-WP-Total, X-WP-TotalPages and one Link header carrying only prev and next joined
 // with ", " (other responses carry WordPress's API root link), rebuilt from the request's own query
 // after WordPress sanitized it and never from the registered defaults (OAuth parameters included,
@@ -62,13 +64,20 @@
 // # Helpers
 //
 // AddCustomer, AddProduct, AddVariation, AddCategory, AddOrder, AddCoupon and AddWebhook seed the
-// store; SetOrderStatus, Refund, RefundFully, Trash and Restore act like the admin screens and fire
-// the same webhooks; Order, Coupon, Product, Customer and Webhook read the state back.
+// store; SetTaxRates and SetPricesIncludeTax set its tax configuration; SetOrderStatus, Refund,
+// RefundFully, Trash and Restore act like the admin screens and fire the same webhooks; Order,
+// Coupon, Product, Customer and Webhook read the state back.
 //
-// Where the fake differs from WooCommerce: taxes are always zero; sale dates, tags, attributes
-// taxonomies and downloads are not modelled; only the resources above exist; batch items are
-// validated against the schema (WooCommerce skips that for batches); deliveries use HTTP/1.1 and may
-// go to loopback addresses (WordPress's wp_safe_remote_request refuses them); and a delivery queued
-// for a webhook deleted before it is sent is dropped, where WooCommerce attempts it and fails. As in
-// WooCommerce, a delivery queued before its webhook was paused is still sent.
+// Where the fake differs from WooCommerce: orders compute no tax (every tax total is zero, whatever
+// the tax rates say); the tax routes are read-only (rates and the setting are set with the helpers,
+// not over REST), GET /taxes ignores its arguments (paging, the class filter) and returns every
+// rate on one page, and woocommerce_prices_include_tax is the only setting served; product and
+// variation images are kept as sent and echoed back (nothing is downloaded from src, no media
+// attachment, id or name is made, so an unreachable src is not an error); sale dates,
+// tags, attributes taxonomies and downloads are not modelled; only the resources above exist;
+// batch items are validated against the schema (WooCommerce skips that for batches); deliveries
+// use HTTP/1.1 and may go to loopback addresses (WordPress's wp_safe_remote_request refuses them);
+// and a delivery queued for a webhook deleted before it is sent is dropped, where WooCommerce
+// attempts it and fails. As in WooCommerce, a delivery queued before its webhook was paused is
+// still sent.
 package woocommercetest
