@@ -39,6 +39,10 @@
 // X-Rate-Limit-Remaining before each step, waiting for the window to reset rather than failing
 // halfway. Every run is recorded in the run log (Store.Runs).
 //
+// Images go one way, WooCommerce to Sitoo (send, resync images), with names made valid on the
+// way (FixImages reports them). StepFetchProducts does not fetch images, unlike the plugin: Sitoo's
+// API documents no address to download an image's file from (only its relative resourceid).
+//
 // # Orders, click & collect, vouchers and autosync
 //
 // Sitoo orders come to WooCommerce with StepFetchOrders (every order) or StepFetchStore2Door

@@ -27,7 +27,9 @@ const (
 	StepResyncCategories Step = "resync_categories"
 
 	// StepFetchProducts creates or updates WooCommerce products from Sitoo (variations,
-	// attributes, default category, stock), as Settings.FetchProducts selects.
+	// attributes, default category, stock), as Settings.FetchProducts selects. Images are not
+	// fetched: Sitoo's API gives an image only as a resourceid (a relative URL) and documents no
+	// address to download its file from, which WooCommerce would need as the image's src.
 	StepFetchProducts Step = "fetch_products"
 	// StepSendProducts creates the unmatched WooCommerce products, variations and their
 	// categories in Sitoo (an item found in Sitoo by SKU is overwritten), with images and stock.
