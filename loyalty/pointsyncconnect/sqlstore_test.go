@@ -55,26 +55,18 @@ func TestSQLStore_SQLite(t *testing.T) {
 	})
 }
 
-// With LOYALSYNC_TEST_POSTGRES set to a DSN, the same suites run on PostgreSQL.
+// With LOYALSYNC_TEST_POSTGRES set to a DSN, the same suites run on PostgreSQL, each store in
+// a fresh schema: runs of this package at the same time (another checkout, CI) share nothing.
 func TestSQLStore_PostgreSQL(t *testing.T) {
 	dsn := os.Getenv("LOYALSYNC_TEST_POSTGRES")
 	if dsn == "" {
 		t.Skip("LOYALSYNC_TEST_POSTGRES is not set")
 	}
-	db, err := postgres.Open(t.Context(), dsn)
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
 	fresh := func(t *testing.T, now func() time.Time) *pointsyncconnect.SQLStore {
-		s := newSQLStore(t, db, now)
-		require.NoError(t, db.Write(t.Context(), func(tx sqlstore.Tx) error {
-			for _, tbl := range []string{"pointsync_settings", "pointsync_remotes", "pointsync_queue", "pointsync_state", "pointsync_replay", "pointsync_pushes"} {
-				if _, err := tx.Exec(t.Context(), "DELETE FROM "+tbl); err != nil {
-					return err
-				}
-			}
-			return nil
-		}))
-		return s
+		db, err := postgres.Open(t.Context(), dsn, postgres.WithSchema(freshSchema(t, dsn)))
+		require.NoError(t, err)
+		t.Cleanup(func() { db.Close() })
+		return newSQLStore(t, db, now)
 	}
 	t.Run("settings", func(t *testing.T) {
 		pointsynctest.RunSettingsStore(t, func(t *testing.T) pointsync.SettingsStore { return fresh(t, nil) })
