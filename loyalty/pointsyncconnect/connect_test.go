@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -33,6 +34,8 @@ type site struct {
 	close func()
 	// requests counts the sender's HTTP requests.
 	requests *countingTransport
+	// received counts the batch requests the site's handler received.
+	received *atomic.Int64
 }
 
 // countingTransport counts the requests it carries.
@@ -79,7 +82,13 @@ func newSiteOn(t testing.TB, store loyalty.Store, ps interface {
 	require.NoError(t, err)
 	h, err := pointsync.NewHandler(s.ps, ledger)
 	require.NoError(t, err)
-	srv := httptest.NewServer(h)
+	s.received = new(atomic.Int64)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/batches") {
+			s.received.Add(1)
+		}
+		h.ServeHTTP(w, r)
+	}))
 	t.Cleanup(srv.Close)
 	s.close = srv.Close
 	local, err := pointsync.NewLocalSite(srv.URL + "/sync/")
