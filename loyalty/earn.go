@@ -262,10 +262,15 @@ func (e *Engine) matchOrderMember(ctx context.Context, tx Tx, p Program, ev Orde
 		return m, false, "", err
 	}
 	email := NormalizeEmail(ev.BillingEmail)
-	if email == "" {
+	counter := ev.Channel == ChannelCounter
+	switch {
+	case email == "" && counter:
+		return Member{}, false, "counter receipt without a member (no customer scanned or added) and without an email earns no points", nil
+	case email == "":
 		return Member{}, false, "guest checkout without a billing email earns no points", nil
-	}
-	if !validEmail(email) {
+	case !validEmail(email) && counter:
+		return Member{}, false, "the counter receipt's email is not a valid address", nil
+	case !validEmail(email):
 		return Member{}, false, "the billing email is not a valid address", nil
 	}
 	m, err = tx.MemberByEmail(ctx, email)
