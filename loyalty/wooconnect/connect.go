@@ -261,17 +261,15 @@ func (c *Connector) prepareRecord(rec ConnectionRecord, exists bool, programID, 
 // the webhook, and deliveries may follow at once.
 func (c *Connector) saveAndRegister(ctx context.Context, rec ConnectionRecord, exists bool, client *woocommerce.Client, secret string) (ConnectionRecord, error) {
 	var err error
-	if exists {
-		err = c.conns.UpdateConnection(ctx, rec)
-	} else {
+	if !exists {
 		rec.ManualReason = "the webhook is being registered"
-		err = c.conns.CreateConnection(ctx, rec)
 	}
+	err = c.saveConnection(ctx, rec, !exists)
 	if err != nil {
 		return rec, err
 	}
 	rec.WebhookID, rec.ManualReason = c.ensureWebhook(ctx, client, rec, secret)
-	if err := c.conns.UpdateConnection(ctx, rec); err != nil {
+	if err := c.saveConnection(ctx, rec, false); err != nil {
 		return rec, err
 	}
 	c.forget(rec.ID)

@@ -52,6 +52,8 @@ type Connector struct {
 	clientsMu sync.Mutex
 	clients   map[string]cachedClient
 
+	records recordCache // connection records the webhook endpoint read recently
+
 	checks webhookChecks // the webhook status read from each store, for the Overview
 }
 

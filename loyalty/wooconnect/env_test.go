@@ -109,6 +109,7 @@ type envConfig struct {
 	connOpts []wooconnect.Option
 	shopOpts []woocommercetest.Option
 	logMail  bool
+	wrapConn func(wooconnect.ConnectionStore) wooconnect.ConnectionStore
 }
 
 // withShop passes options to the fake store.
@@ -121,6 +122,11 @@ func withLogSender() envOption { return func(c *envConfig) { c.logMail = true } 
 
 func withProgram(edit func(p *loyalty.Program)) envOption {
 	return func(c *envConfig) { c.program = edit }
+}
+
+// withConnStore puts wrap around the connection store (the env's conns is the wrapped one).
+func withConnStore(wrap func(wooconnect.ConnectionStore) wooconnect.ConnectionStore) envOption {
+	return func(c *envConfig) { c.wrapConn = wrap }
 }
 
 func withConnector(opts ...wooconnect.Option) envOption {
@@ -162,6 +168,9 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	e.db = store.DB()
 	e.conns, err = wooconnect.NewSQLConnectionStore(e.ctx, store)
 	require.NoError(t, err)
+	if cfg.wrapConn != nil {
+		e.conns = cfg.wrapConn(e.conns)
+	}
 
 	logger := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	copts := []wooconnect.Option{
@@ -445,16 +454,28 @@ func replay(t *testing.T, e *env, url string, header http.Header, body []byte, n
 }
 
 // testClock is the wall clock moved forward by Advance, so that the connector's times stay in
-// step with the fake store's (which uses the real clock) while tests can jump ahead.
+// step with the fake store's (which uses the real clock) while tests can jump ahead. Once
+// frozen, it moves only by Advance.
 type testClock struct {
 	mu     sync.Mutex
 	offset time.Duration
+	frozen time.Time
 }
 
 func (c *testClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !c.frozen.IsZero() {
+		return c.frozen.Add(c.offset)
+	}
 	return time.Now().Add(c.offset)
+}
+
+// Freeze stops the clock at the current time.
+func (c *testClock) Freeze() {
+	c.mu.Lock()
+	c.frozen = time.Now()
+	c.mu.Unlock()
 }
 
 func (c *testClock) Advance(d time.Duration) {

@@ -39,7 +39,7 @@ func (c *Connector) setPaused(ctx context.Context, id string, paused bool, actor
 		if !paused {
 			rec.ProcessingSince = now
 		}
-		if err := c.conns.UpdateConnection(ctx, rec); err != nil {
+		if err := c.saveConnection(ctx, rec, false); err != nil {
 			return err
 		}
 	}
@@ -106,7 +106,7 @@ func (c *Connector) Disconnect(ctx context.Context, connectionID, actor string) 
 	}
 	rec.Credentials, rec.WebhookID, rec.ManualReason = nil, 0, ""
 	rec.Disconnected, rec.UpdatedAt = true, c.now()
-	if err := c.conns.UpdateConnection(ctx, rec); err != nil {
+	if err := c.saveConnection(ctx, rec, false); err != nil {
 		return res, err
 	}
 	c.forget(rec.ID)

@@ -45,6 +45,12 @@ type DeliveryResponse struct {
 //   - 500 when the engine could not process the delivery (a store outage): WooCommerce does not
 //     redeliver, so run Reconcile afterwards;
 //   - 404 for an unknown connection, 410 for a disconnected one, 405 for other methods.
+//
+// While deliveries come in, the connection's record is read from the ConnectionStore at most
+// once a second. Pausing, resuming, disconnecting or connecting through this Connector applies
+// at once; done by another instance sharing the stores, within that second (a paused or
+// disconnected program skips deliveries meanwhile, and a changed webhook secret is read at
+// once, at the first delivery signed with it).
 func (c *Connector) Handler() http.Handler { return http.HandlerFunc(c.serveWebhook) }
 
 func writeDelivery(w http.ResponseWriter, status int, outcome loyalty.Outcome, reason string) {
@@ -61,17 +67,8 @@ func (c *Connector) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := path.Base(strings.TrimRight(r.URL.Path, "/"))
-	rec, err := c.conns.Connection(ctx, id)
-	switch {
-	case errors.Is(err, ErrConnectionNotFound):
-		http.Error(w, "unknown connection", http.StatusNotFound)
-		return
-	case err != nil:
-		c.log.ErrorContext(ctx, "wooconnect: load connection", "connection", id, "err", err)
-		http.Error(w, "connection unavailable", http.StatusInternalServerError)
-		return
-	case rec.Disconnected:
-		http.Error(w, "connection disconnected", http.StatusGone)
+	rec, cached, ok := c.webhookConnection(ctx, w, id, false)
+	if !ok {
 		return
 	}
 	body, status := c.readBody(w, r, rec)
@@ -82,13 +79,20 @@ func (c *Connector) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		writeDelivery(w, http.StatusOK, loyalty.OutcomeIgnored, "ping")
 		return
 	}
-	_, cr, err := c.open(rec)
-	if err != nil {
-		c.log.ErrorContext(ctx, "wooconnect: open credentials", "connection", rec.ID, "err", err)
-		http.Error(w, "connection unavailable", http.StatusInternalServerError)
+	d, ok, err := c.parseDelivery(ctx, w, r.Header, body, rec)
+	if !ok {
 		return
 	}
-	d, err := woocommerce.ParseDelivery(r.Header, body, cr.WebhookSecret)
+	if cached && errors.Is(err, woocommerce.ErrInvalidSignature) {
+		// The record was read a moment ago, but the secret may have changed since (the store
+		// was connected again through another instance): check against the stored one.
+		if rec, _, ok = c.webhookConnection(ctx, w, id, true); !ok {
+			return
+		}
+		if d, ok, err = c.parseDelivery(ctx, w, r.Header, body, rec); !ok {
+			return
+		}
+	}
 	switch {
 	case errors.Is(err, woocommerce.ErrMissingSignature), errors.Is(err, woocommerce.ErrInvalidSignature):
 		reason := "signature mismatch: " + SignatureHint
@@ -108,6 +112,8 @@ func (c *Connector) serveWebhook(w http.ResponseWriter, r *http.Request) {
 	if now := c.now(); now.Sub(rec.LastDeliveryAt) >= time.Second {
 		if err := c.conns.RecordDelivery(ctx, rec.ID, now); err != nil {
 			c.log.WarnContext(ctx, "wooconnect: record delivery time", "connection", rec.ID, "err", err)
+		} else {
+			c.records.delivered(rec.ID, now)
 		}
 	}
 	if d.Order == nil {
@@ -126,6 +132,39 @@ func (c *Connector) serveWebhook(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeDelivery(w, http.StatusOK, res.Outcome, res.Reason)
 	}
+}
+
+// webhookConnection returns the record of the connection a delivery is for (a recent copy
+// unless fresh; cached says when it was one). When there is none, it cannot be read or it is
+// disconnected, it answers the request (404, 500, 410) and returns false.
+func (c *Connector) webhookConnection(ctx context.Context, w http.ResponseWriter, id string, fresh bool) (rec ConnectionRecord, cached, ok bool) {
+	rec, cached, err := c.deliveryRecord(ctx, id, fresh)
+	switch {
+	case errors.Is(err, ErrConnectionNotFound):
+		http.Error(w, "unknown connection", http.StatusNotFound)
+		return rec, false, false
+	case err != nil:
+		c.log.ErrorContext(ctx, "wooconnect: load connection", "connection", id, "err", err)
+		http.Error(w, "connection unavailable", http.StatusInternalServerError)
+		return rec, false, false
+	case rec.Disconnected:
+		http.Error(w, "connection disconnected", http.StatusGone)
+		return rec, false, false
+	}
+	return rec, cached, true
+}
+
+// parseDelivery verifies and decodes a delivery with the connection's webhook secret. When the
+// stored credentials cannot be opened it answers 500 and returns ok false.
+func (c *Connector) parseDelivery(ctx context.Context, w http.ResponseWriter, h http.Header, body []byte, rec ConnectionRecord) (d *woocommerce.Delivery, ok bool, err error) {
+	_, cr, err := c.open(rec)
+	if err != nil {
+		c.log.ErrorContext(ctx, "wooconnect: open credentials", "connection", rec.ID, "err", err)
+		http.Error(w, "connection unavailable", http.StatusInternalServerError)
+		return nil, false, nil
+	}
+	d, err = woocommerce.ParseDelivery(h, body, cr.WebhookSecret)
+	return d, true, err
 }
 
 // readBody reads a delivery's body within the body limit and the memory budget. When it cannot,

@@ -194,7 +194,7 @@ func (c *Connector) repairRegistration(ctx context.Context, connectionID string,
 	}
 	rec.WebhookID, rec.ManualReason = c.ensureWebhook(ctx, client, rec, cr.WebhookSecret)
 	rec.UpdatedAt = c.now()
-	if err := c.conns.UpdateConnection(ctx, rec); err != nil {
+	if err := c.saveConnection(ctx, rec, false); err != nil {
 		return rec, err
 	}
 	c.forgetWebhookState(rec.ID)
