@@ -61,8 +61,17 @@
 // "woo-<id>" makes every send safe to repeat. Scheduler runs the autosync tasks under leases
 // (MemoryLeases, or SQLLeases in the loyalty SQL database for several processes).
 //
-// # The seed's settings page, option by option (orders and autosync)
+// # The seed's settings page, option by option
 //
+// Every option of the plugin's settings page (WooCommerce → Settings → Sitoo), in the seed's
+// order, and its Go name.
+//
+//	API ID, API Password, Base URL                        Settings.Test / Settings.Live (Credentials)
+//	Mode                                                  Settings.Mode (ModeTest, ModeLive)
+//	Sitoo API Endpoint                                    Settings.SiteID (Choices.Sites from Connect)
+//	WooCommerce Warehouse                                 Settings.WarehouseID (Choices.Warehouses);
+//	                                                      Connect reads Settings.WarehouseType
+//	(save options to connect)                             Syncer.Connect
 //	Autosync Cron                                         Settings.Autosync, Scheduler
 //	  (stock 3 min, others 15 min, test mode 1 min)       StockInterval, TaskInterval, TestModeInterval
 //	Match down all products, categories, and coupons      Settings.AutoMatch (TaskMatch runs StepMatchAll)
@@ -72,13 +81,46 @@
 //	Woo status for newly fetched regular Sitoo order      Settings.RegularOrderStatus (default completed)
 //	Woo status for newly fetched Store2Door order         Settings.Store2DoorOrderStatus (default processing)
 //	Prevent sending fetched orders to Google Analytics    MetaCreatedVia = CreatedViaSitoo on every fetched order
+//	Send product stock changes to Sitoo                   Settings.SendStockChanges: at once to a Virtual
+//	                                                      warehouse, through orders to a FIFO one
+//	  (lost webhooks, with SendChanges too)               TaskReconcile runs StepReconcileProducts
+//	Force instant stock changes to non-virtual warehouse  Settings.ForceInstantStock (FIFOWarning)
+//	Send changes on synced products and categories        Settings.SendChanges; Syncer.Handler / HandleDelivery,
+//	                                                      Syncer.SyncCategory (no category webhook)
 //	Send all CAC orders to Sitoo when the status is...    Settings.CACMethodID, Settings.CACStatuses; SyncOrder
 //	Set order status on CAC orders in Sitoo               Settings.CACOrderClosed (open when false)
+//	Fetch products from Sitoo                             Settings.FetchProducts (FetchAll, FetchActive,
+//	                                                      FetchActivePOS, FetchActiveWebshop, FetchInactive,
+//	                                                      FetchInactivePOS, FetchInactiveWebshop)
 //	Send all applied coupons to Sitoo as vouchers         Settings.SendCoupons
 //	Send order shipping as order rows to Sitoo            Settings.ShippingAsRows
 //	Send product prices including VAT to Sitoo            Settings.PricesIncludeVAT (order rows, product prices)
 //	Deliver order after the synchronization to Sitoo      Settings.DeliverAfterSync
-//	Complete sync: Send CAC orders to Sitoo               StepSendCACOrders
-//	Send product stock changes to Sitoo (FIFO warehouse)  Settings.SendStockChanges: stock through orders
-//	  (lost webhooks, with SendChanges too)               TaskReconcile runs StepReconcileProducts
+//	Complete Sync (order of selection = of execution)     Syncer.FullSync(ctx, steps, progress)
+//	  Match all / categories / products / vouchers        StepMatchAll, StepMatchCategories, StepMatchProducts,
+//	                                                      StepMatchVouchers
+//	  Fetch all manufacturers from Sitoo                  StepFetchManufacturers
+//	  Fetch all unmatched categories from Sitoo           StepFetchCategories
+//	  Send all unmatched (products and) categories        StepSendCategories
+//	  Resync all matched categories                       StepResyncCategories
+//	  Fetch all unmatched products and categories         StepFetchProducts (no images: see Operations)
+//	  Send all unmatched products and categories          StepSendProducts
+//	  Re-sync all matched parental products               StepResyncParents
+//	  Re-sync all matched variations                      StepResyncVariations
+//	  Re-sync all matched product images                  StepResyncImages
+//	  Fetch down / send up all matched products stock     StepFetchStock, StepSendStock
+//	  (stock changes since the last sync)                 StepFetchStockChanges
+//	  Fetch all orders / only Store2Door orders           StepFetchOrders, StepFetchStore2Door
+//	  Send CAC orders to Sitoo                            StepSendCACOrders
+//	Exclude external products from sync to Sitoo          Settings.ExcludeExternal
+//	Ignore any errors in sending products to Sitoo        Settings.IgnoreErrors (Report, ItemError)
+//	Check remaining requests x-rate header                Settings.CheckRateLimit (WithMaxRateWait, ErrRateBudget)
+//	Full Sync                                             Syncer.FullSync
+//	Clear All (test mode)                                 Syncer.ClearAll (keeps mode, credentials and site)
+//	Reset timestamp (test mode)                           Syncer.ResetTimestamps (every sync timestamp,
+//	                                                      not only the orders')
+//	Fix SKU                                               Syncer.FixSKU (prefix, dry run or apply)
+//	Fix Images                                            Syncer.FixImages (dry run or apply)
+//	Enable logs                                           WithLogger (log/slog)
+//	Logs link                                             Syncer.Runs, Syncer.Overview (the run log)
 package woosync
