@@ -318,6 +318,7 @@ func TestClickAndCollect_FromOrderUpdatedWebhook(t *testing.T) {
 	so, n := e.sitooOrderOf(id)
 	require.Equal(t, 1, n, "sent once by the webhooks")
 	assert.Equal(t, "MUG-1", so.OrderItems[0].SKU)
+	assert.Equal(t, sitoo.OrderStateOpen, so.OrderStateID, "created open: CACOrderClosed is off")
 	for _, d := range e.woo.Deliveries() {
 		assert.True(t, d.Success, d.Topic)
 	}
