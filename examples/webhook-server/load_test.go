@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"strconv"
@@ -34,6 +35,8 @@ func BenchmarkLoad(b *testing.B) {
 
 func benchmarkLoad(b *testing.B, inFlight int) {
 	r := newRig(b)
+	// The server's own logger (text at INFO: a metadata line per member email), into nothing.
+	r.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	a := r.serve(r.cfg)
 	require.NoError(b, a.start(b.Context()))
 	r.flush()

@@ -97,6 +97,7 @@ type rig struct {
 	hooks   *httptest.Server
 	handler atomic.Pointer[http.Handler] // nil: the server is down (503)
 	cfg     config
+	logger  *slog.Logger // the servers' logger (default: discard)
 }
 
 func newRig(t testing.TB, shopOpts ...woocommercetest.Option) *rig {
@@ -130,7 +131,11 @@ func newRig(t testing.TB, shopOpts ...woocommercetest.Option) *rig {
 // serve sets the server up with cfg and routes the address to it; it is not started.
 func (r *rig) serve(cfg config) *app {
 	r.t.Helper()
-	a, err := setUp(r.t.Context(), cfg, slog.New(slog.DiscardHandler))
+	logger := r.logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	a, err := setUp(r.t.Context(), cfg, logger)
 	require.NoError(r.t, err)
 	r.t.Cleanup(a.close)
 	h := a.routes()
