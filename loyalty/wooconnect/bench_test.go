@@ -47,6 +47,20 @@ func BenchmarkHandler_NewOrder(b *testing.B) {
 	}
 }
 
+// BenchmarkHandler_NewMember measures a webhook delivery of a customer's first order: the
+// member is created, the points and the welcome email follow.
+func BenchmarkHandler_NewMember(b *testing.B) {
+	e := newEnv(b)
+	c := e.connect()
+	secret := e.overview().Webhook.Secret
+	h := e.conn.Handler()
+	path := "/" + c.ID
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		benchDelivery(b, h, path, secret, orderBody(i+1, fmt.Sprintf("customer%d@example.com", i)))
+	}
+}
+
 // BenchmarkHandler_Duplicate measures a redelivered webhook (the common case during WooCommerce
 // retries and reconciliation): everything but the ledger write.
 func BenchmarkHandler_Duplicate(b *testing.B) {

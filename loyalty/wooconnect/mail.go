@@ -16,13 +16,17 @@ func (c *Connector) SendEmail(ctx context.Context, e loyalty.Email) error {
 	if e.To.Email == "" {
 		return nil
 	}
-	out, err := c.conns.EmailOptOut(ctx, e.Program.ID, e.To.ID)
-	if err != nil {
-		return fmt.Errorf("wooconnect: email opt-out of %s: %w", e.To.ID, err)
-	}
-	if out {
-		c.log.DebugContext(ctx, "wooconnect: member opted out of emails", "member", e.To.ID, "kind", e.Kind)
-		return nil
+	// A welcome email goes to the member the order's own transaction created (a new, random
+	// member id), who cannot have switched emails off yet: the opt-out is read for the others.
+	if e.Kind != loyalty.EmailWelcome {
+		out, err := c.conns.EmailOptOut(ctx, e.Program.ID, e.To.ID)
+		if err != nil {
+			return fmt.Errorf("wooconnect: email opt-out of %s: %w", e.To.ID, err)
+		}
+		if out {
+			c.log.DebugContext(ctx, "wooconnect: member opted out of emails", "member", e.To.ID, "kind", e.Kind)
+			return nil
+		}
 	}
 	m, err := c.RenderEmail(e)
 	if err != nil {
