@@ -29,7 +29,8 @@ type OrderResult struct {
 //     earns points once per (program, store, order), whatever the status path, redelivery,
 //     duplication or concurrency; the member is matched by Member ref or normalised billing
 //     email and created from the billing name and email when new; the welcome bonus is added
-//     on the member's first order on the program as its own movement;
+//     on the member's first order on the program as its own movement, unless the member already
+//     has a movement under WelcomeKey (a bonus granted on another site, Engine.NoteWelcomeGranted);
 //   - "refunded" takes back everything the order awarded, welcome bonus included; the balance
 //     stops at zero while the movement records the full deduction; the order never awards
 //     afterwards;

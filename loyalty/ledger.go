@@ -68,7 +68,10 @@ type Movement struct {
 // EarnKey is the idempotency key of the points an order earned: "earn/<store>/<order>".
 func EarnKey(store, orderID string) string { return "earn/" + keyPart(store) + "/" + keyPart(orderID) }
 
-// WelcomeKey is the idempotency key of a member's welcome bonus: "welcome/<member>".
+// WelcomeKey is the idempotency key of a member's welcome bonus: "welcome/<member>". A movement
+// under it, whatever its points, means the member has had their welcome bonus on the program:
+// the engine grants none after it (see Engine.NoteWelcomeGranted for a bonus granted on another
+// site).
 func WelcomeKey(memberID string) string { return "welcome/" + keyPart(memberID) }
 
 // RefundKey is the idempotency key of a full refund's clawback: "refund/<store>/<order>".
