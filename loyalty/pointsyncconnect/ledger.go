@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/loyalsync/loyalsync/loyalty"
 	"github.com/loyalsync/loyalsync/pointsync"
@@ -14,6 +15,11 @@ import (
 // ActivityDoubleSpend is the activity kind recorded when a movement applied from sync takes a
 // member's balance below zero: the same points were spent on two sites at once.
 const ActivityDoubleSpend loyalty.ActivityKind = "sync_double_spend"
+
+// ActivityDoubleWelcome is the activity kind recorded when a welcome bonus applied from sync
+// reaches a member who already had one here: two sites granted the same person their welcome
+// bonus before either heard of the other's (see the package doc).
+const ActivityDoubleWelcome loyalty.ActivityKind = "sync_double_welcome"
 
 // Ledger applies movements received from remote sites to a loyalty.Store; it implements
 // pointsync.Ledger. Create it with NewLedger.
@@ -139,6 +145,11 @@ func (l *Ledger) apply(ctx context.Context, tx loyalty.Tx, p loyalty.Program, in
 	if err != nil {
 		return false, err
 	}
+	if m.Kind == pointsync.KindWelcome && m.Points > 0 {
+		if err := l.noteWelcome(ctx, tx, in, m, mem.ID, now); err != nil {
+			return false, err
+		}
+	}
 	if after < 0 && m.Points < 0 {
 		err = tx.AppendActivity(ctx, loyalty.ActivityEntry{
 			ProgramID: in.Reserve, Kind: ActivityDoubleSpend, Actor: "sync:" + in.Origin, MemberID: mem.ID,
@@ -148,6 +159,29 @@ func (l *Ledger) apply(ctx context.Context, tx loyalty.Tx, p loyalty.Program, in
 		})
 	}
 	return true, err
+}
+
+// noteWelcome follows the welcome bonus m of another site, just applied to the member: the
+// member had their welcome bonus, so this site's engine must not grant one
+// (loyalty.Engine.NoteWelcomeGranted writes a 0-point record under the member's welcome key,
+// which no outbound queue carries). When the member already had a welcome bonus here, the
+// double bonus is recorded in the activity log.
+func (l *Ledger) noteWelcome(ctx context.Context, tx loyalty.Tx, in pointsync.Incoming, m pointsync.Movement, memberID string, now time.Time) error {
+	reason := "Welcome bonus granted on site " + in.Origin
+	if m.Reason != "" {
+		reason += " (" + m.Reason + ")"
+	}
+	reason += ": none on this site"
+	prior, noted, err := l.eng.NoteWelcomeGranted(ctx, tx, in.Reserve, memberID, reason)
+	if err != nil || noted {
+		return err
+	}
+	return tx.AppendActivity(ctx, loyalty.ActivityEntry{
+		ProgramID: in.Reserve, Kind: ActivityDoubleWelcome, Actor: "sync:" + in.Origin, MemberID: memberID,
+		Message: fmt.Sprintf("welcome bonus granted twice: %d points granted on site %s (movement %s) arrived for a member whose welcome bonus was already on record here (%q); both stay on every site, so balances agree; take one back with a manual adjustment if it should not stand",
+			m.Points, in.Origin, m.ID, prior.Reason),
+		At: now,
+	})
 }
 
 // member finds the member by normalised email, then by code, or creates one as the engine

@@ -135,6 +135,14 @@ func TestMeshOfThreeSQLiteSites(t *testing.T) {
 		}
 	}
 	emails := []string{"ann@example.com", "bob@example.com", "cy@example.com", "dee@example.com"}
+	// A race on purpose: eve's first orders on a and on c before any delivery, so both grant
+	// her a welcome bonus (the random operations below, which may race too, are unchanged).
+	const eve = "eve@example.com"
+	for _, s := range []*meshSite{sites[0], sites[2]} {
+		_, err := s.eng.ProcessOrder(ctx, program, loyalty.OrderEvent{Store: "https://" + s.name + ".example", OrderID: "eve",
+			Status: "completed", Total: decimal.NewFromInt(10), Currency: "EUR", BillingEmail: eve})
+		require.NoError(t, err)
+	}
 	const ops = 160
 	for i := range ops {
 		switch i {
@@ -214,7 +222,7 @@ func TestMeshOfThreeSQLiteSites(t *testing.T) {
 		}
 		assert.Equal(t, want, synced[s.name], "site %s holds every other site's movements once, and nothing echoed", s.name)
 	}
-	for _, email := range emails {
+	for _, email := range append(emails, eve) {
 		var balances []int64
 		for _, s := range sites {
 			b, err := s.eng.Balance(ctx, program, loyalty.MemberRef{Email: email})
@@ -227,6 +235,68 @@ func TestMeshOfThreeSQLiteSites(t *testing.T) {
 		assert.Equal(t, balances[0], balances[1], "%s: %v", email, balances)
 		assert.Equal(t, balances[0], balances[2], "%s: %v", email, balances)
 	}
+	// One welcome bonus per person unless sites raced: a site grants one only while no other
+	// site's has reached it; a site that did not grant one holds a 0-point record under the
+	// member's welcome key; when several sites granted one, every site recorded the double
+	// bonus in its activity log, and only then.
+	var raced, once int
+	for _, email := range append(emails, eve) {
+		granted := map[string]bool{}
+		var members []*meshSite
+		for _, s := range sites {
+			m, err := s.eng.FindMember(ctx, loyalty.MemberRef{Email: email})
+			if errors.Is(err, loyalty.ErrMemberNotFound) {
+				continue
+			}
+			require.NoError(t, err)
+			members = append(members, s)
+			for mv, err := range s.eng.AllHistory(ctx, program, m.ID) {
+				require.NoError(t, err)
+				if mv.Key == loyalty.WelcomeKey(m.ID) && mv.Applied != 0 {
+					granted[s.name] = true
+				}
+			}
+		}
+		switch {
+		case len(granted) > 1:
+			raced++
+		case len(granted) == 1:
+			once++
+		}
+		for _, s := range members {
+			m, err := s.eng.FindMember(ctx, loyalty.MemberRef{Email: email})
+			require.NoError(t, err)
+			if len(granted) > 0 {
+				var mv loyalty.Movement
+				require.NoError(t, s.db.View(ctx, func(tx loyalty.ReadTx) error {
+					mv, err = tx.Movement(ctx, program, loyalty.WelcomeKey(m.ID))
+					return err
+				}), "%s on %s: a welcome bonus or its record", email, s.name)
+				if !granted[s.name] {
+					assert.Zero(t, mv.Applied, "%s on %s", email, s.name)
+					assert.Contains(t, mv.Reason, "granted on site", "%s on %s", email, s.name)
+				}
+			}
+			doubles := 0
+			for cursor := int64(0); ; {
+				entries, next, err := s.eng.Activity(ctx, program, loyalty.PageOptions{Cursor: cursor, Limit: 1000})
+				require.NoError(t, err)
+				for _, e := range entries {
+					if e.Kind == pointsyncconnect.ActivityDoubleWelcome && e.MemberID == m.ID {
+						doubles++
+					}
+				}
+				if cursor = next; cursor == 0 {
+					break
+				}
+			}
+			assert.Equal(t, len(granted) > 1, doubles > 0, "%s on %s: %d sites granted a welcome bonus, %d double-welcome records",
+				email, s.name, len(granted), doubles)
+		}
+	}
+	assert.Positive(t, raced, "eve's race")
+	t.Logf("welcome bonus: granted once for %d members, by several sites (raced) for %d", once, raced)
+
 	var faults int
 	for _, s := range sites {
 		for _, f := range []string{"drop", "lose", "5xx", "duplicate", "reorder"} {

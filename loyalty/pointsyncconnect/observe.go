@@ -25,9 +25,10 @@ type Store struct {
 var _ loyalty.Store = (*Store)(nil)
 
 // Observe wraps store: every movement appended through the returned Store's Update (except
-// movements applied from sync) is queued on queue for each remote in settings whose observed
-// reserve is the movement's program. When queue is a TxQueue (SQLStore on the store's own
-// database), the movements are queued in the ledger's transaction.
+// movements applied from sync, and movements of 0 points such as the welcome record Ledger
+// writes) is queued on queue for each remote in settings whose observed reserve is the
+// movement's program. When queue is a TxQueue (SQLStore on the store's own database), the
+// movements are queued in the ledger's transaction.
 func Observe(store loyalty.Store, settings pointsync.SettingsStore, queue pointsync.Enqueuer) *Store {
 	return &Store{Store: store, settings: settings, queue: queue}
 }

@@ -16,9 +16,9 @@ type options struct {
 }
 
 // WithClock sets the clock: for NewLedger (default: the engine's clock) it dates accounts
-// created from sync and double-spend records — members are dated by the engine's clock; for
-// NewSQLStore (default: the system clock) it dates queue entries, leases and delivery records.
-// Movements keep the time of their origin.
+// created from sync, double-spend and double-welcome records — members and welcome records are
+// dated by the engine's clock; for NewSQLStore (default: the system clock) it dates queue
+// entries, leases and delivery records. Movements keep the time of their origin.
 func WithClock(c loyalty.Clock) Option {
 	return func(o *options) error {
 		if c == nil {
