@@ -31,7 +31,16 @@ type orderDecoder struct {
 	fees     []FeeLine
 	coupons  []CouponLine
 	refunds  []OrderRefund
+
+	// amounts holds the amounts decoded so far by their JSON text: a page repeats the same few
+	// ("0.00", a tax rate's amount, an item's price) many times, and a decimal.Decimal never
+	// changes its coefficient once made (every operation returns a new one, and the coefficient
+	// is only handed out as a copy), so equal texts can share one value.
+	amounts map[string]Money
 }
+
+// maxSharedAmounts bounds the amounts an orderDecoder keeps for sharing.
+const maxSharedAmounts = 512
 
 // maxOrderDepth bounds the nesting the order decoder follows (in meta values); deeper input is
 // left to the general decoder.
@@ -519,8 +528,27 @@ func (d *orderDecoder) method(dst unmarshaler) bool {
 	return ok && dst.UnmarshalJSON(v) == nil
 }
 
-// money decodes an amount.
-func (d *orderDecoder) money(dst *Money) bool { return d.method(dst) }
+// money decodes an amount, sharing the value of an equal text decoded before.
+func (d *orderDecoder) money(dst *Money) bool {
+	v, ok := d.raw()
+	if !ok {
+		return false
+	}
+	if m, ok := d.amounts[string(v)]; ok {
+		*dst = m
+		return true
+	}
+	if dst.UnmarshalJSON(v) != nil {
+		return false
+	}
+	if d.amounts == nil {
+		d.amounts = make(map[string]Money, 64)
+	}
+	if len(d.amounts) < maxSharedAmounts {
+		d.amounts[string(v)] = *dst
+	}
+	return true
+}
 
 // moneyPtr decodes an optional amount: null leaves it nil.
 func (d *orderDecoder) moneyPtr(dst **Money) bool {

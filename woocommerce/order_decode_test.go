@@ -197,3 +197,30 @@ func firstDiff(path string, a, b reflect.Value) string {
 	}
 	return fmt.Sprintf("%s: %+v vs %+v", path, a.Interface(), b.Interface())
 }
+
+// TestOrderDecoderSharesEqualAmountsSafely: equal amount texts on a page share one decoded value,
+// which is safe only while a decimal.Decimal never changes its coefficient; this checks that
+// what a caller can do with one amount leaves the other untouched.
+func TestOrderDecoderSharesEqualAmountsSafely(t *testing.T) {
+	t.Parallel()
+	page := []byte(`[{"id":1,"total":"12.50","discount_total":"0.00"},{"id":2,"total":"12.50","discount_total":"0.00"}]`)
+	var orders []Order
+	if !decodeOrderList(page, &orders) {
+		t.Fatal("the order decoder gave up")
+	}
+	a, b := orders[0].Total, orders[1].Total
+	if a.StringFixed(2) != "12.50" || !a.Equal(b) || a.Exponent() != -2 {
+		t.Fatalf("totals %s and %s (exponent %d), want 12.50 twice", a, b, a.Exponent())
+	}
+	a.Coefficient().SetInt64(999)
+	a.BigInt().SetInt64(999)
+	_ = a.Add(b.Decimal).Mul(b.Decimal).Round(0).Neg().Abs().Truncate(1)
+	a.Decimal = a.Add(b.Decimal)
+	orders[1].DiscountTotal = MustMoney("3.00")
+	if b.StringFixed(2) != "12.50" || b.Exponent() != -2 || orders[1].Total.StringFixed(2) != "12.50" {
+		t.Fatalf("the second order's total became %s after the first one's was used", orders[1].Total)
+	}
+	if got := orders[0].DiscountTotal.StringFixed(2); got != "0.00" {
+		t.Fatalf("the first order's discount became %s after the second one's was replaced", got)
+	}
+}
