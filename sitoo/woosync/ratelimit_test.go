@@ -28,7 +28,7 @@ func TestFullSync_CheckRateLimitRefusesBeforeStarting(t *testing.T) {
 		e.simple(fmt.Sprint("P", i), fmt.Sprint("P-", i), 1)
 	}
 	client, _ := e.syncer.SitooClient(e.ctx)
-	for range 4 { // with Connect's request, the whole burst
+	for range 4 { // with Connect's two requests (sites, warehouses), at least the whole burst
 		_, _, err := client.Site(1).Warehouses.List(e.ctx, &sitoo.ListOptions{Num: 1})
 		require.NoError(t, err)
 	}
@@ -105,7 +105,7 @@ func TestFullSync_CheckRateLimitWaitsBeforeTheStep(t *testing.T) {
 	// Spend the budget with the Syncer's own client, as an earlier step would.
 	client, err := e.syncer.SitooClient(e.ctx)
 	require.NoError(t, err)
-	for range 9 { // with Connect's request, the whole burst
+	for range 9 { // with Connect's two requests (sites, warehouses), at least the whole burst
 		_, _, err := client.Site(1).Warehouses.List(e.ctx, &sitoo.ListOptions{Num: 1})
 		require.NoError(t, err)
 	}
