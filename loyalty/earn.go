@@ -82,7 +82,7 @@ func (e *Engine) ProcessOrder(ctx context.Context, programID string, ev OrderEve
 				Message: fmt.Sprintf("order %s %s: %s", ev.OrderID, res.Outcome, res.Reason),
 			})
 		case OutcomeProcessed:
-			mails = earnEmails(prog, res, ev, now)
+			mails = e.screen(ctx, tx, earnEmails(prog, res, ev, now))
 		}
 		return nil
 	})

@@ -51,11 +51,50 @@ type Email struct {
 	Redemption *Redemption
 	// At is when the event happened.
 	At time.Time
+	// Screened is set by the engine when the Mailer, an EmailScreener, let the email through
+	// in the transaction that asked for it: the Mailer need not check again what ScreenEmail
+	// checked.
+	Screened bool
 }
 
 // Mailer sends member emails. Adapters implement it; rendering and delivery are theirs.
 type Mailer interface {
 	SendEmail(ctx context.Context, m Email) error
+}
+
+// EmailScreener is a Mailer that decides, inside the ledger transaction that asks for an email,
+// whether the member gets it (a member who switched emails off, say), reading what it needs
+// through that transaction rather than in a transaction of its own after the commit. The engine
+// screens the emails of ProcessOrder this way; the others reach SendEmail unscreened.
+type EmailScreener interface {
+	Mailer
+	// ScreenEmail reports whether m is to be sent. It runs in tx, before the commit, and again
+	// when the transaction is retried. An email it refuses is not sent; one it lets through
+	// reaches SendEmail with Screened set. When it fails, the engine logs the error and sends
+	// the email unscreened, so SendEmail decides as for any other email.
+	ScreenEmail(ctx context.Context, tx Tx, m Email) (bool, error)
+}
+
+// screen passes the emails a transaction asks for through the Mailer's ScreenEmail, when it
+// has one: it returns those to send.
+func (e *Engine) screen(ctx context.Context, tx Tx, ms []Email) []Email {
+	s, ok := e.mailer.(EmailScreener)
+	if !ok || len(ms) == 0 {
+		return ms
+	}
+	kept := ms[:0]
+	for _, m := range ms {
+		send, err := s.ScreenEmail(ctx, tx, m)
+		switch {
+		case err != nil:
+			e.logger.WarnContext(ctx, "loyalty: screen member email", "kind", m.Kind, "member", m.To.ID, "err", err)
+			kept = append(kept, m)
+		case send:
+			m.Screened = true
+			kept = append(kept, m)
+		}
+	}
+	return kept
 }
 
 func (e *Engine) mail(ctx context.Context, m Email) {

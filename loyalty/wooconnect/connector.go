@@ -276,7 +276,7 @@ func New(store loyalty.Store, conns ConnectionStore, opts ...Option) (*Connector
 		clients: map[string]cachedClient{},
 	}
 	engOpts := append([]loyalty.Option{loyalty.WithClock(st.Clock), loyalty.WithLogger(st.Logger)}, st.engineOpts...)
-	engOpts = append(engOpts, loyalty.WithCouponIssuer(c), loyalty.WithMailer(c))
+	engOpts = append(engOpts, loyalty.WithCouponIssuer(c), loyalty.WithMailer(mailerFor(c, store, conns)))
 	if c.eng, err = loyalty.New(store, engOpts...); err != nil {
 		return nil, err
 	}

@@ -78,7 +78,10 @@
 // [mail.LogSender] (the default, metadata only) or [mail.SMTPSender]. Link signing stays in
 // this package, next to SignInWithLink that verifies the links; the mail package receives
 // finished URLs. The stored keys are sealed with the integration packages' shared AES-256-GCM
-// sealing.
+// sealing. A member who opted out gets no email: when the ConnectionStore is an
+// SQLConnectionStore over the loyalty store itself, the opt-out of an order's points email is
+// read in the order's own ledger transaction ([loyalty.EmailScreener]); otherwise SendEmail
+// reads it before sending. A welcome email reads none (its member is new).
 //
 // # Monitoring
 //

@@ -2,6 +2,7 @@ package wooconnect_test
 
 import (
 	"context"
+	"path/filepath"
 	"sync/atomic"
 	"testing"
 
@@ -53,4 +54,32 @@ func TestSendEmail_ReadsTheOptOutOfExistingMembersOnly(t *testing.T) {
 	assert.Len(t, e.mail.to(ada.email), 2, "nothing after opting out")
 	assert.EqualValues(t, 2, reads.Load())
 	assert.Equal(t, int64(30), e.balance(ada.email), "the points still arrive")
+}
+
+// With the connection store in the loyalty store's own database, an existing member's opt-out
+// is read in the order's transaction: one made by another instance (its own store and
+// connection store over the same file) stops the next points email, and one withdrawn there
+// lets the emails through again.
+func TestSendEmail_OptOutFromAnotherInstanceIsHonouredInTheOrdersTransaction(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.connect()
+	other, err := wooconnect.NewSQLConnectionStore(e.ctx, newLoyaltyStore(t, filepath.Join(e.dbDir, "loyalty.db")))
+	require.NoError(t, err)
+
+	e.placeOrder(ada, "10.00", woocommerce.OrderCompleted)
+	mails := e.mail.to(ada.email)
+	require.Len(t, mails, 1)
+	member := mails[0].MemberID
+
+	require.NoError(t, other.SetEmailOptOut(e.ctx, e.prog.ID, member, true))
+	e.placeOrder(ada, "10.00", woocommerce.OrderCompleted)
+	assert.Len(t, e.mail.to(ada.email), 1, "nothing after opting out on the other instance")
+	assert.Equal(t, int64(20), e.balance(ada.email), "the points still arrive")
+
+	require.NoError(t, other.SetEmailOptOut(e.ctx, e.prog.ID, member, false))
+	e.placeOrder(ada, "10.00", woocommerce.OrderCompleted)
+	mails = e.mail.to(ada.email)
+	require.Len(t, mails, 2)
+	assert.Equal(t, loyalty.EmailPointsEarned, mails[1].Kind)
 }

@@ -270,12 +270,23 @@ func (s *SQLConnectionStore) SetEmailOptOut(ctx context.Context, programID, memb
 
 // EmailOptOut implements ConnectionStore.
 func (s *SQLConnectionStore) EmailOptOut(ctx context.Context, programID, memberID string) (bool, error) {
-	var n int
+	var out bool
 	err := s.db.Read(ctx, func(tx sqlstore.Tx) error {
-		return tx.QueryRow(ctx, countOptOut, programID, memberID).Scan(&n)
+		var err error
+		out, err = emailOptOutIn(ctx, tx, programID, memberID)
+		return err
 	})
 	if err != nil {
 		return false, fmt.Errorf("wooconnect: read email opt-out: %w", err)
+	}
+	return out, nil
+}
+
+// emailOptOutIn reads in tx whether the member switched emails off.
+func emailOptOutIn(ctx context.Context, tx sqlstore.Tx, programID, memberID string) (bool, error) {
+	var n int
+	if err := tx.QueryRow(ctx, countOptOut, programID, memberID).Scan(&n); err != nil {
+		return false, err
 	}
 	return n > 0, nil
 }
