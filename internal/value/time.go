@@ -23,6 +23,9 @@ var zeroDates = [...]string{"0000-00-00 00:00:00", "0000-00-00T00:00:00", "0000-
 // instant is exact and zoned is true; without one the wall clock is returned in loc.
 // ok is false for null, "" and the zero-date markers.
 func parseNaive(typ string, data []byte, loc *time.Location) (t time.Time, zoned, ok bool, err error) {
+	if t, ok := wooTime(data, loc); ok {
+		return t, false, true, nil
+	}
 	data = bytes.TrimSpace(data)
 	if bytes.Equal(data, nullLiteral) {
 		return time.Time{}, false, false, nil
@@ -157,4 +160,51 @@ func (t LocalTime) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	}
 	return fmt.Appendf(nil, "%q", t.String()), nil
+}
+
+// wooTime is the fast path of parseNaive for the form WooCommerce sends, "2006-01-02T15:04:05"
+// (or with a space for the T), quoted and nothing around it. It reads the fixed positions
+// directly and gives what time.ParseInLocation gives for the first two naiveLayouts; ok is false
+// for anything else (including out-of-range fields and the zero date), which the general path
+// decodes.
+func wooTime(data []byte, loc *time.Location) (time.Time, bool) {
+	if len(data) != 21 || data[0] != '"' || data[20] != '"' || data[5] != '-' || data[8] != '-' ||
+		data[11] != 'T' && data[11] != ' ' || data[14] != ':' || data[17] != ':' {
+		return time.Time{}, false
+	}
+	year, ok1 := digits(data[1:5])
+	month, ok2 := digits(data[6:8])
+	day, ok3 := digits(data[9:11])
+	hour, ok4 := digits(data[12:14])
+	minute, ok5 := digits(data[15:17])
+	sec, ok6 := digits(data[18:20])
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 ||
+		month < 1 || month > 12 || day < 1 || day > daysIn(time.Month(month), year) ||
+		hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, 0, loc), true
+}
+
+// digits reads a run of decimal digits.
+func digits(b []byte) (int, bool) {
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// daysIn is the number of days of month in year (proleptic Gregorian, as package time counts).
+func daysIn(month time.Month, year int) int {
+	if month == time.February {
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	}
+	return 30 + int((month+month/8)%2)
 }
