@@ -5,8 +5,6 @@ import (
 	"unicode/utf8"
 
 	gojson "github.com/goccy/go-json"
-
-	"github.com/loyalsync/loyalsync/internal/value"
 )
 
 // orderDecoder decodes orders (a page of them, or one) straight from the JSON text, without the
@@ -18,14 +16,12 @@ import (
 // general decoder gives (FuzzOrderDecoderMatchesGeneral checks this).
 //
 // Lists are decoded into scratch slices kept for the whole page and copied out at their exact
-// length, so a list of one tax is one allocation of one element. Amounts are decoded through a
-// value.MoneyArena, which allocates their coefficients in blocks; dates and FlexInts are given to
-// their own UnmarshalJSON straight from the input, without a copy.
+// length, so a list of one tax is one allocation of one element. Amounts, dates and FlexInts are
+// given to their own UnmarshalJSON straight from the input, without a copy.
 type orderDecoder struct {
 	buf   []byte
 	pos   int
 	depth int
-	arena value.MoneyArena
 
 	metas    []MetaData
 	taxes    []ItemTax
@@ -532,8 +528,7 @@ func (d *orderDecoder) method(dst unmarshaler) bool {
 	return ok && dst.UnmarshalJSON(v) == nil
 }
 
-// money decodes an amount, sharing the value of an equal text decoded before; a new one takes
-// its coefficient from the page's arena.
+// money decodes an amount, sharing the value of an equal text decoded before.
 func (d *orderDecoder) money(dst *Money) bool {
 	v, ok := d.raw()
 	if !ok {
@@ -543,7 +538,7 @@ func (d *orderDecoder) money(dst *Money) bool {
 		*dst = m
 		return true
 	}
-	if d.arena.UnmarshalMoney(dst, v) != nil {
+	if dst.UnmarshalJSON(v) != nil {
 		return false
 	}
 	if d.amounts == nil {
