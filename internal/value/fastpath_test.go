@@ -1,7 +1,6 @@
 package value
 
 import (
-	"bytes"
 	"testing"
 	"time"
 
@@ -29,27 +28,27 @@ func FuzzParseDecimalFastPath(f *testing.F) {
 	})
 }
 
-// FuzzPlainDecimal checks that decodeDecimal's fast path for plain decimals gives exactly what its
-// general path gives, for the inputs it takes.
+// FuzzPlainDecimal checks that the fast path decodeDecimal and parseDecimal share gives exactly
+// the coefficient and exponent decimal.NewFromString gives, for the inputs it takes, quoted or not.
 func FuzzPlainDecimal(f *testing.F) {
 	for _, s := range []string{`"76.17"`, `41.322314`, `"-9.99"`, `"0.00"`, `"5."`, `".5"`, `-.5`, `"-"`, `"123456789012345678"`, `"1234567890123456789"`, `"1.2.3"`, `" 1"`, `"1"x`, `""`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, ok := plainDecimal(data)
+		raw := unquote(data)
+		got, ok := plainDecimal(raw)
 		if !ok {
 			return
 		}
-		raw := bytes.TrimSpace(data)
-		if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
-			raw = bytes.TrimSpace(raw[1 : len(raw)-1])
-		}
-		want, err := parseDecimal(raw)
+		want, err := decimal.NewFromString(string(raw))
 		if err != nil {
-			t.Fatalf("plainDecimal took %q, the general path refuses it: %v", data, err)
+			t.Fatalf("plainDecimal took %q, NewFromString refuses it: %v", data, err)
 		}
 		if got.Exponent() != want.Exponent() || got.Coefficient().Cmp(want.Coefficient()) != 0 {
 			t.Fatalf("%q: got %s (exp %d), want %s (exp %d)", data, got.Coefficient(), got.Exponent(), want.Coefficient(), want.Exponent())
+		}
+		if d, ok, err := decodeDecimal("Money", data); err != nil || !ok || !d.Equal(got) || d.Exponent() != got.Exponent() {
+			t.Fatalf("decodeDecimal(%q) = %s, %v, %v; want %s", data, d, ok, err, got)
 		}
 	})
 }

@@ -124,7 +124,7 @@ var nullLiteral = []byte("null")
 
 // decodeDecimal parses a JSON string or number for the Go type typ. ok is false for null and "".
 func decodeDecimal(typ string, data []byte) (d decimal.Decimal, ok bool, err error) {
-	if d, ok := plainDecimal(data); ok {
+	if d, ok := plainDecimal(unquote(data)); ok {
 		return d, true, nil
 	}
 	data = bytes.TrimSpace(data)
@@ -158,6 +158,9 @@ const maxDecimalLen = 64
 // parseDecimal accepts plain decimals with an optional sign, fraction and exponent (the exponent
 // bounded), and nothing else: no hex, no NaN, no thousands separators.
 func parseDecimal(b []byte) (decimal.Decimal, error) {
+	if d, ok := plainDecimal(b); ok {
+		return d, nil
+	}
 	if len(b) == 0 || len(b) > maxDecimalLen {
 		return decimal.Decimal{}, fmt.Errorf("invalid decimal length %d", len(b))
 	}
@@ -191,9 +194,6 @@ func parseDecimal(b []byte) (decimal.Decimal, error) {
 	if digits == 0 {
 		return decimal.Decimal{}, fmt.Errorf("invalid decimal %q", b)
 	}
-	if expAt < 0 && digits <= 18 && bytes.Count(b, []byte{'.'}) <= 1 {
-		return parseSmallDecimal(b), nil
-	}
 	d, err := decimal.NewFromString(string(b))
 	if err != nil {
 		return decimal.Decimal{}, err
@@ -204,58 +204,21 @@ func parseDecimal(b []byte) (decimal.Decimal, error) {
 	return d, nil
 }
 
-// parseSmallDecimal is the fast path of parseDecimal for the common case, a validated plain
-// decimal without exponent and with at most 18 digits (so it fits an int64 and its plain form is
-// never longer than maxDecimalLen). It builds the same coefficient and exponent as
-// decimal.NewFromString, without converting to a string or writing the result out again.
-func parseSmallDecimal(b []byte) decimal.Decimal {
-	var v int64
-	neg, exp, frac := false, int32(0), false
-	for _, c := range b {
-		switch {
-		case c == '-':
-			neg = true
-		case c == '.':
-			frac = true
-		case c >= '0' && c <= '9':
-			v = v*10 + int64(c-'0')
-			if frac {
-				exp--
-			}
-		}
-	}
-	if neg {
-		v = -v
-	}
-	return decimal.New(v, exp)
-}
-
-// plainDecimal is the fast path of decodeDecimal for the form WooCommerce sends: a decimal of at
-// most 18 digits with an optional minus sign and point, quoted ("76.17") or not (41.322314),
-// without spaces or exponent. It reads the text once and gives the value decodeDecimal's general
-// path gives; ok is false for anything else, which the general path decodes.
-func plainDecimal(data []byte) (decimal.Decimal, bool) {
-	v, exp, ok := plainParts(data)
-	if !ok {
-		return decimal.Decimal{}, false
-	}
-	return decimal.New(v, exp), true
-}
-
-// plainParts reads a plain decimal as plainDecimal takes it: its coefficient and exponent.
-func plainParts(data []byte) (v int64, exp int32, ok bool) {
-	b := data
-	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
-		b = b[1 : len(b)-1]
-	}
+// plainDecimal is the fast path of parseDecimal for the form WooCommerce sends: a decimal of at
+// most 18 digits (so it fits an int64 and its plain form is never longer than maxDecimalLen) with
+// an optional minus sign and point, without spaces or exponent. It reads the text once and
+// builds the same coefficient and exponent as decimal.NewFromString, without converting to a
+// string; ok is false for anything else, which the general path decodes.
+func plainDecimal(b []byte) (d decimal.Decimal, ok bool) {
 	if len(b) == 0 || len(b) > 20 { // 18 digits, a sign and a point
-		return 0, 0, false
+		return decimal.Decimal{}, false
 	}
 	i, neg := 0, b[0] == '-'
 	if neg {
 		i = 1
 	}
-	digits, point := 0, false
+	var v int64
+	exp, digits, point := int32(0), 0, false
 	for ; i < len(b); i++ {
 		switch c := b[i]; {
 		case c >= '0' && c <= '9':
@@ -267,14 +230,22 @@ func plainParts(data []byte) (v int64, exp int32, ok bool) {
 		case c == '.' && !point:
 			point = true
 		default:
-			return 0, 0, false
+			return decimal.Decimal{}, false
 		}
 	}
 	if digits == 0 || digits > 18 {
-		return 0, 0, false
+		return decimal.Decimal{}, false
 	}
 	if neg {
 		v = -v
 	}
-	return v, exp, true
+	return decimal.New(v, exp), true
+}
+
+// unquote returns the text inside a JSON string's quotes, or data itself when it is not quoted.
+func unquote(data []byte) []byte {
+	if len(data) >= 2 && data[0] == '"' && data[len(data)-1] == '"' {
+		return data[1 : len(data)-1]
+	}
+	return data
 }
