@@ -2,13 +2,13 @@ package pointsyncconnect_test
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/loyalsync/loyalsync/internal/pgtest"
 	"github.com/loyalsync/loyalsync/loyalty"
 	"github.com/loyalsync/loyalsync/loyalty/pointsyncconnect"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore"
@@ -58,12 +58,9 @@ func TestSQLStore_SQLite(t *testing.T) {
 // With LOYALSYNC_TEST_POSTGRES set to a DSN, the same suites run on PostgreSQL, each store in
 // a fresh schema: runs of this package at the same time (another checkout, CI) share nothing.
 func TestSQLStore_PostgreSQL(t *testing.T) {
-	dsn := os.Getenv("LOYALSYNC_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("LOYALSYNC_TEST_POSTGRES is not set")
-	}
+	dsn := pgtest.DSN(t)
 	fresh := func(t *testing.T, now func() time.Time) *pointsyncconnect.SQLStore {
-		db, err := postgres.Open(t.Context(), dsn, postgres.WithSchema(freshSchema(t, dsn)))
+		db, err := postgres.Open(t.Context(), dsn, postgres.WithSchema(pgtest.FreshSchema(t, dsn)))
 		require.NoError(t, err)
 		t.Cleanup(func() { db.Close() })
 		return newSQLStore(t, db, now)

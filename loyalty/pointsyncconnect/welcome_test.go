@@ -1,7 +1,6 @@
 package pointsyncconnect_test
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -9,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/loyalsync/loyalsync/internal/pgtest"
 	"github.com/loyalsync/loyalsync/loyalty"
 	"github.com/loyalsync/loyalsync/loyalty/pointsyncconnect"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/postgres"
@@ -21,10 +21,7 @@ func welcomeStores(t *testing.T, test func(t *testing.T, a, b *site)) {
 	t.Run("memory", func(t *testing.T) { test(t, newSite(t), newSite(t)) })
 	t.Run("SQLite", func(t *testing.T) { test(t, newSQLiteSite(t), newSQLiteSite(t)) })
 	t.Run("PostgreSQL", func(t *testing.T) {
-		dsn := os.Getenv("LOYALSYNC_TEST_POSTGRES")
-		if dsn == "" {
-			t.Skip("LOYALSYNC_TEST_POSTGRES is not set")
-		}
+		dsn := pgtest.DSN(t)
 		test(t, newPostgresSite(t, dsn), newPostgresSite(t, dsn))
 	})
 }
@@ -32,7 +29,7 @@ func welcomeStores(t *testing.T, test func(t *testing.T, a, b *site)) {
 // newPostgresSite is a site whose ledger, settings and queue are in one fresh PostgreSQL schema.
 func newPostgresSite(t *testing.T, dsn string) *site {
 	t.Helper()
-	db, err := postgres.Open(t.Context(), dsn, postgres.WithSchema(freshSchema(t, dsn)))
+	db, err := postgres.Open(t.Context(), dsn, postgres.WithSchema(pgtest.FreshSchema(t, dsn)))
 	require.NoError(t, err)
 	t.Cleanup(func() { db.Close() })
 	return newSiteOn(t, db, newSQLStore(t, db, nil))

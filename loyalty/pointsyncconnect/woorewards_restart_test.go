@@ -2,21 +2,17 @@ package pointsyncconnect_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"errors"
-	"os"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/loyalsync/loyalsync/internal/faults"
+	"github.com/loyalsync/loyalsync/internal/pgtest"
 	"github.com/loyalsync/loyalsync/loyalty"
 	"github.com/loyalsync/loyalsync/loyalty/pointsyncconnect"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore"
@@ -109,31 +105,13 @@ func TestWooRewardsPushesSurviveRestart_SQLite(t *testing.T) {
 
 // With LOYALSYNC_TEST_POSTGRES set to a DSN, the same restarts on PostgreSQL, in a fresh schema.
 func TestWooRewardsPushesSurviveRestart_PostgreSQL(t *testing.T) {
-	dsn := os.Getenv("LOYALSYNC_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("LOYALSYNC_TEST_POSTGRES is not set")
-	}
-	schema := freshSchema(t, dsn)
+	dsn := pgtest.DSN(t)
+	schema := pgtest.FreshSchema(t, dsn)
 	testWooRewardsRestart(t, func(t *testing.T) database {
 		db, err := postgres.Open(t.Context(), dsn, postgres.WithSchema(schema))
 		require.NoError(t, err)
 		return db
 	})
-}
-
-func freshSchema(t *testing.T, dsn string) string {
-	t.Helper()
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := "pointsyncconnect_test_" + hex.EncodeToString(b)
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", dsn)
-		require.NoError(t, err)
-		defer db.Close()
-		_, err = db.Exec("DROP SCHEMA IF EXISTS " + pgx.Identifier{name}.Sanitize() + " CASCADE")
-		require.NoError(t, err)
-	})
-	return name
 }
 
 func testWooRewardsRestart(t *testing.T, open func(t *testing.T) database) {

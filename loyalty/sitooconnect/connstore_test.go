@@ -1,19 +1,16 @@
 package sitooconnect_test
 
 import (
-	crand "crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/loyalsync/loyalsync/internal/pgtest"
 	"github.com/loyalsync/loyalsync/loyalty/sitooconnect"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/postgres"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/sqlite"
@@ -35,7 +32,7 @@ func connectionStores(t *testing.T) map[string]func(t *testing.T) sitooconnect.C
 	}
 	if dsn := os.Getenv("LOYALSYNC_TEST_POSTGRES"); dsn != "" {
 		out["Postgres"] = func(t *testing.T) sitooconnect.ConnectionStore {
-			db, err := postgres.Open(t.Context(), dsn, postgres.WithSchema(freshSchema(t, dsn)))
+			db, err := postgres.Open(t.Context(), dsn, postgres.WithSchema(pgtest.FreshSchema(t, dsn)))
 			require.NoError(t, err)
 			t.Cleanup(func() { db.Close() })
 			s, err := sitooconnect.NewSQLConnectionStore(t.Context(), db)
@@ -168,20 +165,4 @@ func testConnectionStore(t *testing.T, s sitooconnect.ConnectionStore) {
 	require.Len(t, ps, 2)
 	assert.Equal(t, 2, ps[0].Attempts)
 	assert.Equal(t, "boom", ps[0].LastError)
-}
-
-// freshSchema returns a new schema name of the test database, dropped after the test.
-func freshSchema(t *testing.T, dsn string) string {
-	t.Helper()
-	b := make([]byte, 6)
-	_, _ = crand.Read(b)
-	name := "sitooconnect_test_" + hex.EncodeToString(b)
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", dsn)
-		require.NoError(t, err)
-		defer db.Close()
-		_, err = db.Exec("DROP SCHEMA IF EXISTS " + pgx.Identifier{name}.Sanitize() + " CASCADE")
-		require.NoError(t, err)
-	})
-	return name
 }

@@ -2,7 +2,6 @@ package wooconnect_test
 
 import (
 	"database/sql"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/loyalsync/loyalsync/internal/pgtest"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/postgres"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/sqlite"
@@ -206,11 +206,8 @@ func TestSQLConnectionStore_AdoptsTheEarlierTables(t *testing.T) {
 
 // With LOYALSYNC_TEST_POSTGRES set to a DSN, the same contract runs on PostgreSQL.
 func TestSQLConnectionStore_PostgreSQL(t *testing.T) {
-	dsn := os.Getenv("LOYALSYNC_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("LOYALSYNC_TEST_POSTGRES is not set")
-	}
-	store, err := postgres.Open(t.Context(), dsn)
+	dsn := pgtest.DSN(t)
+	store, err := postgres.Open(t.Context(), dsn, postgres.WithSchema(pgtest.FreshSchema(t, dsn)))
 	require.NoError(t, err)
 	t.Cleanup(func() { store.Close() })
 	testConnectionStore(t, func(t *testing.T) wooconnect.ConnectionStore {

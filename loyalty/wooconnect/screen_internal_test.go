@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/loyalsync/loyalsync/internal/pgtest"
 	"github.com/loyalsync/loyalsync/loyalty"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/postgres"
@@ -84,14 +84,10 @@ func TestLedgerScreener_SQLite(t *testing.T) {
 	testScreenInLedger(t, openSQLite(t))
 }
 
-// With LOYALSYNC_TEST_POSTGRES set to a DSN, the same runs on PostgreSQL (in a transaction
-// that is rolled back, so other tests of the database see nothing of it).
+// With LOYALSYNC_TEST_POSTGRES set to a DSN, the same runs on PostgreSQL, in a fresh schema.
 func TestLedgerScreener_PostgreSQL(t *testing.T) {
-	dsn := os.Getenv("LOYALSYNC_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("LOYALSYNC_TEST_POSTGRES is not set")
-	}
-	db, err := postgres.Open(t.Context(), dsn)
+	dsn := pgtest.DSN(t)
+	db, err := postgres.Open(t.Context(), dsn, postgres.WithSchema(pgtest.FreshSchema(t, dsn)))
 	require.NoError(t, err)
 	t.Cleanup(func() { db.Close() })
 	testScreenInLedger(t, db)

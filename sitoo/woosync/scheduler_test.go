@@ -3,7 +3,6 @@ package woosync_test
 import (
 	"context"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/loyalsync/loyalsync/internal/pgtest"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/postgres"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/sqlite"
 	"github.com/loyalsync/loyalsync/sitoo"
@@ -201,13 +201,11 @@ func TestLeases_MemoryAndSQLite(t *testing.T) {
 
 // With LOYALSYNC_TEST_POSTGRES set to a DSN, the leases run on PostgreSQL, two instances racing.
 func TestLeases_PostgreSQL(t *testing.T) {
-	dsn := os.Getenv("LOYALSYNC_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("LOYALSYNC_TEST_POSTGRES is not set")
-	}
+	dsn := pgtest.DSN(t)
+	schema := pgtest.FreshSchema(t, dsn)
 	var ls []woosync.Leaser
 	for range 2 {
-		db, err := postgres.Open(t.Context(), dsn)
+		db, err := postgres.Open(t.Context(), dsn, postgres.WithSchema(schema))
 		require.NoError(t, err)
 		t.Cleanup(func() { db.Close() })
 		l, err := woosync.NewSQLLeases(t.Context(), db)

@@ -1,13 +1,12 @@
 package woosync_test
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/loyalsync/loyalsync/loyalty/sqlstore"
+	"github.com/loyalsync/loyalsync/internal/pgtest"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/postgres"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/sqlite"
 	"github.com/loyalsync/loyalsync/sitoo/woosync"
@@ -28,27 +27,16 @@ func TestSQLStore_SQLiteConformance(t *testing.T) {
 	})
 }
 
-// With LOYALSYNC_TEST_POSTGRES set to a DSN, the store runs the suite on PostgreSQL (its tables
-// emptied before each test).
+// With LOYALSYNC_TEST_POSTGRES set to a DSN, the store runs the suite on PostgreSQL, each test in
+// a fresh schema.
 func TestSQLStore_PostgreSQLConformance(t *testing.T) {
-	dsn := os.Getenv("LOYALSYNC_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("LOYALSYNC_TEST_POSTGRES is not set")
-	}
+	dsn := pgtest.DSN(t)
 	storetest.Run(t, func(t *testing.T) woosync.Store {
-		db, err := postgres.Open(t.Context(), dsn)
+		db, err := postgres.Open(t.Context(), dsn, postgres.WithSchema(pgtest.FreshSchema(t, dsn)))
 		require.NoError(t, err)
 		t.Cleanup(func() { db.Close() })
 		s, err := woosync.NewSQLStore(t.Context(), db)
 		require.NoError(t, err)
-		require.NoError(t, db.Write(t.Context(), func(tx sqlstore.Tx) error {
-			for _, table := range []string{"woosync_settings", "woosync_mappings", "woosync_timestamps", "woosync_runs"} {
-				if _, err := tx.Exec(t.Context(), "DELETE FROM "+table); err != nil {
-					return err
-				}
-			}
-			return nil
-		}))
 		return s
 	})
 }

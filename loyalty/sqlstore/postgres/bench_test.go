@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/loyalsync/loyalsync/internal/pgtest"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/internal/sqltest"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/postgres"
 )
@@ -16,8 +17,8 @@ import (
 // same schema through a plain database/sql pool.
 func benchStore(b *testing.B, opts ...postgres.Option) (*postgres.Store, sqltest.BareInsert) {
 	b.Helper()
-	dsn := testDSN(b)
-	schema := freshSchema(b, dsn)
+	dsn := pgtest.DSN(b)
+	schema := pgtest.FreshSchema(b, dsn)
 	s, err := postgres.Open(b.Context(), dsn, append([]postgres.Option{postgres.WithSchema(schema)}, opts...)...)
 	if err != nil {
 		b.Fatal(err)
@@ -62,8 +63,8 @@ func BenchmarkPostgresContention(b *testing.B) {
 	for _, cc := range []postgres.Concurrency{postgres.RowLocks, postgres.Optimistic, postgres.Serializable} {
 		for _, customers := range []int{10, 1000} {
 			b.Run(fmt.Sprintf("%s/customers=%d", cc, customers), func(b *testing.B) {
-				dsn := testDSN(b)
-				schema := freshSchema(b, dsn)
+				dsn := pgtest.DSN(b)
+				schema := pgtest.FreshSchema(b, dsn)
 				open := func() *postgres.Store {
 					s, err := postgres.Open(b.Context(), dsn, postgres.WithSchema(schema), postgres.WithConcurrency(cc))
 					if err != nil {

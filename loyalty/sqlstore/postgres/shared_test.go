@@ -8,21 +8,22 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/loyalsync/loyalsync/internal/pgtest"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/internal/sqltest"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/postgres"
 )
 
 func TestPostgresShared(t *testing.T) {
-	testDSN(t)
+	pgtest.DSN(t)
 	t.Parallel()
 	sqltest.TestShared(t, func(t *testing.T) sqltest.SharedStore { return open(t) })
 }
 
 // A database migrated before migration sets had components keeps its ledger migrations.
 func TestPostgresOpenUpgradesTheMigrationsTable(t *testing.T) {
-	dsn := testDSN(t)
+	dsn := pgtest.DSN(t)
 	t.Parallel()
-	schema := freshSchema(t, dsn)
+	schema := pgtest.FreshSchema(t, dsn)
 	s, err := postgres.Open(t.Context(), dsn, postgres.WithSchema(schema))
 	require.NoError(t, err)
 	require.NoError(t, s.Close())

@@ -9,15 +9,16 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/loyalsync/loyalsync/internal/pgtest"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/internal/sqltest"
 	"github.com/loyalsync/loyalsync/loyalty/sqlstore/postgres"
 )
 
 // TestPostgresOpenMigratesOnce opens one new schema from several stores at once.
 func TestPostgresOpenMigratesOnce(t *testing.T) {
-	dsn := testDSN(t)
+	dsn := pgtest.DSN(t)
 	t.Parallel()
-	schema := freshSchema(t, dsn)
+	schema := pgtest.FreshSchema(t, dsn)
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
@@ -39,9 +40,9 @@ func TestPostgresOpenMigratesOnce(t *testing.T) {
 }
 
 func TestPostgresOpenRefusesANewerSchema(t *testing.T) {
-	dsn := testDSN(t)
+	dsn := pgtest.DSN(t)
 	t.Parallel()
-	schema := freshSchema(t, dsn)
+	schema := pgtest.FreshSchema(t, dsn)
 	s, err := postgres.Open(t.Context(), dsn, postgres.WithSchema(schema))
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
@@ -68,7 +69,7 @@ func TestOpenRefusesBadDSNsAndOptions(t *testing.T) {
 }
 
 func TestPostgresFailedWritesLeaveNothing(t *testing.T) {
-	testDSN(t)
+	pgtest.DSN(t)
 	t.Parallel()
 	for _, cc := range []postgres.Concurrency{postgres.RowLocks, postgres.Optimistic, postgres.Serializable} {
 		t.Run(string(cc), func(t *testing.T) {
